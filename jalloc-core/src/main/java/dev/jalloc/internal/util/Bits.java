@@ -1,0 +1,42 @@
+package dev.jalloc.internal.util;
+
+/** Bit arithmetic on sizes and addresses. Callers check their arguments; these methods do not. */
+public final class Bits {
+    private Bits() {
+    }
+
+    /** {@return whether {@code value} is a positive power of two} */
+    public static boolean isPowerOfTwo(long value) {
+        return value > 0 && (value & (value - 1)) == 0;
+    }
+
+    /** {@return {@code value} rounded up to a multiple of {@code alignment}, a power of two} */
+    public static long alignUp(long value, long alignment) {
+        return (value + alignment - 1) & -alignment;
+    }
+
+    /** {@return {@code value} rounded down to a multiple of {@code alignment}, a power of two} */
+    public static long alignDown(long value, long alignment) {
+        return value & -alignment;
+    }
+
+    /** {@return {@code value} as {@code 0x...}} */
+    public static String hex(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+
+    /** {@return a byte count for people: {@code 64 KiB}, {@code 1.5 GiB}, {@code 123 B}} */
+    public static String bytes(long byteSize) {
+        if (byteSize < 1024) {
+            return byteSize + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = byteSize;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return (v == Math.rint(v) ? String.valueOf((long) v) : String.format("%.1f", v)) + " " + units[u];
+    }
+}
