@@ -8,6 +8,8 @@ import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -688,6 +690,19 @@ public final class LinearArena implements Arena {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /** {@return {address, byteSize} of every OS reservation this arena holds, chained or spare: for leak tests} */
+    List<long[]> osRanges() {
+        List<long[]> ranges = new ArrayList<>();
+        for (Block list : new Block[] {closed ? null : current, spares}) {
+            for (Block b = list; b != null; b = b.prev) {
+                if (b.fromOs) {
+                    ranges.add(new long[] {b.address, b.reserved});
+                }
+            }
+        }
+        return ranges;
     }
 
     Thread owner() {
