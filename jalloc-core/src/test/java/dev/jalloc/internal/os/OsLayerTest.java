@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jalloc.SystemCallException;
 import dev.jalloc.internal.util.Bits;
+import dev.jalloc.testing.MemInfo;
 import dev.jalloc.testing.ProcMaps;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -113,9 +111,8 @@ class OsLayerTest {
 
     @Test
     void aCommitBeyondWhatTheSystemCanBackIsRefusedWithEnomem() throws IOException {
-        String mode = Files.readString(Path.of("/proc/sys/vm/overcommit_memory")).strip();
-        assumeTrue(!mode.equals("1"), "overcommit_memory=1 accepts every commit");
-        long tooMuch = Bits.alignUp(physicalPlusSwapBytes() * 2, PAGE);
+        assumeTrue(MemInfo.refusesOversizedCommits(), "overcommit_memory=1 accepts every commit");
+        long tooMuch = Bits.alignUp(MemInfo.physicalPlusSwapBytes() * 2, PAGE);
         long a = OS.reserve(tooMuch, PAGE);
         try {
             SystemCallException e = assertThrows(SystemCallException.class, () -> OS.commit(a, tooMuch));
@@ -139,17 +136,5 @@ class OsLayerTest {
         } finally {
             OS.release(a, 2 * large);
         }
-    }
-
-    /** {@return MemTotal + SwapTotal from /proc/meminfo} */
-    public static long physicalPlusSwapBytes() throws IOException {
-        long sum = 0;
-        List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
-        for (String line : lines) {
-            if (line.startsWith("MemTotal:") || line.startsWith("SwapTotal:")) {
-                sum += Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        }
-        return sum;
     }
 }
