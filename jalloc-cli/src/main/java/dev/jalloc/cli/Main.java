@@ -1,11 +1,45 @@
 package dev.jalloc.cli;
 
-/** Entry point of the {@code jalloc} command. */
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of the {@code jalloc} command. The {@code ./jalloc} launcher builds on first use and runs this
+ * class on JDK 25; {@code ./jalloc bench} is handled by the launcher itself (it runs the JMH jar).
+ */
 public final class Main {
     private Main() {
     }
 
+    static final String USAGE = """
+            usage: jalloc COMMAND [ARGS]
+
+              demo            walk through every kind of linear arena on real memory (under a minute)
+              bench [ARGS]    run the JMH benchmarks against their peers (ARGS go to JMH; -h lists them)
+              help            this text
+            """;
+
     public static void main(String[] args) {
-        System.out.println("jalloc");
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "demo" -> {
+                new Demo(out).run(rest);
+                return 0;
+            }
+            case "help", "-h", "--help" -> {
+                out.print(USAGE);
+                return 0;
+            }
+            default -> {
+                err.println("jalloc: unknown command '" + command + "'");
+                err.print(USAGE);
+                return 2;
+            }
+        }
     }
 }

@@ -508,9 +508,9 @@ public final class LinearArena implements Arena {
             }
             ensureUsable();
             if (temp != innermost) {
-                throw new IllegalStateException("temp closed out of order: the temp begun at pos "
-                        + temp.startPos() + " is not the innermost; close the temp begun at pos "
-                        + innermost.startPos() + " first");
+                throw new IllegalStateException("temp closed out of order: this temp (depth " + temp.depth()
+                        + ", begun at pos " + temp.startPos() + ") is not the innermost open one; close the temp of"
+                        + " depth " + innermost.depth() + " (begun at pos " + innermost.startPos() + ") first");
             }
             if (temp.scope != null) {
                 temp.scope.close();

@@ -30,6 +30,7 @@ import java.lang.foreign.SegmentAllocator;
 public final class Temp implements SegmentAllocator, AutoCloseable {
     private final LinearArena arena;
     private final long startPos;
+    private final int depth;
     final Temp parent;
     final Arena scope;
     boolean closed;
@@ -37,6 +38,7 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
     Temp(LinearArena arena, long startPos, Temp parent, Arena scope) {
         this.arena = arena;
         this.startPos = startPos;
+        this.depth = parent == null ? 1 : parent.depth + 1;
         this.parent = parent;
         this.scope = scope;
     }
@@ -49,6 +51,11 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
     /** {@return the arena position this temp restores on close} */
     public long startPos() {
         return startPos;
+    }
+
+    /** {@return how deeply this temp is nested: 1 for an outermost temp, 2 for one begun inside it, ...} */
+    public int depth() {
+        return depth;
     }
 
     /**
@@ -81,6 +88,6 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
 
     @Override
     public String toString() {
-        return "Temp[startPos=" + startPos + (closed ? ", closed" : "") + ", arena=" + arena + "]";
+        return "Temp[depth=" + depth + ", startPos=" + startPos + (closed ? ", closed" : "") + ", arena=" + arena + "]";
     }
 }

@@ -266,10 +266,12 @@ class LinearArenaContractTest {
             long start = arena.pos();
             try (Temp outer = arena.temp()) {
                 assertEquals(start, outer.startPos());
+                assertEquals(1, outer.depth());
                 assertSame(arena, outer.arena());
                 outer.allocate(100);
                 long middle = arena.pos();
                 try (Temp inner = arena.temp()) {
+                    assertEquals(2, inner.depth());
                     inner.allocateFrom(JAVA_INT, 1, 2, 3, 4);
                     arena.push(1000);
                 }
@@ -286,7 +288,8 @@ class LinearArenaContractTest {
             arena.push(20);
             long pos = arena.pos();
             IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
-            assertTrue(e.getMessage().contains("out of order"), e.getMessage());
+            assertTrue(e.getMessage().contains("out of order: this temp (depth 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("close the temp of depth 2"), e.getMessage());
             assertEquals(pos, arena.pos());
             inner.close();
             outer.close();

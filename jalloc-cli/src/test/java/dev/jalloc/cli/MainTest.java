@@ -1,0 +1,54 @@
+package dev.jalloc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The {@code jalloc} command: usage, errors, and a demo that shows every growth mode at work. */
+class MainTest {
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpAndUnknownCommands() {
+        Run help = run("help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("demo"));
+        Run none = run();
+        assertEquals(0, none.status());
+        Run bad = run("frobnicate");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("unknown command 'frobnicate'"), bad.err());
+    }
+
+    @Test
+    void theDemoShowsEveryGrowthModeAtWork() {
+        Run demo = run("demo");
+        assertEquals(0, demo.status());
+        String out = demo.out();
+        for (String expected : new String[] {
+                "1. Fixed, over memory you own", "arena full: cannot push 8192 bytes",
+                "2. Fixed, one OS block", "3. Chained", "a block of its own", "spares reused",
+                "4. Virtual", "64 GiB", "addresses never move", "purged above retainBytes",
+                "5. Virtual + chained", "next reservation", "6. Temps, and checked mode",
+                "IllegalStateException", "temp closed out of order", "7. Scratch arenas", "Scratch.release(): 0 B",
+                "8. Shared", "pos = 640000", "9. Large pages", "Done in"}) {
+            assertTrue(out.contains(expected), "demo output lacks '" + expected + "':\n" + out);
+        }
+        assertFalse(out.contains("unexpected"), out);
+    }
+}
