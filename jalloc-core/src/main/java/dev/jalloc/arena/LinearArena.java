@@ -2,13 +2,13 @@ package dev.jalloc.arena;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.arena.Block;
+import dev.jalloc.internal.arena.BlockChain;
 import dev.jalloc.internal.arena.BlockSource;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,7 +63,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #close()}, after the arena's scope has ended.
  *
  * <h2>Checked mode</h2>
- * With {@link Builder#checked(boolean)}, every {@link #temp()} scope gets its own lifetime: segments pushed
+ * With {@link LinearArenaBuilder#checked(boolean)}, every {@link #temp()} scope gets its own lifetime: segments pushed
  * while it is the innermost temp stop being accessible when it closes (an access throws
  * {@link IllegalStateException}, as after a JDK arena's close), and popped bytes are filled with
  * {@link #POISON}. Checked pushes take the slow path; use it in tests and debug builds.
@@ -71,7 +71,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Threads</h2>
  * Confined by default, like {@link Arena#ofConfined()}: only the thread that built the arena may use it (others
  * get {@link WrongThreadException}) and segments are accessible from that thread only. A
- * {@linkplain Builder#shared(boolean) shared} arena may be pushed, popped and closed from any thread; its
+ * {@linkplain LinearArenaBuilder#shared(boolean) shared} arena may be pushed, popped and closed from any thread; its
  * operations are serialized by a lock and its segments are accessible from every thread.
  *
  * <h2>Errors</h2>
@@ -116,11 +116,11 @@ public final class LinearArena implements Arena {
 
     // ---- configuration ----
     private final BlockSource source;
+    private final BlockChain chain;
     private final Arena scopeArena;
     private final Thread owner;
     private final ReentrantLock lock;
     private final boolean checked;
-    private final long retainBytes;
     private final MemorySegment callerMemory;
     private boolean chaining;
     private long autoAlign;
@@ -137,16 +137,14 @@ public final class LinearArena implements Arena {
 
     // ---- the rest of the state ----
     private Block current;
-    private Block spares;
     private Temp innermost;
     private boolean closed;
 
-    private LinearArena(Builder b) {
+    LinearArena(LinearArenaBuilder b) {
         this.source = new BlockSource(Os.current(), b.reserveSize, b.commitSize, b.largePages);
         this.owner = b.shared ? null : Thread.currentThread();
         this.lock = b.shared ? new ReentrantLock() : null;
         this.checked = b.checked;
-        this.retainBytes = b.retainBytes;
         this.chaining = b.chaining;
         this.autoAlign = b.autoAlign;
         this.callerMemory = b.memory;
@@ -160,6 +158,7 @@ public final class LinearArena implements Arena {
             scopeArena.close();
             throw e;
         }
+        this.chain = new BlockChain(source, first, b.retainBytes);
         load(first);
         this.fastOwner = checked ? null : owner;
     }
@@ -167,8 +166,8 @@ public final class LinearArena implements Arena {
     // ---- factories ----
 
     /** {@return a builder for an arena with the defaults of {@link #ofVirtual()}} */
-    public static Builder builder() {
-        return new Builder();
+    public static LinearArenaBuilder builder() {
+        return new LinearArenaBuilder();
     }
 
     /**
@@ -191,6 +190,7 @@ public final class LinearArena implements Arena {
      * {@return a confined arena of one block of {@code byteSize} bytes (rounded up to the page), committed now,
      * that never grows}
      *
+     * @param byteSize the number of bytes
      * @throws IllegalArgumentException if {@code byteSize} is not positive or above the maximum
      * @throws OutOfNativeMemoryError if the OS refuses the memory
      */
@@ -223,6 +223,8 @@ public final class LinearArena implements Arena {
      * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}: the same as
      * {@link #push(long, long)}.
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the size or the alignment is invalid (see the class comment)
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -233,7 +235,10 @@ public final class LinearArena implements Arena {
         return push(byteSize, byteAlignment);
     }
 
-    /** {@return {@code byteSize} zeroed bytes aligned to {@link #autoAlign()}}: the same as {@link #push(long)}. */
+    /**
+     * {@return {@code byteSize} zeroed bytes aligned to {@link #autoAlign()}}: the same as {@link #push(long)}.
+     * @param byteSize the number of bytes
+     */
     @Override
     public MemorySegment allocate(long byteSize) {
         return push(byteSize, autoAlign);
@@ -244,6 +249,7 @@ public final class LinearArena implements Arena {
     /**
      * {@return {@code byteSize} zeroed bytes aligned to {@link #autoAlign()}}
      *
+     * @param byteSize the number of bytes
      * @throws IllegalArgumentException if {@code byteSize} is negative or above the maximum
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -256,6 +262,8 @@ public final class LinearArena implements Arena {
     /**
      * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} The position moves past them.
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the size or the alignment is invalid (see the class comment)
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -284,6 +292,7 @@ public final class LinearArena implements Arena {
     /**
      * {@return {@code byteSize} bytes aligned to {@link #autoAlign()}, with undefined contents}
      *
+     * @param byteSize the number of bytes
      * @throws IllegalArgumentException if {@code byteSize} is negative or above the maximum
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -296,6 +305,8 @@ public final class LinearArena implements Arena {
     /**
      * {@return {@code byteSize} bytes aligned to {@code byteAlignment}, with undefined contents}
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the size or the alignment is invalid (see the class comment)
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -324,6 +335,8 @@ public final class LinearArena implements Arena {
      * segment, for code that works with raw addresses. The memory is valid until it is popped or the arena is
      * closed; nothing checks accesses through the address.
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException      if the size or the alignment is invalid (see the class comment)
      * @throws IllegalStateException         if the arena is closed
      * @throws WrongThreadException          if the arena is confined to another thread
@@ -355,6 +368,8 @@ public final class LinearArena implements Arena {
      * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, with undefined contents}:
      * the cheapest push there is.
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException      if the size or the alignment is invalid (see the class comment)
      * @throws IllegalStateException         if the arena is closed
      * @throws WrongThreadException          if the arena is confined to another thread
@@ -382,6 +397,7 @@ public final class LinearArena implements Arena {
     /**
      * Pads the position so that the next push is aligned to {@code byteAlignment}.
      *
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the alignment is invalid (see the class comment)
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -418,6 +434,7 @@ public final class LinearArena implements Arena {
     /**
      * Moves the position back to {@code pos}, taking back everything pushed at or above it.
      *
+     * @param pos the position to go back to
      * @throws IndexOutOfBoundsException if {@code pos} is negative or above {@link #pos()}
      * @throws IllegalStateException     if the arena is closed
      * @throws WrongThreadException      if the arena is confined to another thread
@@ -439,6 +456,7 @@ public final class LinearArena implements Arena {
     /**
      * Moves the position back by {@code byteSize} bytes.
      *
+     * @param byteSize the number of bytes
      * @throws IllegalArgumentException  if {@code byteSize} is negative
      * @throws IndexOutOfBoundsException if {@code byteSize} is above {@link #pos()}
      * @throws IllegalStateException     if the arena is closed
@@ -480,8 +498,8 @@ public final class LinearArena implements Arena {
     /**
      * {@return a temp scope that restores the current position when it is closed}
      *
-     * <p>Temps nest and must be closed innermost first. In {@linkplain Builder#checked(boolean) checked mode}
-     * the segments pushed while the temp is the innermost one become inaccessible when it closes.
+     * <p>Temps nest and must be closed innermost first. In
+     * {@linkplain LinearArenaBuilder#checked(boolean) checked mode} the segments pushed while the temp is the innermost one become inaccessible when it closes.
      *
      * @throws IllegalStateException if the arena is closed
      * @throws WrongThreadException  if the arena is confined to another thread
@@ -533,6 +551,7 @@ public final class LinearArena implements Arena {
     /**
      * Sets the alignment of {@link #push(long)}, {@link #pushNoZero(long)} and {@link #allocate(long)}.
      *
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the alignment is invalid (see the class comment)
      * @throws IllegalStateException    if the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -556,6 +575,7 @@ public final class LinearArena implements Arena {
     /**
      * Switches chaining on or off; blocks already linked stay.
      *
+     * @param chaining whether to chain
      * @throws IllegalStateException if the arena is closed
      * @throws WrongThreadException  if the arena is confined to another thread
      */
@@ -602,7 +622,7 @@ public final class LinearArena implements Arena {
 
     /** {@return the position below which popped pages stay committed} */
     public long retainBytes() {
-        return retainBytes;
+        return chain.retainBytes();
     }
 
     /** {@return bytes of address space this arena holds from the OS (caller memory not included)} */
@@ -617,11 +637,7 @@ public final class LinearArena implements Arena {
 
     /** {@return the number of blocks in the chain, the current one included; 0 after close} */
     public int blockCount() {
-        int n = 0;
-        for (Block b = closed ? null : current; b != null; b = b.prev) {
-            n++;
-        }
-        return n;
+        return closed ? 0 : chain.blockCount();
     }
 
     /** {@return whether this arena may be used from any thread} */
@@ -694,15 +710,7 @@ public final class LinearArena implements Arena {
 
     /** {@return {address, byteSize} of every OS reservation this arena holds, chained or spare: for leak tests} */
     List<long[]> osRanges() {
-        List<long[]> ranges = new ArrayList<>();
-        for (Block list : new Block[] {closed ? null : current, spares}) {
-            for (Block b = list; b != null; b = b.prev) {
-                if (b.fromOs) {
-                    ranges.add(new long[] {b.address, b.reserved});
-                }
-            }
-        }
-        return ranges;
+        return closed ? List.of() : chain.osRanges();
     }
 
     Thread owner() {
@@ -722,27 +730,8 @@ public final class LinearArena implements Arena {
     }
 
     private void releaseBlocks() {
-        RuntimeException failure = null;
-        for (Block list : new Block[] {current, spares}) {
-            for (Block b = list; b != null; ) {
-                Block next = b.prev;
-                try {
-                    source.release(b);
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-                b = next;
-            }
-        }
+        chain.releaseAll();
         current = null;
-        spares = null;
-        if (failure != null) {
-            throw failure;
-        }
     }
 
     // ---- the slow paths ----
@@ -811,81 +800,19 @@ public final class LinearArena implements Arena {
 
     /** Makes room for a push ending at {@code end} in the current block, or moves to a new block. */
     private void grow(long byteSize, long byteAlignment, long end) {
-        if (current.fromOs && end <= current.reserved) {
-            save();
-            source.commitTo(current, end);
-            limit = current.committed;
-            return;
-        }
-        if (!chaining) {
-            throw new OutOfNativeMemoryError("arena full: cannot push " + byteSize + " bytes aligned to "
-                    + byteAlignment + " at pos " + (current.basePos + offset) + " ("
-                    + (current.fromOs ? "reservation of " : "fixed block of ") + current.reserved
-                    + " bytes, chaining off)");
-        }
-        // A block is aligned to the arena page; a larger alignment needs room for padding.
-        long need = byteSize + (byteAlignment > source.pageSize() ? byteAlignment : 0);
-        Block next = takeSpare(need);
-        if (next != null) {
-            try {
-                source.commitTo(next, need);
-            } catch (OutOfNativeMemoryError e) {
-                next.prev = spares;
-                spares = next;
-                throw e;
-            }
-        } else {
-            next = source.newBlock(need, need);
-        }
         save();
-        next.basePos = current.basePos + current.reserved;
-        next.used = 0;
-        next.prev = current;
-        load(next);
-    }
-
-    private Block takeSpare(long need) {
-        Block before = null;
-        for (Block b = spares; b != null; before = b, b = b.prev) {
-            if (b.reserved >= need) {
-                if (before == null) {
-                    spares = b.prev;
-                } else {
-                    before.prev = b.prev;
-                }
-                b.prev = null;
-                return b;
-            }
-        }
-        return null;
+        chain.grow(byteSize, byteAlignment, end, chaining);
+        load(chain.current());
     }
 
     private void popToUnchecked(long pos) {
         save();
-        while (pos < current.basePos) {
-            Block dropped = current;
-            if (checked) {
-                poison(dropped, 0, dropped.used);
-            }
-            current = dropped.prev;
-            dropped.used = 0;
-            dropped.prev = spares;
-            spares = dropped;
-            source.purgeAbove(dropped, retainBytes - dropped.basePos);
-        }
-        long newOffset = pos - current.basePos;
-        if (checked && newOffset < current.used) {
-            poison(current, newOffset, current.used);
-        }
-        current.used = newOffset;
-        source.purgeAbove(current, Math.max(newOffset, retainBytes - current.basePos));
-        load(current);
+        chain.popTo(pos, checked ? this::poison : null);
+        load(chain.current());
     }
 
     private void poison(Block block, long from, long to) {
-        if (to > from) {
-            segmentOf(block).asSlice(from, to - from).fill(POISON);
-        }
+        segmentOf(block).asSlice(from, to - from).fill(POISON);
     }
 
     private void save() {
@@ -931,157 +858,6 @@ public final class LinearArena implements Arena {
     private void unlock() {
         if (lock != null) {
             lock.unlock();
-        }
-    }
-
-    // ---- the builder ----
-
-    /**
-     * Configures a {@link LinearArena}. The defaults are those of {@link #ofVirtual()}: a confined, unchecked
-     * arena over one reservation of {@value #DEFAULT_VIRTUAL_RESERVE} bytes committed in
-     * {@value #DEFAULT_COMMIT_SIZE}-byte steps, chaining off, OS pages, {@value #DEFAULT_RETAIN} bytes retained.
-     *
-     * {@snippet :
-     * LinearArena frames = LinearArena.builder()
-     *         .reserveSize(1L << 30)     // 1 GiB reservations...
-     *         .commitSize(256 << 10)     // ...committed 256 KiB at a time
-     *         .chaining(true)            // and another reservation when one is full
-     *         .retainBytes(16 << 20)     // keep 16 MiB committed across clear()
-     *         .build();
-     * }
-     */
-    public static final class Builder {
-        private long reserveSize = DEFAULT_VIRTUAL_RESERVE;
-        private long commitSize = DEFAULT_COMMIT_SIZE;
-        private long retainBytes = DEFAULT_RETAIN;
-        private long autoAlign = DEFAULT_AUTO_ALIGN;
-        private boolean chaining;
-        private boolean largePages;
-        private boolean shared;
-        private boolean checked;
-        private MemorySegment memory;
-
-        private Builder() {
-        }
-
-        /**
-         * Sets the address space each block reserves; rounded up to the arena page.
-         *
-         * @return this builder
-         * @throws IllegalArgumentException if {@code byteSize} is not positive or above the maximum
-         */
-        public Builder reserveSize(long byteSize) {
-            this.reserveSize = positive("reserveSize", byteSize);
-            return this;
-        }
-
-        /**
-         * Sets the commit step; rounded up to the arena page. A step at least as large as the reservation makes
-         * committed blocks (committed whole when made); a smaller one makes virtual blocks.
-         *
-         * @return this builder
-         * @throws IllegalArgumentException if {@code byteSize} is not positive or above the maximum
-         */
-        public Builder commitSize(long byteSize) {
-            this.commitSize = positive("commitSize", byteSize);
-            return this;
-        }
-
-        /**
-         * Sets whether a full block is followed by a new block (off: the arena throws
-         * {@link OutOfNativeMemoryError} when its block is full).
-         *
-         * @return this builder
-         */
-        public Builder chaining(boolean chaining) {
-            this.chaining = chaining;
-            return this;
-        }
-
-        /**
-         * Asks for large pages; if the OS cannot give them the arena uses OS pages and logs why (logger
-         * {@code dev.jalloc.arena}, level {@code WARNING}).
-         *
-         * @return this builder
-         */
-        public Builder largePages(boolean largePages) {
-            this.largePages = largePages;
-            return this;
-        }
-
-        /**
-         * Sets the position below which popped pages stay committed; pages above it are purged on pop.
-         *
-         * @return this builder
-         * @throws IllegalArgumentException if {@code byteSize} is negative or above the maximum
-         */
-        public Builder retainBytes(long byteSize) {
-            this.retainBytes = Checks.checkByteSize("retainBytes", byteSize);
-            return this;
-        }
-
-        /**
-         * Sets the alignment of pushes that name none.
-         *
-         * @return this builder
-         * @throws IllegalArgumentException if the alignment is invalid (see the class comment)
-         */
-        public Builder autoAlign(long byteAlignment) {
-            this.autoAlign = Checks.checkAlignment(byteAlignment);
-            return this;
-        }
-
-        /**
-         * Sets whether the arena may be used from any thread (default: confined to the thread that builds it).
-         *
-         * @return this builder
-         */
-        public Builder shared(boolean shared) {
-            this.shared = shared;
-            return this;
-        }
-
-        /**
-         * Sets checked mode: segments pushed in a temp become inaccessible when the temp closes, and popped
-         * memory is poisoned with {@link #POISON}.
-         *
-         * @return this builder
-         */
-        public Builder checked(boolean checked) {
-            this.checked = checked;
-            return this;
-        }
-
-        /**
-         * Makes a fixed arena over the caller's memory (see {@link #ofFixed(MemorySegment)}). Chaining, if it is
-         * on, links OS blocks after it.
-         *
-         * @return this builder
-         * @throws IllegalArgumentException if {@code memory} is read-only
-         */
-        public Builder over(MemorySegment memory) {
-            Objects.requireNonNull(memory, "memory");
-            if (memory.isReadOnly()) {
-                throw Checks.illegalArgument("memory", memory, "a writable segment");
-            }
-            this.memory = memory;
-            return this;
-        }
-
-        /**
-         * {@return a new arena, confined to the calling thread unless shared}
-         *
-         * @throws OutOfNativeMemoryError if the OS refuses the first block
-         */
-        public LinearArena build() {
-            return new LinearArena(this);
-        }
-
-        private static long positive(String name, long byteSize) {
-            if (byteSize <= 0) {
-                throw Checks.illegalArgument(name, byteSize, "> 0");
-            }
-            return Checks.checkByteSize(name, byteSize);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.lang.foreign.SegmentAllocator;
  * {@link IllegalStateException} and changes nothing, so the inner temp can still be closed, then the outer one.
  * If the arena's position was popped below the temp's start in between, closing the temp leaves it there.
  *
- * <p>In an arena's {@linkplain LinearArena.Builder#checked(boolean) checked mode}, segments pushed while a temp
+ * <p>In an arena's {@linkplain LinearArenaBuilder#checked(boolean) checked mode}, segments pushed while a temp
  * is the innermost one become inaccessible when it closes. Otherwise they stay accessible, and point at memory
  * that later pushes reuse: do not keep them.
  *

@@ -79,7 +79,8 @@ class LinearArenaContractTest {
                     assertEquals(size, s.byteSize());
                     assertEquals(0, s.address() % align, "address of push(" + size + ", " + align + ")");
                     assertAllBytes(s, (byte) 0);
-                    assertEquals(alignUp(before, align) + size, arena.pos(), "pos after push(" + size + ", " + align + ")");
+                    assertEquals(alignUp(before, align) + size, arena.pos(),
+                            "pos after push(" + size + ", " + align + ")");
                     s.fill((byte) 0x5A);
                 }
             }

@@ -25,7 +25,7 @@ public final class OutOfMemoryChild {
 
         // 2. A chained arena grows block by block until a reservation is refused.
         for (String mode : new String[] {"chained", "virtualChained"}) {
-            LinearArena.Builder b = LinearArena.builder().reserveSize(64 << 20).chaining(true);
+            LinearArenaBuilder b = LinearArena.builder().reserveSize(64 << 20).chaining(true);
             LinearArena arena = (mode.equals("chained") ? b.commitSize(64 << 20) : b.commitSize(1 << 20)).build();
             MemorySegment first = arena.push(64);
             first.fill((byte) 7);

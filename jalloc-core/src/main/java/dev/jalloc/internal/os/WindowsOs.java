@@ -69,7 +69,8 @@ final class WindowsOs extends Os {
             Map.entry(87, "The parameter is incorrect."),
             Map.entry(487, "Attempt to access invalid address."),
             Map.entry(1314, "A required privilege is not held by the client."),
-            Map.entry(ERROR_NO_SYSTEM_RESOURCES, "Insufficient system resources exist to complete the requested service."),
+            Map.entry(ERROR_NO_SYSTEM_RESOURCES,
+                    "Insufficient system resources exist to complete the requested service."),
             Map.entry(ERROR_COMMITMENT_LIMIT, "The paging file is too small for this operation to complete."));
 
     /** How many times an aligned reservation is retried when another thread takes the address in between. */

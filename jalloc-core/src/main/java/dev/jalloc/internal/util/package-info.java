@@ -4,7 +4,8 @@
  *
  * <h2>Vocabulary</h2>
  * <dl>
- *   <dt>byte size</dt><dd>a count of bytes, {@code >= 0} and at most {@link dev.jalloc.internal.util.Checks#MAX_BYTE_SIZE}.</dd>
+ *   <dt>byte size</dt>
+ *   <dd>a count of bytes, {@code >= 0} and at most {@link dev.jalloc.internal.util.Checks#MAX_BYTE_SIZE}.</dd>
  *   <dt>byte alignment</dt><dd>a power of two between 1 and {@link dev.jalloc.internal.util.Checks#MAX_ALIGNMENT}.</dd>
  *   <dt>align up</dt><dd>the smallest multiple of an alignment that is at or above a value.</dd>
  * </dl>
