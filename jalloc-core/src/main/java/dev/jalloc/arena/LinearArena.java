@@ -9,6 +9,7 @@ import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -99,6 +100,9 @@ public final class LinearArena implements Arena {
     public static final long DEFAULT_BLOCK_SIZE = 1L << 20;
     /** The position below which popped pages stay committed: 64 MiB. */
     public static final long DEFAULT_RETAIN = 64L << 20;
+    /** Up to this many bytes, zeroing is a loop of stores rather than a {@code fill()}. */
+    private static final long SMALL_ZEROING = 64;
+    private static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
     /** The byte that checked mode writes over popped memory. */
     public static final byte POISON = (byte) 0xDD;
 
@@ -134,14 +138,26 @@ public final class LinearArena implements Arena {
     private long offset;
     private long limit;
     private long zeroMark;
+    /** The current block's base position. */
+    private long blockPos;
+    /**
+     * The offset below which pops never purge in the current block: while {@code limit - purgeFloor} is less
+     * than a commit step, a pop in the block only moves the offset (see {@link BlockChain#popTo}).
+     */
+    private long purgeFloor;
+    private final long commitStep;
 
     // ---- the rest of the state ----
     private Block current;
-    private Temp innermost;
+    /** How many temps are open; the innermost one has this depth. */
+    private int tempDepth;
+    /** The innermost open temp, in checked mode only (unchecked temps are not linked, so they may not escape). */
+    private Temp checkedTop;
     private boolean closed;
 
     LinearArena(LinearArenaBuilder b) {
         this.source = new BlockSource(Os.current(), b.reserveSize, b.commitSize, b.largePages);
+        this.commitStep = source.commitStep();
         this.owner = b.shared ? null : Thread.currentThread();
         this.lock = b.shared ? new ReentrantLock() : null;
         this.checked = b.checked;
@@ -422,6 +438,13 @@ public final class LinearArena implements Arena {
      * @throws WrongThreadException  if the arena is confined to another thread
      */
     public long pos() {
+        if (Thread.currentThread() == fastOwner) {
+            return blockPos + offset;
+        }
+        return posSlow();
+    }
+
+    private long posSlow() {
         lock();
         try {
             ensureUsable();
@@ -440,6 +463,17 @@ public final class LinearArena implements Arena {
      * @throws WrongThreadException      if the arena is confined to another thread
      */
     public void popTo(long pos) {
+        if (Thread.currentThread() == fastOwner) {
+            long newOffset = pos - blockPos;
+            if (newOffset >= 0 && newOffset <= offset && limit - purgeFloor < commitStep) {
+                offset = newOffset;
+                return;
+            }
+        }
+        popToSlow(pos);
+    }
+
+    private void popToSlow(long pos) {
         lock();
         try {
             ensureUsable();
@@ -465,6 +499,10 @@ public final class LinearArena implements Arena {
     public void pop(long byteSize) {
         if (byteSize < 0) {
             throw Checks.illegalArgument("byteSize", byteSize, ">= 0");
+        }
+        if (Thread.currentThread() == fastOwner && byteSize <= offset && limit - purgeFloor < commitStep) {
+            offset -= byteSize;
+            return;
         }
         lock();
         try {
@@ -499,18 +537,29 @@ public final class LinearArena implements Arena {
      * {@return a temp scope that restores the current position when it is closed}
      *
      * <p>Temps nest and must be closed innermost first. In
-     * {@linkplain LinearArenaBuilder#checked(boolean) checked mode} the segments pushed while the temp is the innermost one become inaccessible when it closes.
+     * {@linkplain LinearArenaBuilder#checked(boolean) checked mode} the segments pushed while the temp is the
+     * innermost one become inaccessible when it closes.
      *
      * @throws IllegalStateException if the arena is closed
      * @throws WrongThreadException  if the arena is confined to another thread
      */
     public Temp temp() {
+        if (Thread.currentThread() == fastOwner) {
+            return new Temp(this, blockPos + offset, ++tempDepth, null, null);
+        }
+        return tempSlow();
+    }
+
+    private Temp tempSlow() {
         lock();
         try {
             ensureUsable();
             Arena scope = checked ? (owner == null ? Arena.ofShared() : Arena.ofConfined()) : null;
-            Temp temp = new Temp(this, current.basePos + offset, innermost, scope);
-            innermost = temp;
+            Temp temp = new Temp(this, current.basePos + offset, tempDepth + 1, checkedTop, scope);
+            tempDepth++;
+            if (checked) {
+                checkedTop = temp;
+            }
             return temp;
         } finally {
             unlock();
@@ -519,22 +568,38 @@ public final class LinearArena implements Arena {
 
     /** Ends {@code temp}: called by {@link Temp#close()}. */
     void endTemp(Temp temp) {
+        if (Thread.currentThread() == fastOwner && !temp.closed && temp.depth() == tempDepth) {
+            long newOffset = Math.min(temp.startPos() - blockPos, offset);
+            if (newOffset >= 0 && limit - purgeFloor < commitStep) {
+                temp.closed = true;
+                tempDepth--;
+                offset = newOffset;
+                return;
+            }
+        }
+        endTempSlow(temp);
+    }
+
+    private void endTempSlow(Temp temp) {
         lock();
         try {
             if (temp.closed) {
                 throw new IllegalStateException("temp begun at pos " + temp.startPos() + " already closed");
             }
             ensureUsable();
-            if (temp != innermost) {
+            if (temp.depth() != tempDepth) {
                 throw new IllegalStateException("temp closed out of order: this temp (depth " + temp.depth()
                         + ", begun at pos " + temp.startPos() + ") is not the innermost open one; close the temp of"
-                        + " depth " + innermost.depth() + " (begun at pos " + innermost.startPos() + ") first");
+                        + " depth " + tempDepth + " first");
             }
             if (temp.scope != null) {
                 temp.scope.close();
             }
             temp.closed = true;
-            innermost = temp.parent;
+            tempDepth--;
+            if (checked) {
+                checkedTop = temp.parent;
+            }
             popToUnchecked(Math.min(temp.startPos(), current.basePos + offset));
         } finally {
             unlock();
@@ -673,14 +738,13 @@ public final class LinearArena implements Arena {
         lock();
         try {
             ensureUsable();
-            while (innermost != null) {
-                Temp temp = innermost;
-                if (temp.scope != null) {
-                    temp.scope.close();
-                }
+            while (checkedTop != null) {
+                Temp temp = checkedTop;
+                temp.scope.close();
                 temp.closed = true;
-                innermost = temp.parent;
+                checkedTop = temp.parent;
             }
+            tempDepth = 0;
             scopeArena.close();
             markClosed();
             releaseBlocks();
@@ -718,7 +782,7 @@ public final class LinearArena implements Arena {
     }
 
     boolean hasOpenTemp() {
-        return innermost != null;
+        return tempDepth > 0;
     }
 
     private void markClosed() {
@@ -740,8 +804,8 @@ public final class LinearArena implements Arena {
         lock();
         try {
             long start = bump(byteSize, byteAlignment, zero);
-            if (innermost != null && innermost.scope != null && blockSegment.isNative()) {
-                return MemorySegment.ofAddress(blockAddress + start).reinterpret(byteSize, innermost.scope, null);
+            if (checkedTop != null && blockSegment.isNative()) {
+                return MemorySegment.ofAddress(blockAddress + start).reinterpret(byteSize, checkedTop.scope, null);
             }
             return blockSegment.asSlice(start, byteSize);
         } finally {
@@ -792,7 +856,19 @@ public final class LinearArena implements Arena {
     /** Zeroes {@code [start, end)} where it lies below the zero mark and moves the mark to {@code end}. */
     private void zeroDirty(long start, long end) {
         long dirtyEnd = Math.min(end, zeroMark);
-        blockSegment.asSlice(start, dirtyEnd - start).fill((byte) 0);
+        if (dirtyEnd - start <= SMALL_ZEROING) {
+            // Plain stores beat fill()'s setup for the small pushes that dominate arena use.
+            MemorySegment block = blockSegment;
+            long i = start;
+            for (; i + 8 <= dirtyEnd; i += 8) {
+                block.set(LONG_UNALIGNED, i, 0L);
+            }
+            for (; i < dirtyEnd; i++) {
+                block.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
+            }
+        } else {
+            blockSegment.asSlice(start, dirtyEnd - start).fill((byte) 0);
+        }
         if (end > zeroMark) {
             zeroMark = end;
         }
@@ -830,6 +906,8 @@ public final class LinearArena implements Arena {
         offset = block.used;
         limit = block.committed;
         zeroMark = block.zeroMark;
+        blockPos = block.basePos;
+        purgeFloor = chain.purgeFloor(block);
     }
 
     private MemorySegment segmentOf(Block block) {

@@ -31,14 +31,15 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
     private final LinearArena arena;
     private final long startPos;
     private final int depth;
+    /** The temp this one was begun inside, in checked mode only. */
     final Temp parent;
     final Arena scope;
     boolean closed;
 
-    Temp(LinearArena arena, long startPos, Temp parent, Arena scope) {
+    Temp(LinearArena arena, long startPos, int depth, Temp parent, Arena scope) {
         this.arena = arena;
         this.startPos = startPos;
-        this.depth = parent == null ? 1 : parent.depth + 1;
+        this.depth = depth;
         this.parent = parent;
         this.scope = scope;
     }

@@ -1,6 +1,7 @@
 package dev.jalloc.internal.arena;
 
 import dev.jalloc.OutOfNativeMemoryError;
+import dev.jalloc.internal.util.Bits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -132,6 +133,19 @@ public final class BlockChain {
         }
         current.used = offset;
         source.purgeAbove(current, Math.max(offset, retainBytes - current.basePos));
+    }
+
+    /**
+     * {@return the offset of {@code block} at or above which a pop may purge}: a pop to any offset leaves the
+     * block's committed pages alone while {@code committed - purgeFloor(block)} is below one commit step,
+     * because {@link #popTo} keeps at least this much committed. {@link Long#MAX_VALUE} for the caller's memory,
+     * which is never purged.
+     */
+    public long purgeFloor(Block block) {
+        if (!block.fromOs) {
+            return Long.MAX_VALUE;
+        }
+        return Math.min(block.reserved, Bits.alignUp(Math.max(retainBytes - block.basePos, 0), source.commitStep()));
     }
 
     /** {@return the number of blocks in the chain} */
