@@ -100,9 +100,10 @@ public final class LinearArena implements Arena {
     public static final long DEFAULT_BLOCK_SIZE = 1L << 20;
     /** The position below which popped pages stay committed: 64 MiB. */
     public static final long DEFAULT_RETAIN = 64L << 20;
-    /** Up to this many bytes, zeroing is a loop of stores rather than a {@code fill()}. */
+    /** Up to this many bytes, zeroing is a few plain stores rather than a {@code fill()}. */
     private static final long SMALL_ZEROING = 64;
     private static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED;
     /** The byte that checked mode writes over popped memory. */
     public static final byte POISON = (byte) 0xDD;
 
@@ -856,21 +857,45 @@ public final class LinearArena implements Arena {
     /** Zeroes {@code [start, end)} where it lies below the zero mark and moves the mark to {@code end}. */
     private void zeroDirty(long start, long end) {
         long dirtyEnd = Math.min(end, zeroMark);
-        if (dirtyEnd - start <= SMALL_ZEROING) {
-            // Plain stores beat fill()'s setup for the small pushes that dominate arena use.
-            MemorySegment block = blockSegment;
-            long i = start;
-            for (; i + 8 <= dirtyEnd; i += 8) {
-                block.set(LONG_UNALIGNED, i, 0L);
-            }
-            for (; i < dirtyEnd; i++) {
-                block.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
-            }
+        long n = dirtyEnd - start;
+        if (n <= SMALL_ZEROING) {
+            zeroSmall(blockSegment, start, n);
         } else {
-            blockSegment.asSlice(start, dirtyEnd - start).fill((byte) 0);
+            blockSegment.asSlice(start, n).fill((byte) 0);
         }
         if (end > zeroMark) {
             zeroMark = end;
+        }
+    }
+
+    /**
+     * Zeroes {@code n <= 64} bytes at {@code offset} with a fixed number of stores per size class, the first
+     * ones from the start and the last ones ending at the end (they may overlap), as memset does: no loop, so
+     * the JIT sees constant offsets. Beats {@code fill()}, whose setup dominates at these sizes.
+     */
+    private static void zeroSmall(MemorySegment s, long offset, long n) {
+        long end = offset + n;
+        if (n >= 16) {
+            s.set(LONG_UNALIGNED, offset, 0L);
+            s.set(LONG_UNALIGNED, offset + 8, 0L);
+            s.set(LONG_UNALIGNED, end - 16, 0L);
+            s.set(LONG_UNALIGNED, end - 8, 0L);
+            if (n > 32) {
+                s.set(LONG_UNALIGNED, offset + 16, 0L);
+                s.set(LONG_UNALIGNED, offset + 24, 0L);
+                s.set(LONG_UNALIGNED, end - 32, 0L);
+                s.set(LONG_UNALIGNED, end - 24, 0L);
+            }
+        } else if (n >= 8) {
+            s.set(LONG_UNALIGNED, offset, 0L);
+            s.set(LONG_UNALIGNED, end - 8, 0L);
+        } else if (n >= 4) {
+            s.set(INT_UNALIGNED, offset, 0);
+            s.set(INT_UNALIGNED, end - 4, 0);
+        } else {
+            for (long i = offset; i < end; i++) {
+                s.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
+            }
         }
     }
 

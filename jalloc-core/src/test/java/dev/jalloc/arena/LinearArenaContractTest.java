@@ -172,6 +172,28 @@ class LinearArenaContractTest {
         }
 
         @Test
+        void zeroingCoversExactlyThePushedBytes() {
+            // Every small size (the stores-by-size-class path) and some larger ones, at every skew.
+            long mark = arena.pos();
+            for (int n = 0; n <= 130; n++) {
+                for (int skew = 0; skew < 16; skew++) {
+                    arena.popTo(mark);
+                    arena.pushNoZero(400, 1).fill((byte) 0x77);
+                    arena.popTo(mark);
+                    // Popped bytes hold 0x77, or the poison in checked mode: either way, not zero.
+                    byte dirty = arena.isChecked() ? LinearArena.POISON : (byte) 0x77;
+                    MemorySegment guardBefore = arena.pushNoZero(16 + skew, 1);
+                    guardBefore.fill((byte) 0x55);
+                    MemorySegment s = arena.push(n, 1);
+                    MemorySegment guardAfter = arena.pushNoZero(16, 1);
+                    assertAllBytes(s, (byte) 0);
+                    assertAllBytes(guardBefore, (byte) 0x55);
+                    assertAllBytes(guardAfter, dirty);
+                }
+            }
+        }
+
+        @Test
         void pushAlignerPadsPosForTheNextPush() {
             arena.push(3, 1);
             arena.pushAligner(64);
