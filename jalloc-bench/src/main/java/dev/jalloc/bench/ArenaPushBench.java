@@ -1,0 +1,399 @@
+package dev.jalloc.bench;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.jalloc.arena.LinearArena;
+import dev.jalloc.arena.Temp;
+import dev.jalloc.bench.ArenaPushStates.Jalloc;
+import dev.jalloc.bench.ArenaPushStates.Libc;
+import dev.jalloc.bench.ArenaPushStates.Lwjgl;
+import dev.jalloc.bench.ArenaPushStates.Region;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.util.concurrent.TimeUnit;
+import org.lwjgl.system.MemoryStack;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Linear arenas (issue 2): what one 32-byte allocation costs on a {@link LinearArena} and on its peers.
+ *
+ * <p>One op is one allocation of {@value #SIZE} bytes aligned to {@value #ALIGN}. Each invocation does a batch
+ * of {@value #BATCH} ops and then resets (clear, pop, close or free, as the contender does it), so the reset is
+ * amortized over the same batch for everyone. The contenders, grouped by name:
+ * <pre>
+ *   bump*            speed of light: a bare bump pointer over a pre-touched region, as an address (bump),
+ *                    as a slice (bumpSlice), as a slice zeroed by fill() (bumpSliceZeroed) or by four
+ *                    8-byte stores (bumpSliceZeroedStores)
+ *   jallocPush*      LinearArena push, pushNoZero, pushAddress, pushAddressNoZero, reset by clear();
+ *                    param growth: a virtual arena or a chained one
+ *   jallocTemp*      a Temp per op (temp, push, close), as a segment (PerOp) or as a raw unzeroed address
+ *                    (PerOpRaw: the same work as lwjglStackPerOp); one Temp per batch (Batch)
+ *   jallocPopToPerOp the scope of PerOpRaw without a Temp: pos(), pushAddressNoZero, popTo(mark)
+ *   jdkArena*        Arena.ofConfined(): one arena per op (PerOp), or one per batch, closed after it (Batch)
+ *   jdkSlicing       SegmentAllocator.slicingAllocator over a pre-touched region, a new one per batch
+ *   lwjglStack*      LWJGL MemoryStack: push, nmalloc, pop per op (PerOp) or per batch (Batch)
+ *   mallocFree*      libc malloc then free through an FFM downcall, plain or Linker.Option.critical(false)
+ * </pre>
+ *
+ * <h2>How results are consumed</h2>
+ * <ul>
+ *   <li>Segments go to the {@code Blackhole}: the segment object must exist, as when it is returned, stored or
+ *       passed on. Addresses go into a running sum that the method returns.</li>
+ *   <li>{@code *Local}: the segment is used where it was made (its address summed) and dropped, so escape
+ *       analysis may remove the segment object: what a push costs inside one compiled method. Run for the
+ *       speed of light, jalloc and the JDK arena.</li>
+ *   <li>{@code *PerOp} and {@code bumpCall}: each allocation is passed to a method the JIT may not inline, as a
+ *       scope around a call does. Without it the JIT folds MemoryStack's push, nmalloc and pop into nothing
+ *       (0.05 ns/op), which measures no allocator at all. {@code bumpCall} is the price of that call alone.</li>
+ * </ul>
+ *
+ * <p>Zeroed or not matters at this size: in the steady state every batch reuses the memory of the one before,
+ * so {@code push}, {@code pushAddress}, {@code Temp.allocate} and {@code Arena.allocate} write 32 zero bytes
+ * per op, while {@code pushNoZero}, {@code pushAddressNoZero}, the slicing allocator, {@code nmalloc} and
+ * {@code malloc} do not.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {
+        // The heap is touched before timing; native memory is touched by each state's @Setup.
+        "-XX:+AlwaysPreTouch", "-Xms1g", "-Xmx1g",
+        "--enable-native-access=ALL-UNNAMED",
+        // LWJGL 3.3.6 reads memory through sun.misc.Unsafe; allowed quietly rather than warned about.
+        "--sun-misc-unsafe-memory-access=allow"})
+@OperationsPerInvocation(ArenaPushBench.BATCH)
+public class ArenaPushBench {
+    /** Ops per invocation. */
+    static final int BATCH = 1024;
+    /** Bytes per op. */
+    static final long SIZE = 32;
+    /** The alignment of every op: LinearArena's auto-alignment, and what malloc gives at least. */
+    static final long ALIGN = 8;
+    /** Bytes a batch takes, with no padding since SIZE is a multiple of ALIGN. */
+    static final long BATCH_BYTES = BATCH * SIZE;
+
+    /** Where a scope's allocation goes in the per-op benchmarks: a call the JIT cannot see through. */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static void callee(long address) {
+    }
+
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static void callee(MemorySegment segment) {
+    }
+
+    // ---- speed of light ----
+
+    @Benchmark
+    public long bump(Region r) {
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += r.base + r.bump(SIZE, ALIGN);
+        }
+        r.top = 0;
+        return sum;
+    }
+
+    @Benchmark
+    public void bumpSlice(Region r, Blackhole bh) {
+        MemorySegment region = r.segment;
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(region.asSlice(r.bump(SIZE, ALIGN), SIZE));
+        }
+        r.top = 0;
+    }
+
+    @Benchmark
+    public void bumpSliceZeroed(Region r, Blackhole bh) {
+        MemorySegment region = r.segment;
+        for (int i = 0; i < BATCH; i++) {
+            MemorySegment slice = region.asSlice(r.bump(SIZE, ALIGN), SIZE);
+            slice.fill((byte) 0);
+            bh.consume(slice);
+        }
+        r.top = 0;
+    }
+
+    @Benchmark
+    public long bumpSliceLocal(Region r) {
+        MemorySegment region = r.segment;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += region.asSlice(r.bump(SIZE, ALIGN), SIZE).address();
+        }
+        r.top = 0;
+        return sum;
+    }
+
+    @Benchmark
+    public long bumpSliceZeroedLocal(Region r) {
+        MemorySegment region = r.segment;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            MemorySegment slice = region.asSlice(r.bump(SIZE, ALIGN), SIZE);
+            slice.fill((byte) 0);
+            sum += slice.address();
+        }
+        r.top = 0;
+        return sum;
+    }
+
+    /**
+     * Zeroing without {@code fill()}: in JDK 25, {@code fill} writes inline only below 32 bytes
+     * ({@code java.lang.foreign.native.threshold.power.fill}, default 5) and calls {@code Unsafe.setMemory} from
+     * 32 bytes up. Plain 8-byte stores through the slice, whose size the JIT knows, cost far less. The loop
+     * counter is an int on purpose: with a long counter C2 does not unroll this loop and the stores cost about
+     * as much as the fill.
+     */
+    @Benchmark
+    public void bumpSliceZeroedStores(Region r, Blackhole bh) {
+        MemorySegment region = r.segment;
+        for (int i = 0; i < BATCH; i++) {
+            MemorySegment slice = region.asSlice(r.bump(SIZE, ALIGN), SIZE);
+            zeroByStores(slice);
+            bh.consume(slice);
+        }
+        r.top = 0;
+    }
+
+    @Benchmark
+    public long bumpSliceZeroedStoresLocal(Region r) {
+        MemorySegment region = r.segment;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            MemorySegment slice = region.asSlice(r.bump(SIZE, ALIGN), SIZE);
+            zeroByStores(slice);
+            sum += slice.address();
+        }
+        r.top = 0;
+        return sum;
+    }
+
+    /** Zeroes a slice of {@link #SIZE} bytes, a multiple of 8, with 8-byte stores. */
+    private static void zeroByStores(MemorySegment slice) {
+        for (int offset = 0; offset < (int) SIZE; offset += Long.BYTES) {
+            slice.set(JAVA_LONG, offset, 0L);
+        }
+    }
+
+    @Benchmark
+    public void bumpCall(Region r) {
+        for (int i = 0; i < BATCH; i++) {
+            callee(r.base + r.bump(SIZE, ALIGN));
+        }
+        r.top = 0;
+    }
+
+    // ---- jalloc: LinearArena pushes ----
+
+    @Benchmark
+    public void jallocPush(Jalloc j, Blackhole bh) {
+        LinearArena arena = j.arena;
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(arena.push(SIZE));
+        }
+        arena.clear();
+    }
+
+    @Benchmark
+    public void jallocPushNoZero(Jalloc j, Blackhole bh) {
+        LinearArena arena = j.arena;
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(arena.pushNoZero(SIZE));
+        }
+        arena.clear();
+    }
+
+    @Benchmark
+    public long jallocPushAddress(Jalloc j) {
+        LinearArena arena = j.arena;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += arena.pushAddress(SIZE, ALIGN);
+        }
+        arena.clear();
+        return sum;
+    }
+
+    @Benchmark
+    public long jallocPushAddressNoZero(Jalloc j) {
+        LinearArena arena = j.arena;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += arena.pushAddressNoZero(SIZE, ALIGN);
+        }
+        arena.clear();
+        return sum;
+    }
+
+    @Benchmark
+    public long jallocPushLocal(Jalloc j) {
+        LinearArena arena = j.arena;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += arena.push(SIZE).address();
+        }
+        arena.clear();
+        return sum;
+    }
+
+    @Benchmark
+    public long jallocPushNoZeroLocal(Jalloc j) {
+        LinearArena arena = j.arena;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += arena.pushNoZero(SIZE).address();
+        }
+        arena.clear();
+        return sum;
+    }
+
+    // ---- jalloc: temps ----
+
+    @Benchmark
+    public void jallocTempPerOp(Jalloc j) {
+        LinearArena arena = j.arena;
+        for (int i = 0; i < BATCH; i++) {
+            try (Temp temp = arena.temp()) {
+                callee(temp.allocate(SIZE, ALIGN));
+            }
+        }
+    }
+
+    /** The work of {@link #lwjglStackPerOp}: a scope, one unzeroed push as an address, the scope's end. */
+    @Benchmark
+    @SuppressWarnings("try") // the temp is only a scope here: its close is what is measured
+    public void jallocTempPerOpRaw(Jalloc j) {
+        LinearArena arena = j.arena;
+        for (int i = 0; i < BATCH; i++) {
+            try (Temp temp = arena.temp()) {
+                callee(arena.pushAddressNoZero(SIZE, ALIGN));
+            }
+        }
+    }
+
+    /** A scope without a Temp: the position saved in a local and restored with popTo. */
+    @Benchmark
+    public void jallocPopToPerOp(Jalloc j) {
+        LinearArena arena = j.arena;
+        for (int i = 0; i < BATCH; i++) {
+            long mark = arena.pos();
+            callee(arena.pushAddressNoZero(SIZE, ALIGN));
+            arena.popTo(mark);
+        }
+    }
+
+    @Benchmark
+    public void jallocTempBatch(Jalloc j, Blackhole bh) {
+        try (Temp temp = j.arena.temp()) {
+            for (int i = 0; i < BATCH; i++) {
+                bh.consume(temp.allocate(SIZE, ALIGN));
+            }
+        }
+    }
+
+    // ---- the JDK ----
+
+    @Benchmark
+    public void jdkArenaPerOp() {
+        for (int i = 0; i < BATCH; i++) {
+            try (Arena arena = Arena.ofConfined()) {
+                callee(arena.allocate(SIZE, ALIGN));
+            }
+        }
+    }
+
+    @Benchmark
+    public void jdkArenaBatch(Blackhole bh) {
+        try (Arena arena = Arena.ofConfined()) {
+            for (int i = 0; i < BATCH; i++) {
+                bh.consume(arena.allocate(SIZE, ALIGN));
+            }
+        }
+    }
+
+    @Benchmark
+    public long jdkArenaBatchLocal() {
+        long sum = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int i = 0; i < BATCH; i++) {
+                sum += arena.allocate(SIZE, ALIGN).address();
+            }
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public void jdkSlicing(Region r, Blackhole bh) {
+        SegmentAllocator slicer = SegmentAllocator.slicingAllocator(r.segment);
+        for (int i = 0; i < BATCH; i++) {
+            bh.consume(slicer.allocate(SIZE, ALIGN));
+        }
+    }
+
+    // ---- LWJGL ----
+
+    @Benchmark
+    public long lwjglStackBatch(Lwjgl l) {
+        MemoryStack stack = l.stack;
+        long sum = 0;
+        stack.push();
+        for (int i = 0; i < BATCH; i++) {
+            sum += stack.nmalloc((int) ALIGN, (int) SIZE);
+        }
+        stack.pop();
+        return sum;
+    }
+
+    @Benchmark
+    public void lwjglStackPerOp(Lwjgl l) {
+        MemoryStack stack = l.stack;
+        for (int i = 0; i < BATCH; i++) {
+            stack.push();
+            callee(stack.nmalloc((int) ALIGN, (int) SIZE));
+            stack.pop();
+        }
+    }
+
+    // ---- libc ----
+
+    @Benchmark
+    public long mallocFree(Libc c) throws Throwable {
+        long[] blocks = c.blocks;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            long address = Libc.checked((long) Libc.MALLOC.invokeExact(SIZE));
+            blocks[i] = address;
+            sum += address;
+        }
+        for (int i = 0; i < BATCH; i++) {
+            Libc.FREE.invokeExact(blocks[i]);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public long mallocFreeCritical(Libc c) throws Throwable {
+        long[] blocks = c.blocks;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            long address = Libc.checked((long) Libc.MALLOC_CRITICAL.invokeExact(SIZE));
+            blocks[i] = address;
+            sum += address;
+        }
+        for (int i = 0; i < BATCH; i++) {
+            Libc.FREE_CRITICAL.invokeExact(blocks[i]);
+        }
+        return sum;
+    }
+}
