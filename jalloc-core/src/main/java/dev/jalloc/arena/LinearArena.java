@@ -466,7 +466,7 @@ public final class LinearArena implements Arena {
     public void popTo(long pos) {
         if (Thread.currentThread() == fastOwner) {
             long newOffset = pos - blockPos;
-            if (newOffset >= 0 && newOffset <= offset && limit - purgeFloor < commitStep) {
+            if (newOffset >= 0 && newOffset <= offset && popCannotPurge()) {
                 offset = newOffset;
                 return;
             }
@@ -501,7 +501,7 @@ public final class LinearArena implements Arena {
         if (byteSize < 0) {
             throw Checks.illegalArgument("byteSize", byteSize, ">= 0");
         }
-        if (Thread.currentThread() == fastOwner && byteSize <= offset && limit - purgeFloor < commitStep) {
+        if (Thread.currentThread() == fastOwner && byteSize <= offset && popCannotPurge()) {
             offset -= byteSize;
             return;
         }
@@ -571,7 +571,7 @@ public final class LinearArena implements Arena {
     void endTemp(Temp temp) {
         if (Thread.currentThread() == fastOwner && !temp.closed && temp.depth() == tempDepth) {
             long newOffset = Math.min(temp.startPos() - blockPos, offset);
-            if (newOffset >= 0 && limit - purgeFloor < commitStep) {
+            if (newOffset >= 0 && popCannotPurge()) {
                 temp.closed = true;
                 tempDepth--;
                 offset = newOffset;
@@ -848,6 +848,14 @@ public final class LinearArena implements Arena {
             zeroMark = end;
         }
         return start;
+    }
+
+    /**
+     * {@return whether a pop to any offset of the current block leaves its pages alone}: the rule of
+     * {@link BlockChain#popTo}, so that the fast paths may just move the offset.
+     */
+    private boolean popCannotPurge() {
+        return limit - purgeFloor < commitStep;
     }
 
     private long alignedOffset(long byteAlignment) {
