@@ -12,4 +12,5 @@
 module dev.jalloc {
     exports dev.jalloc;
     exports dev.jalloc.arena;
+    exports dev.jalloc.vector;
 }

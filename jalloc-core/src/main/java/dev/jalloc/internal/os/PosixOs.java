@@ -35,6 +35,7 @@ import java.util.StringJoiner;
  *   purge             mmap(a, n, PROT_READ|PROT_WRITE, MAP_FIXED|MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE)
  *                     pages and charge dropped, the range stays accessible and reads as zero
  *   release           munmap(a, n)
+ *   advise            madvise(a, n, MADV_HUGEPAGE | MADV_DONTNEED | MADV_POPULATE_WRITE)
  * </pre>
  * Commit replaces the range with a new mapping (rather than {@code mprotect}) so that it works the same on a
  * reserved range and on a purged one, and is charged in both cases.
@@ -87,6 +88,7 @@ final class PosixOs extends Os {
     static final int PROT_WRITE = 2;
     static final int MAP_PRIVATE = 0x02;
     static final int MADV_DONTNEED = 4;
+    static final int MADV_POPULATE_WRITE_LINUX = 23;
     static final int ENOMEM = 12;
     static final long MAP_FAILED = -1L;
 
@@ -261,6 +263,7 @@ final class PosixOs extends Os {
         int code = switch (advice) {
             case HUGE_PAGES -> flavor.madvHugePage;
             case DONT_NEED -> MADV_DONTNEED;
+            case POPULATE -> flavor == Flavor.LINUX ? MADV_POPULATE_WRITE_LINUX : -1;
         };
         if (code < 0) {
             return false;
@@ -270,7 +273,11 @@ final class PosixOs extends Os {
             int rc = (int) madvise.invokeExact(state, address, byteSize, code);
             if (rc != 0) {
                 throw failure(state, "madvise", "address=" + Bits.hex(address) + ", length=" + byteSize
-                        + ", advice=" + (advice == Advice.HUGE_PAGES ? "MADV_HUGEPAGE" : "MADV_DONTNEED"));
+                        + ", advice=" + switch (advice) {
+                            case HUGE_PAGES -> "MADV_HUGEPAGE";
+                            case DONT_NEED -> "MADV_DONTNEED";
+                            case POPULATE -> "MADV_POPULATE_WRITE";
+                        });
             }
             return true;
         } catch (RuntimeException | Error e) {

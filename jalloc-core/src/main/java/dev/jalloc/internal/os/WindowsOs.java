@@ -233,7 +233,7 @@ final class WindowsOs extends Os {
 
     @Override
     public boolean advise(long address, long byteSize, Advice advice) {
-        if (advice == Advice.HUGE_PAGES) {
+        if (advice != Advice.DONT_NEED) {
             return false;
         }
         virtualAlloc(address, byteSize, MEM_RESET, PAGE_NOACCESS);

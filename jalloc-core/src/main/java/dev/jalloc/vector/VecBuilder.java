@@ -1,0 +1,145 @@
+package dev.jalloc.vector;
+
+import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.util.Checks;
+import dev.jalloc.internal.vector.OwnReservation;
+import dev.jalloc.internal.vector.Region;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Options for a new {@link Vec}, and the factories that make one of each kind. A builder can be reused; each
+ * factory call makes a new vector owned by the calling thread.
+ *
+ * {@snippet :
+ * try (LongVec offsets = Vec.builder().maxByteSize(1L << 40).commitStep(16 << 20).ofLongs()) {
+ *     offsets.add(0);
+ * }
+ * }
+ */
+public final class VecBuilder {
+    private long maxByteSize = Vec.DEFAULT_MAX_BYTE_SIZE;
+    private long commitStep = Vec.DEFAULT_COMMIT_STEP;
+    private boolean shared;
+    private boolean populate = true;
+
+    VecBuilder() {
+    }
+
+    /**
+     * Sets the reservation: the address space held for the vector, which bounds its size (default
+     * {@value Vec#DEFAULT_MAX_BYTE_SIZE}); rounded up to the page size. It costs no memory, but a process has at
+     * most 128 TiB of address space on x86-64 Linux, which is 2048 default reservations.
+     *
+     * @throws IllegalArgumentException if not positive or above {@value Checks#MAX_BYTE_SIZE}
+     */
+    public VecBuilder maxByteSize(long maxByteSize) {
+        Checks.checkByteSize("maxByteSize", maxByteSize);
+        if (maxByteSize == 0) {
+            throw Checks.illegalArgument("maxByteSize", maxByteSize, "> 0");
+        }
+        this.maxByteSize = maxByteSize;
+        return this;
+    }
+
+    /**
+     * Sets the commit step: the largest single growth of the committed size, and the slack kept when shrinking
+     * (default {@value Vec#DEFAULT_COMMIT_STEP}); rounded up to the page size. Larger steps mean fewer system
+     * calls and more committed memory beyond the live elements.
+     *
+     * @throws IllegalArgumentException if not positive or above {@value Checks#MAX_BYTE_SIZE}
+     */
+    public VecBuilder commitStep(long commitStep) {
+        Checks.checkByteSize("commitStep", commitStep);
+        if (commitStep == 0) {
+            throw Checks.illegalArgument("commitStep", commitStep, "> 0");
+        }
+        this.commitStep = commitStep;
+        return this;
+    }
+
+    /**
+     * Sets whether other threads may read and write elements (default: confined to the building thread). The
+     * structure stays the owner's; see {@link Vec}.
+     */
+    public VecBuilder shared(boolean shared) {
+        this.shared = shared;
+        return this;
+    }
+
+    /**
+     * Sets whether each commit maps its pages at once (default: yes, where the system can) rather than on first
+     * touch. Appending writes every committed page soon, and mapping a step in one call is several times cheaper
+     * than one page fault per page; turn it off for vectors that commit far ahead of what they write.
+     */
+    public VecBuilder populate(boolean populate) {
+        this.populate = populate;
+        return this;
+    }
+
+    /**
+     * {@return a new empty vector of {@code int}s}
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
+     */
+    public IntVec ofInts() {
+        Region region = reserve(ValueLayout.JAVA_INT);
+        return new IntVec(region, scope(), shared, commitStep);
+    }
+
+    /**
+     * {@return a new empty vector of {@code long}s}
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
+     */
+    public LongVec ofLongs() {
+        Region region = reserve(ValueLayout.JAVA_LONG);
+        return new LongVec(region, scope(), shared, commitStep);
+    }
+
+    /**
+     * {@return a new empty vector of {@code double}s}
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
+     */
+    public DoubleVec ofDoubles() {
+        Region region = reserve(ValueLayout.JAVA_DOUBLE);
+        return new DoubleVec(region, scope(), shared, commitStep);
+    }
+
+    /**
+     * {@return a new empty vector whose element is {@code elementLayout}}
+     *
+     * @throws IllegalArgumentException          if the layout's size is zero or not a multiple of its alignment
+     *                                           (it could not be an array element), its alignment is above the
+     *                                           page size, or it is larger than the reservation
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
+     */
+    public LayoutVec of(MemoryLayout elementLayout) {
+        long size = elementLayout.byteSize();
+        long alignment = elementLayout.byteAlignment();
+        if (size == 0 || size % alignment != 0) {
+            throw Checks.illegalArgument("elementLayout", elementLayout,
+                    "a non-zero byte size that is a multiple of its alignment");
+        }
+        long page = Os.current().pageSize();
+        if (alignment > page) {
+            throw Checks.illegalArgument("elementLayout.byteAlignment()", alignment, "<= the page size " + page);
+        }
+        Region region = reserve(elementLayout);
+        return new LayoutVec(elementLayout, region, scope(), shared, commitStep);
+    }
+
+    private Region reserve(MemoryLayout elementLayout) {
+        if (elementLayout.byteSize() > maxByteSize) {
+            throw Checks.illegalArgument("elementLayout.byteSize()", elementLayout.byteSize(),
+                    "<= maxByteSize " + maxByteSize);
+        }
+        return new OwnReservation(Os.current(), maxByteSize, populate);
+    }
+
+    private Arena scope() {
+        return shared ? Arena.ofShared() : Arena.ofConfined();
+    }
+}
