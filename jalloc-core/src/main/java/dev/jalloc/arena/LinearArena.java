@@ -4,6 +4,7 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.arena.Block;
 import dev.jalloc.internal.arena.BlockChain;
 import dev.jalloc.internal.arena.BlockSource;
+import dev.jalloc.internal.arena.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
@@ -149,12 +150,18 @@ public final class LinearArena implements Arena {
     private final long commitStep;
 
     // ---- the rest of the state ----
+    /** The vector growing on the tail of the current block, or null: while set, the position is frozen. */
+    private Tail tail;
     private Block current;
     /** How many temps are open; the innermost one has this depth. */
     private int tempDepth;
     /** The innermost open temp, in checked mode only (unchecked temps are not linked, so they may not escape). */
     private Temp checkedTop;
     private boolean closed;
+
+    static {
+        Region.Tails.install((arena, byteAlignment) -> ((LinearArena) arena).takeTail(byteAlignment));
+    }
 
     LinearArena(LinearArenaBuilder b) {
         this.source = new BlockSource(Os.current(), b.reserveSize, b.commitSize, b.largePages);
@@ -478,6 +485,7 @@ public final class LinearArena implements Arena {
         lock();
         try {
             ensureUsable();
+            ensureTailFree("popTo");
             long now = current.basePos + offset;
             if (pos < 0 || pos > now) {
                 throw Checks.outOfBounds("pos", pos, "between 0 and the current pos " + now);
@@ -508,6 +516,7 @@ public final class LinearArena implements Arena {
         lock();
         try {
             ensureUsable();
+            ensureTailFree("pop");
             long now = current.basePos + offset;
             if (byteSize > now) {
                 throw Checks.outOfBounds("byteSize", byteSize, "at most the current pos " + now);
@@ -528,6 +537,7 @@ public final class LinearArena implements Arena {
         lock();
         try {
             ensureUsable();
+            ensureTailFree("clear");
             popToUnchecked(0);
         } finally {
             unlock();
@@ -555,6 +565,7 @@ public final class LinearArena implements Arena {
         lock();
         try {
             ensureUsable();
+            ensureTailFree("temp");
             Arena scope = checked ? (owner == null ? Arena.ofShared() : Arena.ofConfined()) : null;
             Temp temp = new Temp(this, current.basePos + offset, tempDepth + 1, checkedTop, scope);
             tempDepth++;
@@ -588,6 +599,7 @@ public final class LinearArena implements Arena {
                 throw new IllegalStateException("temp begun at pos " + temp.startPos() + " already closed");
             }
             ensureUsable();
+            ensureTailFree("closing a temp");
             if (temp.depth() != tempDepth) {
                 throw new IllegalStateException("temp closed out of order: this temp (depth " + temp.depth()
                         + ", begun at pos " + temp.startPos() + ") is not the innermost open one; close the temp of"
@@ -747,6 +759,9 @@ public final class LinearArena implements Arena {
             }
             tempDepth = 0;
             scopeArena.close();
+            if (tail != null) {
+                tail.takeAway();
+            }
             markClosed();
             releaseBlocks();
         } finally {
@@ -830,6 +845,7 @@ public final class LinearArena implements Arena {
     /** Checks the state, grows if needed, moves the position; returns the start offset in the current block. */
     private long bump(long byteSize, long byteAlignment, boolean zero) {
         ensureUsable();
+        ensureTailFree("push");
         long start = alignedOffset(byteAlignment);
         long end = start + byteSize;
         if (end > limit) {
@@ -948,6 +964,136 @@ public final class LinearArena implements Arena {
             return callerMemory.isNative() ? callerMemory.reinterpret(scopeArena, null) : callerMemory;
         }
         return MemorySegment.ofAddress(block.address).reinterpret(block.reserved, scopeArena, null);
+    }
+
+    private void ensureTailFree(String what) {
+        if (tail != null) {
+            throw new IllegalStateException(what + " refused: a vector holds this arena's tail from pos "
+                    + (current.basePos + tail.start) + "; close the vector first");
+        }
+    }
+
+    // ---- the tail, lent to a vector ----
+
+    /** Lends the tail of the current block to a vector: see {@link Region.Tails}. */
+    private Region takeTail(long byteAlignment) {
+        Checks.checkAlignment(byteAlignment);
+        lock();
+        try {
+            ensureUsable();
+            ensureTailFree("taking the tail");
+            if (!blockSegment.isNative()) {
+                throw new UnsupportedOperationException("an arena over heap memory cannot lend its tail to a vector");
+            }
+            long start = alignedOffset(byteAlignment);
+            if (start > current.reserved) {
+                throw new OutOfNativeMemoryError("arena full: no room for a vector aligned to " + byteAlignment
+                        + " at pos " + (current.basePos + offset));
+            }
+            tail = new Tail(current, start);
+            fastOwner = null;
+            return tail;
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * The tail of one block, from {@link #start} to the end of its reservation, lent to a vector. Commits go
+     * through the arena's source, so they count in the arena's committed bytes and follow its commit step.
+     */
+    private final class Tail implements Region {
+        final Block block;
+        final long start;
+        private final MemorySegment segment;
+        private Runnable onTakenAway;
+
+        Tail(Block block, long start) {
+            this.block = block;
+            this.start = start;
+            this.segment = MemorySegment.ofAddress(block.address + start)
+                    .reinterpret(block.reserved - start, scopeArena, null);
+        }
+
+        @Override
+        public long address() {
+            return block.address + start;
+        }
+
+        /** The arena's commit step: the tail commits and purges in the arena's steps. */
+        @Override
+        public long pageSize() {
+            return source.commitStep();
+        }
+
+        @Override
+        public long reservedBytes() {
+            return block.reserved - start;
+        }
+
+        @Override
+        public long committedBytes() {
+            return block.committed - start;
+        }
+
+        @Override
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        @Override
+        public void commitTo(long end) {
+            lock();
+            try {
+                ensureUsable();
+                if (block.fromOs) {
+                    source.commitTo(block, start + end);
+                }
+                limit = block.committed;
+            } finally {
+                unlock();
+            }
+        }
+
+        @Override
+        public void purgeAbove(long keep) {
+            lock();
+            try {
+                ensureUsable();
+                source.purgeAbove(block, start + keep);
+                limit = block.committed;
+            } finally {
+                unlock();
+            }
+        }
+
+        @Override
+        public void release(long liveBytes) {
+            lock();
+            try {
+                ensureUsable();
+                // The vector's bytes become pushed memory; what it wrote above them is not known to be zero.
+                offset = start + liveBytes;
+                limit = block.committed;
+                zeroMark = Math.max(zeroMark, limit);
+                tail = null;
+                fastOwner = checked ? null : owner;
+            } finally {
+                unlock();
+            }
+        }
+
+        @Override
+        public void onTakenAway(Runnable action) {
+            this.onTakenAway = action;
+        }
+
+        void takeAway() {
+            tail = null;
+            if (onTakenAway != null) {
+                onTakenAway.run();
+            }
+        }
     }
 
     private void ensureUsable() {

@@ -2,8 +2,8 @@ package dev.jalloc.vector;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.jalloc.internal.vector.Region;
-import java.lang.foreign.Arena;
+import dev.jalloc.arena.LinearArena;
+import dev.jalloc.internal.arena.Region;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.PrimitiveIterator;
@@ -28,8 +28,8 @@ import java.util.stream.LongStream;
  */
 public final class IntVec extends Vec {
 
-    IntVec(Region region, Arena scope, boolean shared, long commitStep) {
-        super("IntVec", JAVA_INT, region, scope, shared, commitStep);
+    IntVec(Region region, boolean shared, long commitStep) {
+        super("IntVec", JAVA_INT, region, shared, commitStep);
     }
 
     /**
@@ -39,6 +39,24 @@ public final class IntVec extends Vec {
      */
     public static IntVec create() {
         return builder().ofInts();
+    }
+
+    /**
+     * {@return an empty vector on the tail of {@code arena}}: its elements start at the arena's position (aligned)
+     * and may grow to the end of the arena's current block, committing through the arena.
+     *
+     * <p>While the vector is open the arena refuses pushes, pops, clears and temps ({@link IllegalStateException}).
+     * Closing the vector gives the tail back with its elements pushed: the arena's position moves past them and
+     * they live on as arena memory (segments taken from the vector keep the arena's lifetime). Closing the arena
+     * closes the vector. The vector is confined or shared as the arena is; its commit step is the arena's.
+     *
+     * @throws IllegalStateException         if the arena is closed or already lends its tail
+     * @throws WrongThreadException          if the arena is confined to another thread
+     * @throws UnsupportedOperationException if the arena is over heap memory
+     * @throws dev.jalloc.OutOfNativeMemoryError if the current block has no room left
+     */
+    public static IntVec onTailOf(LinearArena arena) {
+        return new IntVec(VecBuilder.tailOf(arena, JAVA_INT), arena.isShared(), arena.commitSize());
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.jalloc.vector;
 
 import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.vector.Region;
-import java.lang.foreign.Arena;
+import dev.jalloc.arena.LinearArena;
+import dev.jalloc.internal.arena.Region;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.NoSuchElementException;
@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  */
 public final class LayoutVec extends Vec {
 
-    LayoutVec(MemoryLayout elementLayout, Region region, Arena scope, boolean shared, long commitStep) {
-        super("LayoutVec", elementLayout, region, scope, shared, commitStep);
+    LayoutVec(MemoryLayout elementLayout, Region region, boolean shared, long commitStep) {
+        super("LayoutVec", elementLayout, region, shared, commitStep);
     }
 
     /**
@@ -39,6 +39,26 @@ public final class LayoutVec extends Vec {
      */
     public static LayoutVec create(MemoryLayout elementLayout) {
         return builder().of(elementLayout);
+    }
+
+    /**
+     * {@return an empty vector on the tail of {@code arena}}: its elements start at the arena's position (aligned)
+     * and may grow to the end of the arena's current block, committing through the arena.
+     *
+     * <p>While the vector is open the arena refuses pushes, pops, clears and temps ({@link IllegalStateException}).
+     * Closing the vector gives the tail back with its elements pushed: the arena's position moves past them and
+     * they live on as arena memory (segments taken from the vector keep the arena's lifetime). Closing the arena
+     * closes the vector. The vector is confined or shared as the arena is; its commit step is the arena's.
+     *
+     * @throws IllegalArgumentException      if the layout cannot be an array element here
+     * @throws IllegalStateException         if the arena is closed or already lends its tail
+     * @throws WrongThreadException          if the arena is confined to another thread
+     * @throws UnsupportedOperationException if the arena is over heap memory
+     * @throws dev.jalloc.OutOfNativeMemoryError if the current block has no room left
+     */
+    public static LayoutVec onTailOf(LinearArena arena, MemoryLayout elementLayout) {
+        return new LayoutVec(elementLayout, VecBuilder.tailOf(arena, elementLayout), arena.isShared(),
+                arena.commitSize());
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.jalloc.vector;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.vector.Region;
+import dev.jalloc.internal.arena.Region;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -69,7 +69,6 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     private final Region region;
     /** The whole reservation, with the vector's lifetime: every element access goes through it. */
     final MemorySegment all;
-    private final Arena scope;
     private final Thread owner;
     private final boolean shared;
     private final long commitStep;
@@ -83,20 +82,20 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /** Committed elements: appends below it need no system call. */
     long capacity;
 
-    Vec(String kind, MemoryLayout elementLayout, Region region, Arena scope, boolean shared, long commitStep) {
+    Vec(String kind, MemoryLayout elementLayout, Region region, boolean shared, long commitStep) {
         this.kind = kind;
         this.elementLayout = elementLayout;
         this.stride = elementLayout.byteSize();
         this.region = region;
-        this.scope = scope;
         this.shared = shared;
         this.owner = Thread.currentThread();
         this.writer = owner;
         this.commitStep = Bits.alignUp(commitStep, region.pageSize());
         this.maxCapacity = region.reservedBytes() / stride;
         this.shrinkSlack = Math.max(1, 2 * this.commitStep / stride);
-        this.all = MemorySegment.ofAddress(region.address()).reinterpret(region.reservedBytes(), scope, null);
+        this.all = region.segment();
         this.capacity = region.committedBytes() / stride;
+        region.onTakenAway(this::markClosed);
     }
 
     /** {@return a builder for vectors with the default reservation, commit step and confinement} */
@@ -292,12 +291,14 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     @Override
     public final void close() {
         checkWriter();
+        region.release(size * stride);
+        markClosed();
+    }
+
+    private void markClosed() {
         writer = null;
-        if (scope != null) {
-            scope.close();
-        }
-        region.release();
         capacity = 0;
+        size = 0;
     }
 
     /** {@return a one-line summary: kind, size, capacity, committed and reserved bytes, or that it is closed} */

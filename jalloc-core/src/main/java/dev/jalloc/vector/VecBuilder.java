@@ -1,10 +1,10 @@
 package dev.jalloc.vector;
 
+import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.vector.OwnReservation;
-import dev.jalloc.internal.vector.Region;
-import java.lang.foreign.Arena;
+import dev.jalloc.internal.arena.OwnReservation;
+import dev.jalloc.internal.arena.Region;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.ValueLayout;
 
@@ -85,7 +85,7 @@ public final class VecBuilder {
      */
     public IntVec ofInts() {
         Region region = reserve(ValueLayout.JAVA_INT);
-        return new IntVec(region, scope(), shared, commitStep);
+        return new IntVec(region, shared, commitStep);
     }
 
     /**
@@ -95,7 +95,7 @@ public final class VecBuilder {
      */
     public LongVec ofLongs() {
         Region region = reserve(ValueLayout.JAVA_LONG);
-        return new LongVec(region, scope(), shared, commitStep);
+        return new LongVec(region, shared, commitStep);
     }
 
     /**
@@ -105,7 +105,7 @@ public final class VecBuilder {
      */
     public DoubleVec ofDoubles() {
         Region region = reserve(ValueLayout.JAVA_DOUBLE);
-        return new DoubleVec(region, scope(), shared, commitStep);
+        return new DoubleVec(region, shared, commitStep);
     }
 
     /**
@@ -117,6 +117,21 @@ public final class VecBuilder {
      * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
      */
     public LayoutVec of(MemoryLayout elementLayout) {
+        checkElementLayout(elementLayout);
+        Region region = reserve(elementLayout);
+        return new LayoutVec(elementLayout, region, shared, commitStep);
+    }
+
+    /**
+     * {@return the tail of {@code arena} for a vector of {@code elementLayout}}, aligned to the layout (at least 8
+     * bytes).
+     */
+    static Region tailOf(LinearArena arena, MemoryLayout elementLayout) {
+        checkElementLayout(elementLayout);
+        return Region.Tails.take(arena, Math.max(8, elementLayout.byteAlignment()));
+    }
+
+    private static void checkElementLayout(MemoryLayout elementLayout) {
         long size = elementLayout.byteSize();
         long alignment = elementLayout.byteAlignment();
         if (size == 0 || size % alignment != 0) {
@@ -127,8 +142,6 @@ public final class VecBuilder {
         if (alignment > page) {
             throw Checks.illegalArgument("elementLayout.byteAlignment()", alignment, "<= the page size " + page);
         }
-        Region region = reserve(elementLayout);
-        return new LayoutVec(elementLayout, region, scope(), shared, commitStep);
     }
 
     private Region reserve(MemoryLayout elementLayout) {
@@ -136,10 +149,6 @@ public final class VecBuilder {
             throw Checks.illegalArgument("elementLayout.byteSize()", elementLayout.byteSize(),
                     "<= maxByteSize " + maxByteSize);
         }
-        return new OwnReservation(Os.current(), maxByteSize, populate);
-    }
-
-    private Arena scope() {
-        return shared ? Arena.ofShared() : Arena.ofConfined();
+        return new OwnReservation(Os.current(), maxByteSize, populate, shared);
     }
 }

@@ -1,5 +1,6 @@
 /**
- * The memory behind linear arenas: blocks, and the source that reserves, commits, purges and releases them.
+ * The memory behind linear arenas and vectors: blocks, regions, and the source that reserves, commits, purges
+ * and releases them.
  * Everything here deals in addresses and byte counts; segments are made by {@code dev.jalloc.arena}.
  *
  * <h2>Vocabulary</h2>
@@ -18,6 +19,11 @@
  *   <dt>zero mark</dt>
  *   <dd>The offset in a block at and above which every byte is known to be zero: it was never handed out since
  *       it was committed or purged. A zeroing push fills only what lies below the mark.</dd>
+ *   <dt>region</dt>
+ *   <dd>A range whose committed prefix grows and shrinks in whole pages and never moves: what a vector grows
+ *       into ({@link dev.jalloc.internal.arena.Region}). Either a reservation of the vector's own
+ *       ({@link dev.jalloc.internal.arena.OwnReservation}) or the <em>tail</em> of an arena's current block, from
+ *       its position to the end of the block's reservation, lent to one vector at a time.</dd>
  *   <dt>purge</dt>
  *   <dd>Give a block's pages above some offset back to the system while keeping them accessible (see
  *       {@link dev.jalloc.internal.os.Os#purge}), so that a segment that outlived its pop cannot crash the JVM.</dd>
