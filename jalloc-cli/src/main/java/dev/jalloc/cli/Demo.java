@@ -7,6 +7,8 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.arena.Scratch;
 import dev.jalloc.arena.Temp;
+import dev.jalloc.vector.IntVec;
+import dev.jalloc.vector.LayoutVec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -21,7 +23,8 @@ import java.util.List;
 /**
  * {@code jalloc demo}: every growth mode of {@link LinearArena} at work on real memory, with the arena's
  * position, committed and reserved bytes and block count printed after each step, so that a newcomer sees what
- * each mode does with the OS. Also temps, checked mode, scratch arenas, shared arenas and large pages.
+ * each mode does with the OS. Also temps, checked mode, scratch arenas, shared arenas, large pages, and vectors
+ * that grow without copying.
  */
 final class Demo {
     private static final long KIB = 1024;
@@ -49,6 +52,8 @@ final class Demo {
         scratch();
         shared();
         largePages();
+        vectors();
+        vectorOnATail();
         out.printf("%nDone in %.1f s.%n", (System.nanoTime() - started) / 1e9);
     }
 
@@ -241,6 +246,64 @@ final class Demo {
                 out.println("    refused by the OS (the reason is logged above); page size " + bytes(arena.pageSize()));
             }
         }
+    }
+
+    private void vectors() {
+        section("10. Vectors: IntVec grows by committing pages, never by copying; its address never changes");
+        out.printf("    %-34s %12s %12s %11s %11s %16s %10s%n", "step", "size", "capacity", "live", "committed",
+                "address", "rss");
+        try (IntVec v = IntVec.create()) {
+            vectorRow("IntVec.create(): 64 GiB reserved", v);
+            MemorySegment early = null;
+            long next = 1;
+            for (int i = 0; i < 64_000_000; i++) {
+                v.add(i);
+                if (i == 999) {
+                    early = v.segment();
+                }
+                if (i + 1 == next) {
+                    vectorRow(String.format("add() x %,d", i + 1), v);
+                    next *= 8;
+                }
+            }
+            vectorRow("add() x 64,000,000", v);
+            v.set(500, -1);
+            out.printf("    a segment taken at size 1000 still works after 64000x growth and sees the write: %d%n",
+                    early.get(JAVA_INT, 500L * 4));
+            v.truncate(1_000_000);
+            vectorRow("truncate(1,000,000): slack kept", v);
+            v.trimToSize();
+            vectorRow("trimToSize(): pages given back", v);
+        }
+    }
+
+    private void vectorOnATail() {
+        section("11. A vector on an arena's tail: the arena is frozen while it grows, then its elements stay pushed");
+        try (LinearArena arena = LinearArena.ofVirtual()) {
+            arena.push(100);
+            LayoutVec points = LayoutVec.onTailOf(arena, POINT);
+            for (int i = 0; i < 100_000; i++) {
+                MemorySegment p = points.add();
+                p.set(JAVA_INT, 0, i);
+                p.set(JAVA_INT, 4, -i);
+            }
+            out.printf("    100,000 points on the tail: %s; arena pos still %d%n", points, arena.pos());
+            try {
+                arena.push(8);
+            } catch (IllegalStateException e) {
+                out.println("    arena.push(8) while the vector grows: " + e.getMessage());
+            }
+            MemorySegment all = points.segment();
+            points.close();
+            out.printf("    after points.close(): arena pos %d (100 + padding + 800,000 bytes of points),"
+                    + " point 99,999 still reads (%d, %d)%n", arena.pos(), all.get(JAVA_INT, 99_999L * 8),
+                    all.get(JAVA_INT, 99_999L * 8 + 4));
+        }
+    }
+
+    private void vectorRow(String step, IntVec v) {
+        out.printf("    %-34s %,12d %,12d %11s %11s %#16x %10s%n", step, v.size(), v.capacity(), bytes(v.byteSize()),
+                bytes(v.committedBytes()), v.address(), rss());
     }
 
     // ---- printing ----
