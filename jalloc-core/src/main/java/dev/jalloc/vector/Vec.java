@@ -271,14 +271,15 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /**
      * Gives back to the OS every committed page above the live elements' last page: {@link #committedBytes()}
-     * becomes {@link #byteSize()} rounded up to the page size.
+     * becomes {@link #byteSize()} rounded up to the page size (for a vector on an arena's tail, to the arena's
+     * commit step).
      *
      * @throws IllegalStateException if closed
      * @throws WrongThreadException  if used from a thread other than the owner
      */
     public final void trimToSize() {
         checkWriter();
-        purgeAbove(Bits.alignUp(size * stride, region.pageSize()));
+        purgeAbove(pageEnd(size * stride));
     }
 
     /**
@@ -412,10 +413,9 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         if (minCapacity > maxCapacity) {
             throw full(minCapacity - size);
         }
-        long page = region.pageSize();
         long committed = region.committedBytes();
         long wanted = Math.max(minCapacity * stride, Math.min(2 * committed, committed + commitStep));
-        region.commitTo(Math.min(Bits.alignUp(wanted, page), region.reservedBytes()));
+        region.commitTo(Math.min(pageEnd(wanted), region.reservedBytes()));
         capacity = region.committedBytes() / stride;
     }
 
@@ -443,8 +443,17 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /** Purges down to one commit step above the live elements if more than two steps are committed above them. */
     final void shrinkIfSlack() {
         if (capacity - size > shrinkSlack) {
-            purgeAbove(Bits.alignUp(size * stride + commitStep, region.pageSize()));
+            purgeAbove(pageEnd(size * stride + commitStep));
         }
+    }
+
+    /**
+     * {@return {@code bytes} from the region's start, rounded up so that the region ends on a page there}: a
+     * region on an arena's tail starts inside a page.
+     */
+    private long pageEnd(long bytes) {
+        long address = region.address();
+        return Bits.alignUp(address + bytes, region.pageSize()) - address;
     }
 
     private void purgeAbove(long keep) {
