@@ -479,6 +479,13 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /** Appends {@code count} elements copied from {@code source} at byte {@code sourceOffset}. */
     final void appendFrom(MemorySegment source, long sourceOffset, long count) {
+        // Check the source before growing, so that a refused copy leaves even the committed bytes as they were.
+        if (!source.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the source segment's scope");
+        }
+        if (!source.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("the source segment is confined to another thread");
+        }
         long s = reserveTail(count);
         MemorySegment.copy(source, sourceOffset, all, s * stride, count * stride);
         size = s + count;

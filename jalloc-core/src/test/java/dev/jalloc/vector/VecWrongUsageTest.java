@@ -106,7 +106,23 @@ class VecWrongUsageTest {
                         gone = a.allocate(16);
                     }
                     v.addAll(gone);
-                }));
+                }),
+                new Misuse("addAll of a closed segment, when it would have to grow", IllegalStateException.class,
+                        "Already closed", v -> {
+                            v.addAll(new int[(int) (v.capacity() - v.size())]);
+                            MemorySegment gone;
+                            try (Arena a = Arena.ofConfined()) {
+                                gone = a.allocate(16);
+                            }
+                            MemorySegment closed = gone;
+                            throw new Snapshot.Retake(() -> v.addAll(closed));
+                        }),
+                new Misuse("addAll of a segment confined to another thread", WrongThreadException.class,
+                        "confined to another thread", v -> {
+                            MemorySegment foreign = CompletableFuture.supplyAsync(
+                                    () -> Arena.ofConfined().allocate(16), r -> Thread.ofPlatform().start(r)).join();
+                            v.addAll(foreign);
+                        }));
     }
 
     /** The observable state of a vector. */
