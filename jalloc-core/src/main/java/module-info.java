@@ -12,5 +12,6 @@
 module dev.jalloc {
     exports dev.jalloc;
     exports dev.jalloc.arena;
+    exports dev.jalloc.heap;
     exports dev.jalloc.vector;
 }

@@ -46,6 +46,8 @@ public final class BestFit {
 
     private final Region region;
     private final MemorySegment mem;
+    /** The region's address: alignments are of addresses, and a region on an arena's tail starts anywhere. */
+    private final long base;
     private final FreeTree tree;
     private final long growStep;
     private long end;
@@ -63,6 +65,10 @@ public final class BestFit {
     public BestFit(Region region, long growStep) {
         this.region = region;
         this.mem = region.segment();
+        this.base = region.address();
+        if ((base & (GRANULE - 1)) != 0) {
+            throw new IllegalArgumentException("region at " + Bits.hex(base) + ": not 16-byte aligned");
+        }
         this.growStep = Math.max(growStep, region.pageSize());
         region.commitTo(Math.min(region.reservedBytes(), Math.min(MAX_REGION,
                 Bits.alignUp(FIRST_BLOCK + 8 + MIN_BLOCK, region.pageSize()))));
@@ -106,7 +112,7 @@ public final class BestFit {
         tree.remove(b);
         long size = sizeOf(b);
         freeBytes -= size;
-        long payload = Bits.alignUp(b + 8, byteAlignment);
+        long payload = Bits.alignUp(base + b + 8, byteAlignment) - base;
         long lead = payload - 8 - b;
         if (lead > 0 && lead < MIN_BLOCK) {
             payload += byteAlignment;
@@ -178,8 +184,13 @@ public final class BestFit {
         }
         long next = b + size;
         long nh = header(next);
-        if ((nh & ALLOC) != 0 && (nh & ~FLAGS) == 0 && grow(asize - size)) {
-            nh = header(next);   // the epilogue became a free block
+        boolean nextFree = (nh & ALLOC) == 0;
+        long room = size + (nextFree ? nh & ~FLAGS : 0);
+        if (room < asize) {
+            long after = nextFree ? next + (nh & ~FLAGS) : next;
+            if (after == end - 8 && grow(asize - room)) {
+                nh = header(next);   // growing merged the free tail (or the new pages) into one block at next
+            }
         }
         if ((nh & ALLOC) == 0 && size + (nh & ~FLAGS) >= asize) {
             long nsize = nh & ~FLAGS;
