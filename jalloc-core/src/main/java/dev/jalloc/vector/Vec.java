@@ -469,9 +469,26 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /** Appends {@code count} elements copied from {@code source} at byte {@code sourceOffset}. */
     final void appendFrom(MemorySegment source, long sourceOffset, long count) {
+        checkWriter();
+        checkReadable(source);
         long s = reserveTail(count);
         MemorySegment.copy(source, sourceOffset, all, s * stride, count * stride);
         size = s + count;
+    }
+
+    /**
+     * Throws unless this thread may read {@code source}: checked before committing room for its elements, so that
+     * a refused append leaves the vector as it was (the copy would throw only after the commit, and not at all
+     * for an empty source).
+     */
+    static void checkReadable(MemorySegment source) {
+        if (!source.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the scope of the source segment");
+        }
+        if (!source.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("The source segment is confined to another thread than "
+                    + Thread.currentThread().getName());
+        }
     }
 
     /** Throws unless the live elements fit in one Java array. */

@@ -525,6 +525,34 @@ class VecContractTest {
     }
 
     @Test
+    void appendsFromUnreadableSourcesAreRefusedBeforeCommitting() throws Exception {
+        // Full to capacity, so that any append must commit first.
+        kind.add(vec, 0);
+        append(new ArrayList<>(), 1, (int) vec.capacity() - 1);
+        assertEquals(vec.capacity(), vec.size());
+        MemorySegment dead = closedSegment();
+        assertRefused(IllegalStateException.class, () -> kind.addAll(vec, dead));
+        assertRefused(IllegalStateException.class, () -> kind.addAll(vec, dead.asSlice(0, 0)));
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Arena theirs = other.submit(Arena::ofConfined).get();
+            MemorySegment foreign = other.submit(() -> theirs.allocate(kind.layout, 2)).get();
+            assertRefused(WrongThreadException.class, () -> kind.addAll(vec, foreign));
+            if (vec instanceof LayoutVec lv) {
+                assertRefused(WrongThreadException.class, () -> lv.add(foreign.asSlice(0, kind.stride)));
+            }
+            other.submit(theirs::close).get();
+        } finally {
+            other.shutdown();
+        }
+        if (vec instanceof LayoutVec lv) {
+            assertRefused(IllegalStateException.class, () -> lv.add(dead));
+            vec.clear();
+            assertRefused(IllegalStateException.class, () -> lv.fill(dead));
+        }
+    }
+
+    @Test
     void addAllAppendsOtherVectorsAndItself() {
         List<Object> model = new ArrayList<>();
         try (Vec other = kind.create(Vec.builder())) {
