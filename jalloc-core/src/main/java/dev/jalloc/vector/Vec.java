@@ -226,7 +226,8 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     }
 
     /**
-     * Removes every element. Committed pages above one commit step are given back to the OS.
+     * Removes every element. Like any removal, it gives pages back to the OS only if more than two commit steps
+     * are committed, and then keeps one commit step.
      *
      * @throws IllegalStateException if closed
      * @throws WrongThreadException  if used from a thread other than the owner
