@@ -19,12 +19,13 @@ import java.util.List;
  * range fill and no order) the capability methods say, and the verb throws {@link UnsupportedOperationException}.
  *
  * <pre>
- *   kind      element                       stride  align
- *   ints      int     = seed                      4      4
- *   longs     long    = seed * golden ratio       8      8
- *   doubles   double  = NaN, -0.0, 0.0, +-Inf, subnormal, payload NaN, ... or seed / 8
- *   xyz       struct {int x; int y; int z}       12      4
- *   padded    struct {long a; byte b; pad 7}     16      8
+ *   kind      element                                    stride  align
+ *   INTS      int = seed                                      4      4
+ *   LONGS     long = seed * 0x9E3779B97F4A7C15                8      8
+ *   DOUBLES   double = a special (NaNs, zeros, infinities,    8      8
+ *             extremes) for 11 seeds in 97, else seed / 8
+ *   XYZ       struct {int x; int y; int z} = (s, ~s, 31s)     12      4
+ *   PADDED    struct {long a; byte b; 7 bytes padding}        16      8
  * </pre>
  */
 abstract class VecKind {

@@ -339,8 +339,8 @@ class VecModelTest {
                         Object key = size > 0 && random.nextBoolean() ? model.get(random.nextInt(size))
                                 : kind.value(seed());
                         long at = kind.binarySearch(vec, key);
-                        int expected = Collections.binarySearch(VecContractTest.sortable(model),
-                                VecContractTest.sortableKey(key));
+                        int expected = Collections.binarySearch(VecContract.sortable(model),
+                                VecContract.sortableKey(key));
                         what = "binarySearch(" + key + ")";
                         if (expected >= 0 ? at < 0 || !model.get((int) at).equals(key) : at != expected) {
                             fail(where() + ": " + at + ", the model says " + expected);
