@@ -219,6 +219,7 @@ public final class LayoutVec extends Vec {
     public void fill(MemorySegment element) {
         checkReader();
         checkElement(element);
+        checkReadable(element);
         if (size > 0) {
             MemorySegment.copy(element, 0, all, 0, stride);
             replicate(0, size);

@@ -26,7 +26,8 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Shrinking gives pages back, with slack so that a vector going back and forth around a boundary does not call
  * the OS each time: a removal that leaves more than two commit steps committed above the live elements purges
- * down to one step above them; {@link #trimToSize()} purges everything above the live elements' last page.
+ * down to one step above them, but never below a capacity asked for with {@link #ensureCapacity};
+ * {@link #trimToSize()} purges everything above the live elements' last page.
  * Purged pages stay readable and writable (they read as zero) until {@link #close()}, so a segment that outlived
  * a shrink reads zeros or stale values, never crashes the JVM.
  *
@@ -75,6 +76,8 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     private final long maxCapacity;
     /** Removals leaving more than this many committed elements above the live ones shrink the vector. */
     private final long shrinkSlack;
+    /** The capacity asked for by {@link #ensureCapacity}: removals do not shrink below it; trimToSize does. */
+    private long keptCapacity;
     /** The owner while open, null once closed: one comparison checks both. */
     Thread writer;
     /** Live elements. */
@@ -207,7 +210,8 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     // ---- structure ----
 
     /**
-     * Commits pages so that {@code minCapacity} elements fit without another system call.
+     * Commits pages so that {@code minCapacity} elements fit without another system call. The capacity stays:
+     * removals do not shrink the vector below it, until {@link #trimToSize()}.
      *
      * @throws IllegalArgumentException if {@code minCapacity} is negative
      * @throws OutOfNativeMemoryError   if {@code minCapacity} exceeds {@link #maxCapacity()} or the OS refuses
@@ -222,10 +226,12 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         if (minCapacity > capacity) {
             growTo(minCapacity);
         }
+        keptCapacity = Math.max(keptCapacity, minCapacity);
     }
 
     /**
-     * Removes every element. Committed pages above one commit step are given back to the OS.
+     * Removes every element. Like any removal, it gives pages back to the OS only if more than two commit steps
+     * are committed, and then keeps one commit step.
      *
      * @throws IllegalStateException if closed
      * @throws WrongThreadException  if used from a thread other than the owner
@@ -279,6 +285,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
      */
     public final void trimToSize() {
         checkWriter();
+        keptCapacity = 0;
         purgeAbove(pageEnd(size * stride));
     }
 
@@ -442,8 +449,8 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /** Purges down to one commit step above the live elements if more than two steps are committed above them. */
     final void shrinkIfSlack() {
-        if (capacity - size > shrinkSlack) {
-            purgeAbove(pageEnd(size * stride + commitStep));
+        if (capacity - size > shrinkSlack && capacity > keptCapacity) {
+            purgeAbove(pageEnd(Math.max(size * stride + commitStep, keptCapacity * stride)));
         }
     }
 
@@ -479,16 +486,26 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /** Appends {@code count} elements copied from {@code source} at byte {@code sourceOffset}. */
     final void appendFrom(MemorySegment source, long sourceOffset, long count) {
-        // Check the source before growing, so that a refused copy leaves even the committed bytes as they were.
-        if (!source.scope().isAlive()) {
-            throw new IllegalStateException("Already closed: the source segment's scope");
-        }
-        if (!source.isAccessibleBy(Thread.currentThread())) {
-            throw new WrongThreadException("the source segment is confined to another thread");
-        }
+        checkWriter();
+        checkReadable(source);
         long s = reserveTail(count);
         MemorySegment.copy(source, sourceOffset, all, s * stride, count * stride);
         size = s + count;
+    }
+
+    /**
+     * Throws unless this thread may read {@code source}: checked before committing room for its elements, so that
+     * a refused append leaves the vector as it was (the copy would throw only after the commit, and not at all
+     * for an empty source).
+     */
+    static void checkReadable(MemorySegment source) {
+        if (!source.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the scope of the source segment");
+        }
+        if (!source.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("The source segment is confined to another thread than "
+                    + Thread.currentThread().getName());
+        }
     }
 
     /** Throws unless the live elements fit in one Java array. */

@@ -128,6 +128,24 @@ class VecGrowthTest {
     }
 
     @Test
+    void anEnsuredCapacitySurvivesRemovalsUntilTrimToSize() {
+        try (IntVec v = Vec.builder().commitStep(PAGE).ofInts()) {
+            v.ensureCapacity(100_000);
+            long ensured = v.committedBytes();
+            v.addAll(new int[50_000]);
+            v.truncate(10);
+            v.removeRange(0, 0);
+            v.clear();
+            assertEquals(ensured, v.committedBytes(), "removals kept the ensured capacity");
+            v.trimToSize();
+            assertEquals(0, v.committedBytes());
+            v.addAll(new int[50_000]);
+            v.clear();
+            assertTrue(v.committedBytes() <= PAGE, "without an ensured capacity a clear shrinks: " + v);
+        }
+    }
+
+    @Test
     void closeReturnsTheWholeReservation() {
         assumeTrue(ProcMaps.available(), "no /proc/self/maps on this system");
         IntVec v = Vec.builder().commitStep(PAGE).ofInts();
