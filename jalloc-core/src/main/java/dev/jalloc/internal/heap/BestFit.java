@@ -50,6 +50,8 @@ public final class BestFit {
     private final long base;
     private final FreeTree tree;
     private final long growStep;
+    /** Block sizes are multiples of this: 16, or 32 for a page map (one 32-byte block unit per page). */
+    private final long unit;
     private long end;
     private long[] starts;
     private long allocatedBlockBytes;
@@ -63,16 +65,29 @@ public final class BestFit {
      * @throws dev.jalloc.OutOfNativeMemoryError if the region cannot commit its first step
      */
     public BestFit(Region region, long growStep) {
+        this(region, growStep, GRANULE);
+    }
+
+    /**
+     * Lays out an empty allocator whose block sizes are multiples of {@code unit} (16 or 32).
+     *
+     * @see #BestFit(Region, long)
+     */
+    public BestFit(Region region, long growStep, long unit) {
+        if (unit != GRANULE && unit != 2 * GRANULE) {
+            throw new IllegalArgumentException("unit: " + unit + " (expected: 16 or 32)");
+        }
+        this.unit = unit;
         this.region = region;
         this.mem = region.segment();
         this.base = region.address();
         if ((base & (GRANULE - 1)) != 0) {
             throw new IllegalArgumentException("region at " + Bits.hex(base) + ": not 16-byte aligned");
         }
-        this.growStep = Math.max(growStep, region.pageSize());
+        this.growStep = Bits.alignUp(Math.max(growStep, region.pageSize()), region.pageSize());
         region.commitTo(Math.min(region.reservedBytes(), Math.min(MAX_REGION,
                 Bits.alignUp(FIRST_BLOCK + 8 + MIN_BLOCK, region.pageSize()))));
-        this.end = Math.min(region.committedBytes(), MAX_REGION);
+        this.end = usableEnd(region.committedBytes());
         this.tree = new FreeTree(mem);
         mem.set(JAVA_LONG, 8, MIN_BLOCK | ALLOC);        // the NIL node doubles as the prologue
         this.starts = new long[Math.max(1, (int) ((end / GRANULE + 63) >>> 6))];
@@ -94,7 +109,7 @@ public final class BestFit {
      * if the region cannot grow enough} The caller checked the arguments (sizes up to {@link #MAX_REGION}).
      */
     public long allocate(long byteSize, long byteAlignment) {
-        long asize = blockSize(byteSize);
+        long asize = blockSize(byteSize, unit);
         if (byteAlignment <= GRANULE) {
             long b = findOrGrow(asize);
             if (b < 0) {
@@ -176,7 +191,7 @@ public final class BestFit {
      */
     public long reallocate(long payload, long byteSize) {
         long b = checkAllocated(payload, "reallocate");
-        long asize = blockSize(byteSize);
+        long asize = blockSize(byteSize, unit);
         long size = sizeOf(b);
         if (asize <= size) {
             shrink(b, size, asize);
@@ -254,11 +269,22 @@ public final class BestFit {
         return b < 0 ? 0 : sizeOf(b);
     }
 
+    /** Calls {@code action(blockOffset, blockSize)} for every free block, in no particular order. */
+    public void forEachFree(java.util.function.BiConsumer<Long, Long> action) {
+        tree.check(b -> action.accept(b, sizeOf(b)));
+    }
+
     // ---- internals ----
 
     /** {@return the block size for a payload of {@code byteSize} bytes: header added, rounded to 16, at least 32} */
-    static long blockSize(long byteSize) {
-        return Math.max(MIN_BLOCK, (byteSize + 8 + GRANULE - 1) & -GRANULE);
+    static long blockSize(long byteSize, long unit) {
+        return Math.max(MIN_BLOCK, (byteSize + 8 + unit - 1) & -unit);
+    }
+
+    /** {@return the end of the blocks for {@code committed} bytes: the epilogue's end, so that sizes tile in units} */
+    private long usableEnd(long committed) {
+        long c = Math.min(committed, MAX_REGION);
+        return FIRST_BLOCK + 8 + (c - FIRST_BLOCK - 8) / unit * unit;
     }
 
     /** Marks the free block {@code b} (already out of the tree) allocated, splitting off what {@code asize} leaves. */
@@ -326,16 +352,17 @@ public final class BestFit {
      */
     private boolean grow(long bytes) {
         long limit = Math.min(region.reservedBytes(), MAX_REGION);
-        long wanted = Bits.alignUp(end + bytes, growStep);
-        if (end + bytes > limit) {
+        // One unit more than asked: the blocks end a little before the committed end when units do not tile it.
+        long target = Math.min(limit, (end + bytes + unit + growStep - 1) / growStep * growStep);
+        if (usableEnd(target) < end + bytes) {
             return false;
         }
         try {
-            region.commitTo(Math.min(limit, wanted));
+            region.commitTo(target);
         } catch (OutOfMemoryError e) {
             return false;
         }
-        long newEnd = Math.min(region.committedBytes(), limit);
+        long newEnd = usableEnd(Math.min(region.committedBytes(), limit));
         long oldEpilogue = end - 8;
         long prevAlloc = header(oldEpilogue) & PREV_ALLOC;
         long b = oldEpilogue;
@@ -442,7 +469,7 @@ public final class BestFit {
                 }
                 break;
             }
-            if (size < MIN_BLOCK || size % GRANULE != 0 || b + size > end - 8) {
+            if (size < MIN_BLOCK || size % unit != 0 || b + size > end - 8) {
                 throw violation(b, "bad size " + size + " (end " + end + ")");
             }
             if (isStart(b) != allocated) {
