@@ -1,0 +1,66 @@
+package dev.jalloc.cli.replay;
+
+/**
+ * One allocator instance as the replay drives it: {@code malloc}, {@code free} and {@code realloc} in raw
+ * addresses, plus the allocator's own count of the memory it holds. An instance is opened for one pass over one
+ * trace and closed after it; it is used by the one thread that opened it. Register an implementation in
+ * {@link Allocators}.
+ *
+ * <p>Implementations do no checking of their own: the replay's checked pass verifies alignment, overlap and
+ * every payload byte around them (see {@link CheckedPass}), and the timed pass wants nothing but the calls.
+ */
+public interface ReplayAllocator extends AutoCloseable {
+
+    /**
+     * {@return the address of a new block of at least {@code byteSize} bytes, or 0 if the allocator refuses}
+     *
+     * @param byteSize at least 1 (the replay turns a request for 0 bytes into 1)
+     */
+    long allocate(long byteSize);
+
+    /**
+     * Frees a block this instance returned and has not freed.
+     *
+     * @param address the block's address
+     */
+    void free(long address);
+
+    /**
+     * {@return the address of a block of at least {@code byteSize} bytes whose first min(old size, byteSize)
+     * bytes are those of the block at {@code address}, which is then freed (unless it is the same block); or
+     * 0 if the allocator refuses, leaving the old block as it was}
+     *
+     * @param address a live block of this instance
+     * @param byteSize at least 1
+     */
+    long reallocate(long address, long byteSize);
+
+    /**
+     * {@return the bytes of memory the allocator holds from the OS now, as it counts them itself, minus what it
+     * held when this instance was opened} For an allocator made fresh for each instance (the jalloc heap) that
+     * is simply what it holds; for a process-wide one (the native peers) it is the growth since open, which may
+     * be negative if the allocator gave back memory it held before. Each implementation's class comment says
+     * what exactly its statistic counts. Called after every op of the checked pass, never in the timed pass.
+     */
+    long committedBytes();
+
+    /**
+     * {@return the highest {@link #committedBytes()} since open, if the allocator keeps such a high-water mark
+     * itself (it may catch peaks inside an op, which sampling after each op misses), else -1}
+     */
+    default long peakCommittedBytes() {
+        return -1;
+    }
+
+    /** {@return the alignment every block must have, checked by the checked pass: 16, as malloc's on x86-64} */
+    default long byteAlignment() {
+        return 16;
+    }
+
+    /**
+     * Ends this instance. Blocks still live have been freed by the replay; a fresh-per-instance allocator gives
+     * its memory back, a process-wide one does nothing.
+     */
+    @Override
+    void close();
+}
