@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 /**
  * The allocators {@code jalloc replay} knows, by name, in the order of the table. This is the one place to
  * register one: write a {@link ReplayAllocator} over it (a dozen lines: see {@link GlibcMalloc}) and add an
- * {@link Entry} whose opener makes a fresh instance, for example
+ * {@link Entry} whose opener makes a fresh instance, for example, in place of the {@code notYet} placeholder,
  * {@snippet :
- *     new Entry("jalloc", "the jalloc heap", JallocHeapAllocator::open),
+ *     Entry.fresh("jalloc", "the jalloc heap (issue 4)", JallocHeapAllocator::open),
  * }
  * An opener that throws {@link AllocatorUnavailableException} makes the allocator skipped with its message.
  */
@@ -32,20 +32,33 @@ public final class Allocators {
      *
      * @param name its name on the command line and in the table
      * @param description what it is, for {@code jalloc replay --help}
+     * @param processWide whether its state is the whole process's (a native malloc), so that only a new process
+     *        has it fresh: the checked pass then runs in a child JVM (see {@link ChildCheckedPass}); false when
+     *        every instance has memory of its own (the jalloc heap)
      * @param opener makes an instance
      */
-    public record Entry(String name, String description, Opener opener) {
+    public record Entry(String name, String description, boolean processWide, Opener opener) {
+
+        /** {@return an allocator whose every instance starts fresh, with memory of its own} */
+        public static Entry fresh(String name, String description, Opener opener) {
+            return new Entry(name, description, false, opener);
+        }
+
+        /** {@return an allocator with one state per process, such as a native malloc} */
+        public static Entry processWide(String name, String description, Opener opener) {
+            return new Entry(name, description, true, opener);
+        }
     }
 
     private static final List<Entry> KNOWN = List.of(
-            new Entry("jalloc", "the jalloc heap (issue 4)", notYet("the jalloc heap")),
-            new Entry("bestfit", "jalloc's best-fit region allocator alone, under the heap",
+            Entry.fresh("jalloc", "the jalloc heap (issue 4)", notYet("the jalloc heap")),
+            Entry.fresh("bestfit", "jalloc's best-fit region allocator alone, under the heap",
                     notYet("the best-fit region allocator")),
-            new Entry("glibc", "glibc's malloc, free and realloc, through FFM downcalls", GlibcMalloc::open),
-            new Entry("jemalloc", "jemalloc 5 (Debian package libjemalloc2: libjemalloc.so.2), through FFM downcalls",
-                    Jemalloc::open),
-            new Entry("mimalloc", "mimalloc 2 (Debian package libmimalloc2.0: libmimalloc.so.2), through FFM downcalls",
-                    Mimalloc::open));
+            Entry.processWide("glibc", "glibc's malloc, free and realloc, through FFM downcalls", GlibcMalloc::open),
+            Entry.processWide("jemalloc", "jemalloc 5 (Debian package libjemalloc2: libjemalloc.so.2), through FFM "
+                    + "downcalls", Jemalloc::open),
+            Entry.processWide("mimalloc", "mimalloc 2 (Debian package libmimalloc2.0: libmimalloc.so.2), through FFM "
+                    + "downcalls", Mimalloc::open));
 
     private Allocators() {
     }

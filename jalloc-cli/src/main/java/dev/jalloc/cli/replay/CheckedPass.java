@@ -83,6 +83,7 @@ final class CheckedPass {
         long live = 0;
         long peakLive = 0;
         long peakFootprint = 0;
+        allocator.markFootprintBaseline();
         for (int op = 0; op < trace.opCount(); op++) {
             int id = trace.id(op);
             int byteSize = trace.byteSize(op);

@@ -23,10 +23,10 @@ import java.lang.invoke.MethodHandle;
  * grown part of each other arena's {@code mmap}ped heap), free chunks and the unused top included;
  * {@code hblkhd} is the memory of blocks too large for a heap, each {@code mmap}ped on its own. The JVM mallocs
  * from the same glibc in the same process (its own threads use their own arenas, but are counted in the same
- * sums), so the count is relative: {@link #open()} calls {@code malloc_trim(0)} (glibc gives back what it can)
- * and takes {@code arena + hblkhd} as the baseline, and {@link #committedBytes()} is the growth since then.
- * Whatever the JVM's threads malloc or free during the replay is counted too: the JVM's noise, small next to
- * most traces (see the package doc). glibc keeps no high-water mark ({@code usmblks} is always 0).
+ * sums), so the count is relative: {@link #markFootprintBaseline()} calls {@code malloc_trim(0)} (glibc gives
+ * back what it can) and takes {@code arena + hblkhd} as the baseline, and {@link #committedBytes()} is the growth
+ * since then. Whatever the JVM's threads malloc or free during the replay is counted too: the JVM's noise, small
+ * next to most traces (see the package doc). glibc keeps no high-water mark ({@code usmblks} is always 0).
  */
 final class GlibcMalloc implements ReplayAllocator {
     private static final StructLayout MALLINFO2 = MemoryLayout.structLayout(
@@ -77,19 +77,13 @@ final class GlibcMalloc implements ReplayAllocator {
 
     private final Arena arena = Arena.ofConfined();
     private final SegmentAllocator info = SegmentAllocator.prefixAllocator(arena.allocate(MALLINFO2));
-    private final long baseline;
+    private long baseline;
 
     private GlibcMalloc() {
-        try {
-            int ignored = (int) MALLOC_TRIM.invokeExact(0L);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-        baseline = heldBytes();
     }
 
     /**
-     * {@return an instance whose footprint counts from now}
+     * {@return an instance}
      *
      * @throws AllocatorUnavailableException if this C library is not glibc 2.33 or later
      */
@@ -125,6 +119,16 @@ final class GlibcMalloc implements ReplayAllocator {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    @Override
+    public void markFootprintBaseline() {
+        try {
+            int ignored = (int) MALLOC_TRIM.invokeExact(0L);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        baseline = heldBytes();
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.lang.invoke.MethodHandle;
  * allocator metadata, pages backing active allocations, and unused dirty pages" (a maximum: a page counts
  * whether or not it was ever touched). So it counts the partly used pages of every size class's slabs, the
  * freed pages jemalloc keeps dirty before purging them (after 10 s by default), and its metadata; it does not
- * count retained virtual memory jemalloc has purged. {@link #open()} flushes this thread's cache
+ * count retained virtual memory jemalloc has purged. {@link #markFootprintBaseline()} flushes this thread's cache
  * ({@code thread.tcache.flush}), purges every arena ({@code arena.4096.purge}) and takes that as the baseline.
  * jemalloc keeps no high-water mark of it.
  */
@@ -71,13 +71,11 @@ final class Jemalloc implements ReplayAllocator {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment value = arena.allocate(JAVA_LONG);
     private final MemorySegment length = arena.allocate(JAVA_LONG);
-    private final long baseline;
+    private long baseline;
 
     private Jemalloc() throws AllocatorUnavailableException {
-        mallctl(TCACHE_FLUSH, MemorySegment.NULL, MemorySegment.NULL, "thread.tcache.flush");
-        mallctl(PURGE_ALL, MemorySegment.NULL, MemorySegment.NULL, "arena.4096.purge");
         try {
-            baseline = residentBytes();
+            residentBytes();
         } catch (IllegalStateException e) {
             arena.close();
             throw new AllocatorUnavailableException("no statistics (built without --enable-stats?): "
@@ -86,7 +84,7 @@ final class Jemalloc implements ReplayAllocator {
     }
 
     /**
-     * {@return an instance whose footprint counts from now}
+     * {@return an instance}
      *
      * @throws AllocatorUnavailableException if libjemalloc.so.2 cannot be loaded or keeps no statistics
      */
@@ -95,6 +93,13 @@ final class Jemalloc implements ReplayAllocator {
             throw new AllocatorUnavailableException(UNAVAILABLE);
         }
         return new Jemalloc();
+    }
+
+    @Override
+    public void markFootprintBaseline() {
+        mallctl(TCACHE_FLUSH, MemorySegment.NULL, MemorySegment.NULL, "thread.tcache.flush");
+        mallctl(PURGE_ALL, MemorySegment.NULL, MemorySegment.NULL, "arena.4096.purge");
+        baseline = residentBytes();
     }
 
     @Override

@@ -19,8 +19,8 @@ import java.lang.invoke.MethodHandle;
  * mimalloc's own count of the bytes it has committed from the OS ({@code _mi_stats_main.committed}: every
  * {@code mmap} made accessible or commit of part of a segment, minus every decommit and unmap), not the
  * process's. mimalloc 2.0 commits a thread's segments (32 MiB) eagerly, so a small trace shows tens of MiB
- * committed, most of it never touched. {@link #open()} calls {@code mi_collect(true)} (gives back what can be
- * given back) then {@code mi_stats_reset()}, so both counts start at 0 there; current may go negative if
+ * committed, most of it never touched. {@link #markFootprintBaseline()} calls {@code mi_collect(true)} (gives
+ * back what can be given back) then {@code mi_stats_reset()}, so both counts start at 0 there; current may go negative if
  * mimalloc later decommits memory committed before, and the peak is mimalloc's own high-water mark, which also
  * sees peaks inside an op.
  */
@@ -70,16 +70,10 @@ final class Mimalloc implements ReplayAllocator {
     private final MemorySegment peak = arena.allocate(JAVA_LONG);
 
     private Mimalloc() {
-        try {
-            COLLECT.invokeExact(true);
-            STATS_RESET.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
     }
 
     /**
-     * {@return an instance whose footprint counts from now}
+     * {@return an instance}
      *
      * @throws AllocatorUnavailableException if libmimalloc.so.2 cannot be loaded
      */
@@ -112,6 +106,16 @@ final class Mimalloc implements ReplayAllocator {
     public long reallocate(long address, long byteSize) {
         try {
             return (long) REALLOC.invokeExact(address, byteSize);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    @Override
+    public void markFootprintBaseline() {
+        try {
+            COLLECT.invokeExact(true);
+            STATS_RESET.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -36,17 +36,26 @@ public interface ReplayAllocator extends AutoCloseable {
     long reallocate(long address, long byteSize);
 
     /**
-     * {@return the bytes of memory the allocator holds from the OS now, as it counts them itself, minus what it
-     * held when this instance was opened} For an allocator made fresh for each instance (the jalloc heap) that
-     * is simply what it holds; for a process-wide one (the native peers) it is the growth since open, which may
-     * be negative if the allocator gave back memory it held before. Each implementation's class comment says
-     * what exactly its statistic counts. Called after every op of the checked pass, never in the timed pass.
+     * Makes {@link #committedBytes()} count from now. The checked pass calls it once, before its first op; timed
+     * passes never do. A fresh-per-instance allocator (the jalloc heap) needs nothing, hence the default; a
+     * process-wide one (the native peers) gives back what it can (a trim, a purge) and records what it still
+     * holds as the baseline.
+     */
+    default void markFootprintBaseline() {
+    }
+
+    /**
+     * {@return the bytes of memory the allocator holds from the OS now, as it counts them itself, minus the
+     * baseline} For an allocator made fresh for each instance (the jalloc heap) that is simply what it holds; for
+     * a process-wide one (the native peers) it is the growth since {@link #markFootprintBaseline()}, which may be
+     * negative if the allocator gave back memory it held before. Each implementation's class comment says what
+     * exactly its statistic counts. Called after every op of the checked pass, never in a timed pass.
      */
     long committedBytes();
 
     /**
-     * {@return the highest {@link #committedBytes()} since open, if the allocator keeps such a high-water mark
-     * itself (it may catch peaks inside an op, which sampling after each op misses), else -1}
+     * {@return the highest {@link #committedBytes()} since the baseline, if the allocator keeps such a high-water
+     * mark itself (it may catch peaks inside an op, which sampling after each op misses), else -1}
      */
     default long peakCommittedBytes() {
         return -1;

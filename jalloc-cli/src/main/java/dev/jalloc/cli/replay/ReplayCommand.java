@@ -129,7 +129,7 @@ public final class ReplayCommand {
             err.println("jalloc replay: no allocator to replay on");
             return 1;
         }
-        ReplayEngine engine = new ReplayEngine(repetitions);
+        ReplayEngine engine = new ReplayEngine(repetitions, true);
         List<ReplayResult> results = new ArrayList<>();
         if (csv) {
             out.println(ReplayTable.csvHeader());

@@ -11,27 +11,37 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Replays traces on allocators: for each (trace, allocator), one {@link CheckedPass} then
- * {@code repetitions} {@link TimedPass}es, each pass on a fresh allocator instance on a fresh platform thread
- * (so thread caches, glibc's tcache, jemalloc's tcache, mimalloc's thread heap, start empty and are handed back
- * when the thread ends, and no pass inherits the previous one's). {@code seconds} is the fastest timed pass.
+ * {@code repetitions} {@link TimedPass}es. {@code seconds} is the fastest timed pass.
+ *
+ * <p>Every timed pass opens a new allocator instance on a new platform thread, so thread caches (glibc's and
+ * jemalloc's tcache, mimalloc's thread heap) start empty and go back when the thread ends; a process-wide
+ * allocator otherwise keeps the state earlier passes left (memory already faulted in, as in a long-running
+ * program): the timed passes measure the steady state, not the first touch of fresh pages. The checked pass
+ * of a fresh-per-instance allocator runs the same way; that of a process-wide one runs in a child JVM, where
+ * the allocator is new (see {@link ChildCheckedPass}).
  */
 public final class ReplayEngine {
     /** The timed passes per (trace, allocator) unless told otherwise. */
     public static final int DEFAULT_REPETITIONS = 5;
 
     private final int repetitions;
+    private final boolean isolateProcessWide;
 
     /**
      * An engine that times each replay {@code repetitions} times and keeps the fastest.
      *
      * @param repetitions at least 1
+     * @param isolateProcessWide whether to run the checked pass of a {@linkplain Allocators.Entry#processWide()
+     *        process-wide} allocator in a child JVM ({@link ChildCheckedPass}), where it starts fresh; if false,
+     *        it runs here, and its footprint depends on what earlier replays left in the allocator
      * @throws IllegalArgumentException if {@code repetitions} is below 1
      */
-    public ReplayEngine(int repetitions) {
+    public ReplayEngine(int repetitions, boolean isolateProcessWide) {
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions: " + repetitions + " (expected: >= 1)");
         }
         this.repetitions = repetitions;
+        this.isolateProcessWide = isolateProcessWide;
     }
 
     /**
@@ -41,11 +51,13 @@ public final class ReplayEngine {
      * @throws AllocatorUnavailableException if the allocator cannot run here
      */
     public ReplayResult replay(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
-        CheckedPass.Peaks peaks = onFreshThread(allocator.name() + " checked", () -> {
-            try (ReplayAllocator instance = allocator.opener().open()) {
-                return CheckedPass.run(trace, allocator.name(), instance);
-            }
-        });
+        CheckedPass.Peaks peaks = allocator.processWide() && isolateProcessWide
+                ? ChildCheckedPass.run(trace, allocator.name())
+                : onFreshThread(allocator.name() + " checked", () -> {
+                    try (ReplayAllocator instance = allocator.opener().open()) {
+                        return CheckedPass.run(trace, allocator.name(), instance);
+                    }
+                });
         long fastest = Long.MAX_VALUE;
         for (int i = 0; i < repetitions; i++) {
             fastest = Math.min(fastest, timedPass(trace, allocator));
