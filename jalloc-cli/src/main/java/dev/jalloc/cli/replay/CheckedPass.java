@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * Checked at each op, failing with a {@link ReplayException} naming the trace line:
  * <ul>
  *   <li>alloc and realloc: the allocator returned a block (not NULL), aligned to its
- *       {@link ReplayAllocator#byteAlignment()}, overlapping no other live block;</li>
+ *       {@link ReplayAllocator#byteAlignment()} or, for a smaller request, to the largest power of two not
+ *       above the request (as C allows: jemalloc aligns an 8-byte block to 8), overlapping no other live
+ *       block;</li>
  *   <li>free and realloc: every byte of the payload is still what was written (before the call);</li>
  *   <li>realloc: the new block starts with the old block's first min(old, new) bytes;</li>
  *   <li>at the end: every block still live is intact (then it is freed).</li>
@@ -118,7 +120,8 @@ final class CheckedPass {
                     if (mismatch >= 0) {
                         throw new ReplayException(trace.where(op) + ": " + allocatorName + ": realloc of id " + id
                                 + " from " + oldSize + " to " + byteSize + " bytes (" + hex(oldAddress) + " -> "
-                                + hex(address) + ") did not keep the first " + kept + " bytes: " + byteAt(id, mismatch));
+                                + hex(address) + ") did not keep the first " + kept + " bytes: "
+                                + byteAt(id, mismatch));
                     }
                     write(id, kept);
                     live += byteSize - oldSize;
@@ -144,14 +147,17 @@ final class CheckedPass {
             throw refused(op, what, id, byteSize);
         }
         long extent = Math.max(byteSize, 1);
-        if (address % allocator.byteAlignment() != 0) {
-            throw new ReplayException(trace.where(op) + ": " + allocatorName + ": the block of id " + id + " at "
-                    + hex(address) + " is not aligned to " + allocator.byteAlignment() + " bytes");
+        long alignment = Math.min(allocator.byteAlignment(), Long.highestOneBit(extent));
+        if ((address & (alignment - 1)) != 0) {
+            throw new ReplayException(trace.where(op) + ": " + allocatorName + ": the block of id " + id + " ("
+                    + byteSize + " bytes) at " + hex(address) + " is not aligned to " + alignment + " bytes");
         }
         Map.Entry<Long, Integer> below = liveByAddress.floorEntry(address);
         Map.Entry<Long, Integer> above = liveByAddress.ceilingEntry(address);
-        Map.Entry<Long, Integer> hit = below != null && below.getKey() + Math.max(byteSizes[below.getValue()], 1) > address
-                ? below : above != null && above.getKey() < address + extent ? above : null;
+        Map.Entry<Long, Integer> hit =
+                below != null && below.getKey() + Math.max(byteSizes[below.getValue()], 1) > address ? below
+                : above != null && above.getKey() < address + extent ? above
+                : null;
         if (hit != null) {
             int other = hit.getValue();
             throw new ReplayException(trace.where(op) + ": " + allocatorName + ": the block of id " + id + " "

@@ -20,9 +20,9 @@ import java.lang.invoke.MethodHandle;
  * {@code mmap} made accessible or commit of part of a segment, minus every decommit and unmap), not the
  * process's. mimalloc 2.0 commits a thread's segments (32 MiB) eagerly, so a small trace shows tens of MiB
  * committed, most of it never touched. {@link #markFootprintBaseline()} calls {@code mi_collect(true)} (gives
- * back what can be given back) then {@code mi_stats_reset()}, so both counts start at 0 there; current may go negative if
- * mimalloc later decommits memory committed before, and the peak is mimalloc's own high-water mark, which also
- * sees peaks inside an op.
+ * back what can be given back) then {@code mi_stats_reset()}, so both counts start at 0 there; current may go
+ * negative if mimalloc later decommits memory committed before, and the peak is mimalloc's own high-water mark,
+ * which also sees peaks inside an op.
  */
 final class Mimalloc implements ReplayAllocator {
     private static final String UNAVAILABLE;

@@ -61,7 +61,11 @@ public interface ReplayAllocator extends AutoCloseable {
         return -1;
     }
 
-    /** {@return the alignment every block must have, checked by the checked pass: 16, as malloc's on x86-64} */
+    /**
+     * {@return the alignment every block must have: 16, as malloc's on x86-64 Linux} The checked pass checks it,
+     * except for requests of fewer bytes, which need only the largest power of two not above their size (C's
+     * rule: an object that small cannot need more; jemalloc aligns an 8-byte block to 8).
+     */
     default long byteAlignment() {
         return 16;
     }

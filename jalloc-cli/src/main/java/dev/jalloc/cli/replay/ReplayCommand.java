@@ -92,7 +92,8 @@ public final class ReplayCommand {
                     } else {
                         long n = TraceParser.number(value, 1000);
                         if (n < 1) {
-                            return usageError(err, known, "--repeat: '" + value + "' (expected: an integer in [1, 1000])");
+                            return usageError(err, known,
+                                    "--repeat: '" + value + "' (expected: an integer in [1, 1000])");
                         }
                         repetitions = (int) n;
                     }
