@@ -48,8 +48,8 @@ class ReplayEngineTest {
         return List.of(
                 Arguments.of(BumpAllocator.Bug.OVERLAP, small + "7: bump-overlap: the block of id 0 ",
                         "overlaps the live block of id 1 "),
-                Arguments.of(BumpAllocator.Bug.MISALIGN, small + "6: bump-misalign: the block of id 1 (4000 bytes) at 0x",
-                        "is not aligned to 16 bytes"),
+                Arguments.of(BumpAllocator.Bug.MISALIGN,
+                        small + "6: bump-misalign: the block of id 1 (4000 bytes) at 0x", "is not aligned to 16 bytes"),
                 Arguments.of(BumpAllocator.Bug.SCRIBBLE_ON_FREE,
                         small + "9: bump-scribble_on_free: the payload of id 1 ",
                         "changed before its free: byte 10 is 0x"),
