@@ -32,8 +32,8 @@ public final class ReplayCommand {
             %s
             columns:
               ops                   the trace's ops (a, f and r lines)
-              seconds               the fastest timed pass: the ops plus writing every payload byte (memset-like),
-                                    on a fresh allocator instance and thread; not timed: open, close, leftovers
+              seconds               the fastest timed pass: the ops plus writing every payload byte (memset-like);
+                                    passes run back to back on one instance (steady state); not timed: open, close
               kops_per_s            ops / seconds / 1000
               peak_live_bytes       the most bytes the trace had asked for and not freed, after any op
               peak_footprint_bytes  the allocator's committed bytes at their high-water, as it counts them itself,
@@ -130,12 +130,11 @@ public final class ReplayCommand {
             err.println("jalloc replay: no allocator to replay on");
             return 1;
         }
-        ReplayEngine engine = new ReplayEngine(repetitions, true);
         List<ReplayResult> results = new ArrayList<>();
         if (csv) {
             out.println(ReplayTable.csvHeader());
         }
-        try {
+        try (ReplayEngine engine = new ReplayEngine(repetitions, true)) {
             engine.warmUp(allocators);
             for (Trace trace : traces) {
                 for (Allocators.Entry allocator : allocators) {

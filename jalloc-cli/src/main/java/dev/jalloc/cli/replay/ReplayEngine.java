@@ -3,29 +3,37 @@ package dev.jalloc.cli.replay;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
  * Replays traces on allocators: for each (trace, allocator), one {@link CheckedPass} then
  * {@code repetitions} {@link TimedPass}es. {@code seconds} is the fastest timed pass.
  *
- * <p>Every timed pass opens a new allocator instance on a new platform thread, so thread caches (glibc's and
- * jemalloc's tcache, mimalloc's thread heap) start empty and go back when the thread ends; a process-wide
- * allocator otherwise keeps the state earlier passes left (memory already faulted in, as in a long-running
- * program): the timed passes measure the steady state, not the first touch of fresh pages. The checked pass
- * of a fresh-per-instance allocator runs the same way; that of a process-wide one runs in a child JVM, where
- * the allocator is new (see {@link ChildCheckedPass}).
+ * <pre>
+ *   checked pass   fresh-per-instance allocator: a new instance on a new thread, in this JVM
+ *                  process-wide allocator (native): a child JVM, where the allocator is new ({@link ChildCheckedPass})
+ *   timed passes   one instance per (trace, allocator), replaying the trace {@code repetitions} times back to back,
+ *                  on the allocator's own thread, the same for the whole run (warm-up included)
+ * </pre>
+ * So the timed passes measure the steady state of a long-running program: the first pass may pay for the first
+ * touch of fresh pages, the next ones reuse what the allocator kept (its thread cache, its arena, its pages), and
+ * the fastest is kept. Every allocator gets the same treatment, whether it is fresh per instance or process-wide.
  */
-public final class ReplayEngine {
+public final class ReplayEngine implements AutoCloseable {
     /** The timed passes per (trace, allocator) unless told otherwise. */
     public static final int DEFAULT_REPETITIONS = 5;
 
     private final int repetitions;
     private final boolean isolateProcessWide;
+    private final Map<String, ExecutorService> allocatorThreads = new LinkedHashMap<>();
 
     /**
      * An engine that times each replay {@code repetitions} times and keeps the fastest.
@@ -51,43 +59,61 @@ public final class ReplayEngine {
      * @throws AllocatorUnavailableException if the allocator cannot run here
      */
     public ReplayResult replay(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
-        CheckedPass.Peaks peaks = allocator.processWide() && isolateProcessWide
-                ? ChildCheckedPass.run(trace, allocator.name())
-                : onFreshThread(allocator.name() + " checked", () -> {
-                    try (ReplayAllocator instance = allocator.opener().open()) {
-                        return CheckedPass.run(trace, allocator.name(), instance);
-                    }
-                });
-        long fastest = Long.MAX_VALUE;
-        for (int i = 0; i < repetitions; i++) {
-            fastest = Math.min(fastest, timedPass(trace, allocator));
+        CheckedPass.Peaks peaks;
+        if (allocator.processWide() && isolateProcessWide) {
+            peaks = ChildCheckedPass.run(trace, allocator.name());
+        } else {
+            FutureTask<CheckedPass.Peaks> checked = new FutureTask<>(() -> {
+                try (ReplayAllocator instance = allocator.opener().open()) {
+                    return CheckedPass.run(trace, allocator.name(), instance);
+                }
+            });
+            Thread.ofPlatform().name("jalloc-replay checked " + allocator.name()).start(checked);
+            peaks = await(checked);
         }
+        long fastest = timedPasses(trace, allocator, repetitions);
         return new ReplayResult(trace.name(), allocator.name(), trace.opCount(), Math.max(fastest, 1) / 1e9,
                 peaks.liveBytes(), peaks.footprintBytes());
     }
 
     /**
-     * Runs the timed pass of a made-up trace on every allocator, round after round, so that the JIT compiles
-     * the replay loop having seen all of them before any is timed: no allocator is measured while the loop is
-     * still interpreted, or compiled for it alone.
+     * Runs the timed passes of a made-up trace on every allocator, round after round, so that the JIT compiles
+     * the replay loop having seen all of them before any is timed (no allocator is measured while the loop is
+     * still interpreted, or compiled for it alone), and every allocator's thread has used it before.
      *
      * @throws AllocatorUnavailableException if one of them cannot run here
+     * @throws ReplayException if one of them refuses a request
      */
     public void warmUp(List<Allocators.Entry> allocators) throws AllocatorUnavailableException {
         Trace warmUp = madeUpTrace(4_000, 0xBADC0FFEL);
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 3; round++) {
             for (Allocators.Entry allocator : allocators) {
-                timedPass(warmUp, allocator);
+                timedPasses(warmUp, allocator, 2);
             }
         }
     }
 
-    private long timedPass(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
-        return onFreshThread(allocator.name() + " timed", () -> {
+    /** {@return the fastest of {@code passes} timed passes on one instance, on the allocator's thread} */
+    private long timedPasses(Trace trace, Allocators.Entry allocator, int passes)
+            throws AllocatorUnavailableException {
+        ExecutorService thread = allocatorThreads.computeIfAbsent(allocator.name(), name ->
+                Executors.newSingleThreadExecutor(Thread.ofPlatform().name("jalloc-replay " + name).factory()));
+        return await(thread.submit(() -> {
             try (ReplayAllocator instance = allocator.opener().open()) {
-                return TimedPass.run(trace, allocator.name(), instance);
+                long fastest = Long.MAX_VALUE;
+                for (int i = 0; i < passes; i++) {
+                    fastest = Math.min(fastest, TimedPass.run(trace, allocator.name(), instance));
+                }
+                return fastest;
             }
-        });
+        }));
+    }
+
+    /** Ends the allocators' threads (which ends their thread caches). */
+    @Override
+    public void close() {
+        allocatorThreads.values().forEach(ExecutorService::close);
+        allocatorThreads.clear();
     }
 
     /** {@return a legal trace of {@code ops} random allocs, frees and reallocs of up to 4 KiB} */
@@ -115,13 +141,10 @@ public final class ReplayEngine {
         }
     }
 
-    /** Runs {@code task} on a new platform thread and waits for it, rethrowing what it throws. */
-    private static <T> T onFreshThread(String name, Callable<T> task) throws AllocatorUnavailableException {
-        FutureTask<T> future = new FutureTask<>(task);
-        Thread thread = Thread.ofPlatform().name("jalloc-replay " + name).start(future);
+    /** {@return what {@code task} returned, once done, rethrowing what it threw} */
+    private static <T> T await(Future<T> task) throws AllocatorUnavailableException {
         try {
-            thread.join();
-            return future.get();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while replaying", e);

@@ -5,8 +5,9 @@
  * <pre>
  *   ReplayCommand ──> TraceParser ──> Trace            (all traces parsed, strictly, before any replay)
  *        │
- *        └──> ReplayEngine ── per (trace, allocator) ──> CheckedPass x 1, then TimedPass x repetitions
- *                                                           │  each on a fresh instance, on a fresh thread
+ *        └──> ReplayEngine ── per (trace, allocator) ──> CheckedPass x 1  (natives: in a child JVM)
+ *                                                        TimedPass x repetitions  (one instance, one thread)
+ *                                                           │
  *                                                           v
  *                        Allocators (registry: name -> Opener) ──> ReplayAllocator
  *                                  jalloc, bestfit (not yet) | GlibcMalloc | Jemalloc | Mimalloc
@@ -61,9 +62,11 @@
  *   <dd>A replay that does the ops and fills every payload byte (one {@code MemorySegment.fill} per alloc,
  *       and per growing realloc for the new bytes), with {@link System#nanoTime()} read just before the first
  *       op and just after the last. {@code seconds} is the fastest of {@code --repeat} timed passes (5 by
- *       default), each on a fresh allocator instance and a fresh platform thread, after a warm-up that runs the
- *       same loop on every selected allocator. {@code ops} is the trace's op count (allocs + frees +
- *       reallocs); {@code kops_per_s = ops / seconds / 1000}.</dd>
+ *       default), run back to back on one allocator instance, on the allocator's own thread (the same for the
+ *       whole run), after a warm-up that runs the same loop on every selected allocator: the steady state of a
+ *       long-running program, where the allocator reuses the pages it kept, not the first touch of fresh ones.
+ *       {@code ops} is the trace's op count (allocs + frees + reallocs); {@code kops_per_s = ops / seconds /
+ *       1000}. Blocks a trace leaves live are freed after the clock stops.</dd>
  * </dl>
  *
  * <h2>The JVM in the same process</h2>

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,7 +31,7 @@ class ReplayEngineTest {
     @Test
     void aCorrectAllocatorGivesExactPeaks() throws Exception {
         Trace trace = TraceParser.parse(Traces.small(dir));
-        ReplayResult result = new ReplayEngine(3, true).replay(trace, BumpAllocator.entry(BumpAllocator.Bug.NONE));
+        ReplayResult result = replay(3, true, trace, BumpAllocator.entry(BumpAllocator.Bug.NONE));
         assertEquals("small.rep", result.trace());
         assertEquals("bump-none", result.allocator());
         assertEquals(12, result.ops());
@@ -65,7 +64,7 @@ class ReplayEngineTest {
     void everyBrokenPromiseFailsLoudlyAtItsLine(BumpAllocator.Bug bug, String start, String detail) throws Exception {
         Trace trace = TraceParser.parse(Traces.small(dir));
         ReplayException e = assertThrows(ReplayException.class,
-                () -> new ReplayEngine(1, true).replay(trace, BumpAllocator.entry(bug)));
+                () -> replay(1, true, trace, BumpAllocator.entry(bug)));
         String message = e.getMessage();
         assertTrue(message.startsWith(dir.resolve(start).toString()), message);
         assertTrue(message.contains(detail), message);
@@ -75,8 +74,8 @@ class ReplayEngineTest {
     void aBlockStillLiveAtTheEndIsCheckedToo() throws Exception {
         // SCRIBBLE_ON_FREE damages id 1 when id 0 is freed; id 1 is never freed by the trace.
         Path file = Traces.write(dir, "leftover.rep", "0", "2", "3", "1", "a 0 64", "a 1 64", "f 0");
-        ReplayException e = assertThrows(ReplayException.class, () -> new ReplayEngine(1, true)
-                .replay(TraceParser.parse(file), BumpAllocator.entry(BumpAllocator.Bug.SCRIBBLE_ON_FREE)));
+        ReplayException e = assertThrows(ReplayException.class, () -> replay(1, true,
+                TraceParser.parse(file), BumpAllocator.entry(BumpAllocator.Bug.SCRIBBLE_ON_FREE)));
         assertTrue(e.getMessage().startsWith(file + ": at the end: bump-scribble_on_free: the payload of id 1 "
                 + "(64 bytes at 0x"), e.getMessage());
         assertTrue(e.getMessage().contains("allocated at line 6) changed before the end of the trace"),
@@ -94,11 +93,12 @@ class ReplayEngineTest {
         SplittableRandom random = Traces.seeded("ReplayEngineTest.randomTraces");
         Trace trace = TraceParser.parse(Traces.random(dir, "random.rep", random, 3000));
         long peakLive = peakLive(trace);
-        ReplayEngine engine = new ReplayEngine(1, false);
-        for (Allocators.Entry entry : available()) {
-            ReplayResult result = engine.replay(trace, entry);
-            assertEquals(peakLive, result.peakLiveBytes(), entry.name());
-            assertTrue(result.peakFootprintBytes() >= 0, entry.name());
+        try (ReplayEngine engine = new ReplayEngine(1, false)) {
+            for (Allocators.Entry entry : available()) {
+                ReplayResult result = engine.replay(trace, entry);
+                assertEquals(peakLive, result.peakLiveBytes(), entry.name());
+                assertTrue(result.peakFootprintBytes() >= 0, entry.name());
+            }
         }
     }
 
@@ -108,21 +108,30 @@ class ReplayEngineTest {
         Allocators.Entry entry = Allocators.byName(name).orElseThrow();
         assumeTrue(reasonUnavailable(entry) == null, () -> "skipped: " + name + ": " + reasonUnavailable(entry));
         Trace trace = TraceParser.parse(Traces.small(dir));
-        ReplayResult isolated = new ReplayEngine(2, true).replay(trace, entry);
+        ReplayResult isolated = replay(2, true, trace, entry);
         assertEquals(SMALL_PEAK_LIVE, isolated.peakLiveBytes());
         // A fresh allocator must find 200000 bytes for the last realloc; each counts it, as its own kind of commit.
         assertTrue(isolated.peakFootprintBytes() >= 200_000, isolated.toString());
-        ReplayResult here = new ReplayEngine(1, false).replay(trace, entry);
+        ReplayResult here = replay(1, false, trace, entry);
         assertEquals(SMALL_PEAK_LIVE, here.peakLiveBytes());
         assertTrue(here.peakFootprintBytes() >= 0, here.toString());
     }
 
     @Test
     void theWarmUpRunsEveryAllocator() throws Exception {
-        new ReplayEngine(1, true).warmUp(List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE)));
-        AllocatorUnavailableException e = assertThrows(AllocatorUnavailableException.class,
-                () -> new ReplayEngine(1, true).warmUp(List.of(Allocators.byName("jalloc").orElseThrow())));
-        assertTrue(e.getMessage().startsWith("not yet available"), e.getMessage());
+        try (ReplayEngine engine = new ReplayEngine(1, true)) {
+            engine.warmUp(List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE)));
+            AllocatorUnavailableException e = assertThrows(AllocatorUnavailableException.class,
+                    () -> engine.warmUp(List.of(Allocators.byName("jalloc").orElseThrow())));
+            assertTrue(e.getMessage().startsWith("not yet available"), e.getMessage());
+        }
+    }
+
+    static ReplayResult replay(int repetitions, boolean isolate, Trace trace, Allocators.Entry entry)
+            throws AllocatorUnavailableException {
+        try (ReplayEngine engine = new ReplayEngine(repetitions, isolate)) {
+            return engine.replay(trace, entry);
+        }
     }
 
     /** {@return the registered allocators that can run here, plus the correct test allocator} */
@@ -161,13 +170,5 @@ class ReplayEngineTest {
             peak = Math.max(peak, live);
         }
         return peak;
-    }
-
-    static Trace parse(Path file) {
-        try {
-            return TraceParser.parse(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
