@@ -37,8 +37,9 @@ public final class ReplayCommand {
               kops_per_s            ops / seconds / 1000
               peak_live_bytes       the most bytes the trace had asked for and not freed, after any op
               peak_footprint_bytes  the allocator's committed bytes at their high-water, as it counts them itself,
-                                    above what it held when opened (glibc: mallinfo2 arena + hblkhd; jemalloc:
-                                    stats.resident; mimalloc: mi_process_info peak_commit), sampled after every op
+                                    sampled after every op of a checked pass (for glibc, jemalloc and mimalloc, in
+                                    a child JVM, growth over their state there: glibc mallinfo2 arena + hblkhd,
+                                    jemalloc stats.resident, mimalloc mi_process_info commit)
               utilization           peak_live_bytes / peak_footprint_bytes ('-' if the footprint did not grow)
             A request for 0 bytes is replayed as a request for 1 byte (and counts 0 live bytes).
             """;

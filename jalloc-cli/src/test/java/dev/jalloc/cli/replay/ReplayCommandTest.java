@@ -146,8 +146,8 @@ class ReplayCommandTest {
         assertEquals(0, help.status());
         for (String expected : new String[] {"usage: jalloc replay [--allocator NAME]... [--csv] [--repeat N] TRACE...",
                 "  jalloc    the jalloc heap", "  bestfit   ", "  glibc     ", "  jemalloc  ", "  mimalloc  ",
-                "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "peak_commit",
-                "replayed as a request for 1 byte"}) {
+                "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
+                "a child JVM", "replayed as a request for 1 byte"}) {
             assertTrue(help.out().contains(expected), "help lacks '" + expected + "':\n" + help.out());
         }
     }
