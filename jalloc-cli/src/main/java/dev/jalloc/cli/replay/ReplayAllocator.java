@@ -2,9 +2,9 @@ package dev.jalloc.cli.replay;
 
 /**
  * One allocator instance as the replay drives it: {@code malloc}, {@code free} and {@code realloc} in raw
- * addresses, plus the allocator's own count of the memory it holds. An instance is opened for one pass over one
- * trace and closed after it; it is used by the one thread that opened it. Register an implementation in
- * {@link Allocators}.
+ * addresses, plus the allocator's own count of the memory it holds. An instance is opened for one checked pass,
+ * or for the timed passes over one trace (back to back, every block freed between them), and closed after; only
+ * the thread that opened it uses it. Register an implementation in {@link Allocators}.
  *
  * <p>Implementations do no checking of their own: the replay's checked pass verifies alignment, overlap and
  * every payload byte around them (see {@link CheckedPass}), and the timed pass wants nothing but the calls.
