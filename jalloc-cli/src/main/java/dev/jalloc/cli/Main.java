@@ -1,11 +1,13 @@
 package dev.jalloc.cli;
 
+import dev.jalloc.cli.replay.ReplayCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
  * Entry point of the {@code jalloc} command. The {@code ./jalloc} launcher builds on first use and runs this
  * class on JDK 25; {@code ./jalloc bench} is handled by the launcher itself (it runs the JMH jar).
+ * {@code replay} is {@link ReplayCommand}.
  */
 public final class Main {
     private Main() {
@@ -16,6 +18,9 @@ public final class Main {
 
               demo            walk through every kind of linear arena on real memory (under a minute)
               bench [ARGS]    run the JMH benchmarks against their peers (ARGS go to JMH; -h lists them)
+              replay [--allocator NAME]... [--csv] [--repeat N] TRACE...
+                              replay malloc-lab traces on jalloc and its peers (glibc, jemalloc, mimalloc),
+                              checking every payload byte; prints speed, peak live bytes, footprint, utilization
               help            this text
             """;
 
@@ -30,6 +35,9 @@ public final class Main {
             case "demo" -> {
                 new Demo(out).run(rest);
                 return 0;
+            }
+            case "replay" -> {
+                return ReplayCommand.run(rest, out, err);
             }
             case "help", "-h", "--help" -> {
                 out.print(USAGE);

@@ -28,6 +28,7 @@ class MainTest {
         Run help = run("help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("demo"));
+        assertTrue(help.out().contains("replay [--allocator NAME]... [--csv] [--repeat N] TRACE..."), help.out());
         Run none = run();
         assertEquals(0, none.status());
         Run bad = run("frobnicate");

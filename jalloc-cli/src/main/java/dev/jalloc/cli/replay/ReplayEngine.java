@@ -1,0 +1,160 @@
+package dev.jalloc.cli.replay;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+
+/**
+ * Replays traces on allocators: for each (trace, allocator), one {@link CheckedPass} then
+ * {@code repetitions} {@link TimedPass}es. {@code seconds} is the fastest timed pass.
+ *
+ * <pre>
+ *   checked pass   fresh-per-instance allocator: a new instance on a new thread, in this JVM
+ *                  process-wide allocator (native): a child JVM, where the allocator is new ({@link ChildCheckedPass})
+ *   timed passes   one instance per (trace, allocator), replaying the trace {@code repetitions} times back to back,
+ *                  on the allocator's own thread, the same for the whole run (warm-up included)
+ * </pre>
+ * So the timed passes measure the steady state of a long-running program: the first pass may pay for the first
+ * touch of fresh pages, the next ones reuse what the allocator kept (its thread cache, its arena, its pages), and
+ * the fastest is kept. Every allocator gets the same treatment, whether it is fresh per instance or process-wide.
+ */
+public final class ReplayEngine implements AutoCloseable {
+    /** The timed passes per (trace, allocator) unless told otherwise. */
+    public static final int DEFAULT_REPETITIONS = 5;
+
+    private final int repetitions;
+    private final boolean isolateProcessWide;
+    private final Map<String, ExecutorService> allocatorThreads = new LinkedHashMap<>();
+
+    /**
+     * An engine that times each replay {@code repetitions} times and keeps the fastest.
+     *
+     * @param repetitions at least 1
+     * @param isolateProcessWide whether to run the checked pass of a {@linkplain Allocators.Entry#processWide()
+     *        process-wide} allocator in a child JVM ({@link ChildCheckedPass}), where it starts fresh; if false,
+     *        it runs here, and its footprint depends on what earlier replays left in the allocator
+     * @throws IllegalArgumentException if {@code repetitions} is below 1
+     */
+    public ReplayEngine(int repetitions, boolean isolateProcessWide) {
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("repetitions: " + repetitions + " (expected: >= 1)");
+        }
+        this.repetitions = repetitions;
+        this.isolateProcessWide = isolateProcessWide;
+    }
+
+    /**
+     * {@return one row: {@code trace} replayed on {@code allocator}}
+     *
+     * @throws ReplayException if the allocator broke a promise or refused a request
+     * @throws AllocatorUnavailableException if the allocator cannot run here
+     */
+    public ReplayResult replay(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
+        CheckedPass.Peaks peaks;
+        if (allocator.processWide() && isolateProcessWide) {
+            peaks = ChildCheckedPass.run(trace, allocator.name());
+        } else {
+            FutureTask<CheckedPass.Peaks> checked = new FutureTask<>(() -> {
+                try (ReplayAllocator instance = allocator.opener().open()) {
+                    return CheckedPass.run(trace, allocator.name(), instance);
+                }
+            });
+            Thread.ofPlatform().name("jalloc-replay checked " + allocator.name()).start(checked);
+            peaks = await(checked);
+        }
+        long fastest = timedPasses(trace, allocator, repetitions);
+        return new ReplayResult(trace.name(), allocator.name(), trace.opCount(), Math.max(fastest, 1) / 1e9,
+                peaks.liveBytes(), peaks.footprintBytes());
+    }
+
+    /**
+     * Runs the timed passes of a made-up trace on every allocator, round after round, so that the JIT compiles
+     * the replay loop having seen all of them before any is timed (no allocator is measured while the loop is
+     * still interpreted, or compiled for it alone), and every allocator's thread has used it before.
+     *
+     * @throws AllocatorUnavailableException if one of them cannot run here
+     * @throws ReplayException if one of them refuses a request
+     */
+    public void warmUp(List<Allocators.Entry> allocators) throws AllocatorUnavailableException {
+        Trace warmUp = madeUpTrace(4_000, 0xBADC0FFEL);
+        for (int round = 0; round < 3; round++) {
+            for (Allocators.Entry allocator : allocators) {
+                timedPasses(warmUp, allocator, 2);
+            }
+        }
+    }
+
+    /** {@return the fastest of {@code passes} timed passes on one instance, on the allocator's thread} */
+    private long timedPasses(Trace trace, Allocators.Entry allocator, int passes)
+            throws AllocatorUnavailableException {
+        ExecutorService thread = allocatorThreads.computeIfAbsent(allocator.name(), name ->
+                Executors.newSingleThreadExecutor(Thread.ofPlatform().name("jalloc-replay " + name).factory()));
+        return await(thread.submit(() -> {
+            try (ReplayAllocator instance = allocator.opener().open()) {
+                long fastest = Long.MAX_VALUE;
+                for (int i = 0; i < passes; i++) {
+                    fastest = Math.min(fastest, TimedPass.run(trace, allocator.name(), instance));
+                }
+                return fastest;
+            }
+        }));
+    }
+
+    /** Ends the allocators' threads (which ends their thread caches). */
+    @Override
+    public void close() {
+        allocatorThreads.values().forEach(ExecutorService::close);
+        allocatorThreads.clear();
+    }
+
+    /** {@return a legal trace of {@code ops} random allocs, frees and reallocs of up to 4 KiB} */
+    static Trace madeUpTrace(int ops, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int ids = 256;
+        boolean[] live = new boolean[ids];
+        StringBuilder text = new StringBuilder("0\n" + ids + "\n" + ops + "\n1\n");
+        for (int op = 0; op < ops; op++) {
+            int id = random.nextInt(ids);
+            if (!live[id]) {
+                text.append("a ").append(id).append(' ').append(random.nextInt(4097)).append('\n');
+                live[id] = true;
+            } else if (random.nextInt(3) == 0) {
+                text.append("r ").append(id).append(' ').append(random.nextInt(4097)).append('\n');
+            } else {
+                text.append("f ").append(id).append('\n');
+                live[id] = false;
+            }
+        }
+        try {
+            return TraceParser.parse("made-up", "made-up", new StringReader(text.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@return what {@code task} returned, once done, rethrowing what it threw} */
+    private static <T> T await(Future<T> task) throws AllocatorUnavailableException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replaying", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case AllocatorUnavailableException unavailable -> throw unavailable;
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.jalloc.cli.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The output: one row per (trace, allocator), in the columns the issue fixes, as a plain table (text left,
+ * numbers right) or as CSV (RFC 4180, a header row first). Both print the same values: seconds to the
+ * nanosecond, kops_per_s to a tenth, utilization to three decimals, or {@code -} (empty in CSV) when the
+ * footprint did not grow.
+ */
+final class ReplayTable {
+    static final List<String> COLUMNS = List.of("trace", "allocator", "ops", "seconds", "kops_per_s",
+            "peak_live_bytes", "peak_footprint_bytes", "utilization");
+
+    private ReplayTable() {
+    }
+
+    /** {@return the CSV header line, without the line end} */
+    static String csvHeader() {
+        return String.join(",", COLUMNS);
+    }
+
+    /** {@return {@code result} as a CSV line, without the line end} */
+    static String csvRow(ReplayResult result) {
+        List<String> cells = cells(result, "");
+        cells.replaceAll(ReplayTable::csvQuoted);
+        return String.join(",", cells);
+    }
+
+    /** {@return the rows as a plain table, header first, every line ended} */
+    static String plain(List<ReplayResult> results) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(COLUMNS);
+        for (ReplayResult result : results) {
+            rows.add(cells(result, "-"));
+        }
+        int[] widths = new int[COLUMNS.size()];
+        for (List<String> row : rows) {
+            for (int c = 0; c < widths.length; c++) {
+                widths[c] = Math.max(widths[c], row.get(c).length());
+            }
+        }
+        StringBuilder table = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < widths.length; c++) {
+                String cell = row.get(c);
+                String pad = " ".repeat(widths[c] - cell.length());
+                line.append(c == 0 ? "" : "  ").append(c < 2 ? cell + pad : pad + cell);
+            }
+            table.append(line.toString().stripTrailing()).append(System.lineSeparator());
+        }
+        return table.toString();
+    }
+
+    private static List<String> cells(ReplayResult r, String noValue) {
+        double utilization = r.utilization();
+        return new ArrayList<>(List.of(r.trace(), r.allocator(), Long.toString(r.ops()),
+                String.format(Locale.ROOT, "%.9f", r.seconds()),
+                String.format(Locale.ROOT, "%.1f", r.kopsPerSecond()),
+                Long.toString(r.peakLiveBytes()), Long.toString(r.peakFootprintBytes()),
+                Double.isNaN(utilization) ? noValue : String.format(Locale.ROOT, "%.3f", utilization)));
+    }
+
+    private static String csvQuoted(String cell) {
+        boolean quote = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0
+                || cell.indexOf('\r') >= 0;
+        return quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
+    }
+}

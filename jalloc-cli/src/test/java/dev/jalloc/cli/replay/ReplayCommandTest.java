@@ -1,0 +1,154 @@
+package dev.jalloc.cli.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jalloc replay} on the command line: columns, CSV, skipping, and every way it refuses or fails. */
+class ReplayCommandTest {
+    static final List<String> COLUMNS = List.of("trace", "allocator", "ops", "seconds", "kops_per_s",
+            "peak_live_bytes", "peak_footprint_bytes", "utilization");
+
+    record Run(int status, String out, String err) {
+    }
+
+    @TempDir
+    Path dir;
+
+    static Run run(List<Allocators.Entry> known, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = ReplayCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), known);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Run run(String... args) {
+        return run(Allocators.known(), args);
+    }
+
+    @Test
+    void thePlainTableHasTheColumnsInOrder() {
+        Path small = Traces.small(dir);
+        Run run = run(List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE)), "--repeat", "2", small.toString(),
+                small.toString());
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(3, lines.size(), run.out());
+        assertEquals(COLUMNS, Arrays.asList(lines.get(0).trim().split(" +")));
+        for (String row : lines.subList(1, 3)) {
+            List<String> cells = Arrays.asList(row.trim().split(" +"));
+            assertEquals(List.of("small.rep", "bump-none", "12"), cells.subList(0, 3), row);
+            assertTrue(Double.parseDouble(cells.get(3)) > 0, row);
+            assertTrue(Double.parseDouble(cells.get(4)) > 0, row);
+            assertEquals(List.of(Long.toString(ReplayEngineTest.SMALL_PEAK_LIVE),
+                    Long.toString(ReplayEngineTest.SMALL_BUMP_FOOTPRINT), "0.729"), cells.subList(5, 8), row);
+        }
+        assertEquals(lines.get(0).length(), lines.get(1).length(), "right-aligned under the header:\n" + run.out());
+    }
+
+    @Test
+    void csvHasTheSameColumns() {
+        Run run = run(List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE)), "--csv", "--repeat=1",
+                Traces.small(dir).toString());
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(List.of(String.join(",", COLUMNS)), lines.subList(0, 1));
+        String[] cells = lines.get(1).split(",", -1);
+        assertEquals(8, cells.length, lines.get(1));
+        assertEquals("small.rep,bump-none,12", String.join(",", Arrays.copyOf(cells, 3)));
+        assertEquals("200024,274528,0.729", String.join(",", Arrays.copyOfRange(cells, 5, 8)));
+    }
+
+    @Test
+    void glibcReplaysASelfMadeTrace() {
+        assumeTrue(ReplayEngineTest.reasonUnavailable(Allocators.byName("glibc").orElseThrow()) == null,
+                "skipped: glibc is not this system's C library");
+        Run run = run("--allocator", "glibc", "--csv", "--repeat", "2", Traces.small(dir).toString());
+        assertEquals(0, run.status(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(2, lines.size(), run.out());
+        String[] cells = lines.get(1).split(",", -1);
+        assertEquals(List.of("small.rep", "glibc", "12"), Arrays.asList(cells).subList(0, 3));
+        assertEquals("200024", cells[5]);
+        assertTrue(Long.parseLong(cells[6]) >= 200_000, lines.get(1));
+    }
+
+    @Test
+    void byDefaultEveryAllocatorRunsAndTheUnavailableAreSkippedWithAMessage() {
+        List<Allocators.Entry> known = new ArrayList<>(Allocators.known().subList(0, 2)); // jalloc, bestfit
+        known.add(BumpAllocator.entry(BumpAllocator.Bug.NONE));
+        Run run = run(known, "--repeat", "1", Traces.small(dir).toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals("""
+                jalloc replay: skipping jalloc: not yet available: the jalloc heap has not landed in jalloc-core
+                jalloc replay: skipping bestfit: not yet available: the best-fit region allocator has not landed \
+                in jalloc-core
+                """, run.err());
+        assertEquals(2, run.out().lines().count(), run.out());
+    }
+
+    @Test
+    void aCorruptingAllocatorFailsTheCommand() {
+        List<Allocators.Entry> known = List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE),
+                BumpAllocator.entry(BumpAllocator.Bug.OVERLAP));
+        Path small = Traces.small(dir);
+        Run run = run(known, small.toString());
+        assertEquals(1, run.status());
+        assertTrue(run.err().startsWith("jalloc replay: FAILED: " + small + ":7: bump-overlap: the block of id 0 "),
+                run.err());
+        assertTrue(run.out().contains("bump-none"), "rows made before the failure are printed:\n" + run.out());
+    }
+
+    @Test
+    void refusals() {
+        Path small = Traces.small(dir);
+        Path bad = Traces.write(dir, "bad.rep", "0", "1", "1", "1", "f 0");
+
+        Run unknown = run("--allocator", "tcmalloc", small.toString());
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("jalloc replay: unknown allocator 'tcmalloc' (known: jalloc, bestfit, "
+                + "glibc, jemalloc, mimalloc)\nusage: jalloc replay"), unknown.err());
+
+        Run malformed = run("--allocator", "glibc", small.toString(), bad.toString());
+        assertEquals(1, malformed.status());
+        assertEquals("jalloc replay: " + bad + ":5: free of id 0, which is not allocated\n", malformed.err());
+        assertEquals("", malformed.out(), "nothing replayed before every trace is read");
+
+        Run missing = run(dir.resolve("nope.rep").toString());
+        assertEquals(1, missing.status());
+        assertEquals("jalloc replay: " + dir.resolve("nope.rep") + ": no such file\n", missing.err());
+
+        Run none = run("--allocator", "jalloc", small.toString());
+        assertEquals(1, none.status());
+        assertTrue(none.err().endsWith("jalloc replay: no allocator to replay on\n"), none.err());
+
+        assertEquals(2, run("--csv").status(), "no trace");
+        assertEquals(2, run("--frobnicate", small.toString()).status());
+        assertEquals(2, run("--repeat", "0", small.toString()).status());
+        assertEquals(2, run("--repeat", small.toString()).status(), "--repeat takes the trace as its value");
+        assertEquals(2, run(small.toString(), "--allocator").status());
+    }
+
+    @Test
+    void helpListsTheAllocatorsAndExplainsTheColumns() {
+        Run help = run("--help");
+        assertEquals(0, help.status());
+        for (String expected : new String[] {"usage: jalloc replay [--allocator NAME]... [--csv] [--repeat N] TRACE...",
+                "  jalloc    the jalloc heap", "  bestfit   ", "  glibc     ", "  jemalloc  ", "  mimalloc  ",
+                "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
+                "a child JVM", "replayed as a request for 1 byte"}) {
+            assertTrue(help.out().contains(expected), "help lacks '" + expected + "':\n" + help.out());
+        }
+    }
+}
