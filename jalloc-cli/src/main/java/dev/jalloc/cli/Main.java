@@ -1,6 +1,7 @@
 package dev.jalloc.cli;
 
 import dev.jalloc.cli.replay.ReplayCommand;
+import dev.jalloc.heap.Heap;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -16,11 +17,12 @@ public final class Main {
     static final String USAGE = """
             usage: jalloc COMMAND [ARGS]
 
-              demo            walk through every kind of linear arena on real memory (under a minute)
+              demo            walk through every kind of linear arena and vector on real memory (seconds)
               bench [ARGS]    run the JMH benchmarks against their peers (ARGS go to JMH; -h lists them)
               replay [--allocator NAME]... [--csv] [--repeat N] TRACE...
                               replay malloc-lab traces on jalloc and its peers (glibc, jemalloc, mimalloc),
                               checking every payload byte; prints speed, peak live bytes, footprint, utilization
+              sizeclasses     print the heap's size-class table
               help            this text
             """;
 
@@ -38,6 +40,10 @@ public final class Main {
             }
             case "replay" -> {
                 return ReplayCommand.run(rest, out, err);
+            }
+            case "sizeclasses" -> {
+                out.print(Heap.sizeClasses());
+                return 0;
             }
             case "help", "-h", "--help" -> {
                 out.print(USAGE);

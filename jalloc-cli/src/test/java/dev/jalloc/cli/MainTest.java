@@ -37,6 +37,17 @@ class MainTest {
     }
 
     @Test
+    void sizeClassesPrintsTheTable() {
+        Run classes = run("sizeclasses");
+        assertEquals(0, classes.status());
+        String out = classes.out();
+        assertTrue(out.startsWith("class     size    kind      span  slots     tail max waste"), out);
+        assertTrue(out.contains("    0       16   small      4096    256        0"), out);
+        assertTrue(out.contains("large: above 32768 bytes"), out);
+        assertTrue(run("help").out().contains("sizeclasses"));
+    }
+
+    @Test
     void theDemoShowsEveryGrowthModeAtWork() {
         Run demo = run("demo");
         assertEquals(0, demo.status());

@@ -53,7 +53,7 @@ public final class Allocators {
     private static final List<Entry> KNOWN = List.of(
             Entry.fresh("jalloc", "the jalloc heap (issue 4)", notYet("the jalloc heap")),
             Entry.fresh("bestfit", "jalloc's best-fit region allocator alone, under the heap",
-                    notYet("the best-fit region allocator")),
+                    BestFitReplay::open),
             Entry.processWide("glibc", "glibc's malloc, free and realloc, through FFM downcalls", GlibcMalloc::open),
             Entry.processWide("jemalloc", "jemalloc 5 (Debian package libjemalloc2: libjemalloc.so.2), through FFM "
                     + "downcalls", Jemalloc::open),

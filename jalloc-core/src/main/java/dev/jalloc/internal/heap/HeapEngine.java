@@ -271,7 +271,7 @@ public final class HeapEngine {
     private void returnToSpan(int c, long off) {
         int s = spanOf[(int) (off >>> PAGE_SHIFT)];
         setBit(availBits, off >>> 4);
-        if (used[s] == SizeClasses.slots(c) || !isLinked(c, s)) {
+        if (!isLinked(c, s)) {
             linkPartial(c, s);
         }
         if (--used[s] == 0 && (next[s] >= 0 || prev[s] >= 0)) {
@@ -322,7 +322,10 @@ public final class HeapEngine {
             return address;
         }
         long moved = allocate(byteSize, SizeClasses.QUANTUM);
-        MemorySegment.copy(mem, address - base, mem, moved - base, Math.min(usable, byteSize));
+        long n = Math.min(usable, byteSize);
+        // Either side may be a huge mapping outside the region: copy between raw segments of exactly n bytes.
+        MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(n), 0,
+                MemorySegment.ofAddress(moved).reinterpret(n), 0, n);
         free(address);
         return moved;
     }

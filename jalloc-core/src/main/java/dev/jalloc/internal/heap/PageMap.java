@@ -41,7 +41,8 @@ final class PageMap {
      * @throws OutOfNativeMemoryError if the OS refuses the shadow reservation
      */
     PageMap(Os os, long maxPages) {
-        this.shadow = new ShadowRegion(os, BestFit.FIRST_BLOCK + 8 + maxPages * UNIT + UNIT);
+        // Exactly maxPages units fit: BestFit's blocks end at FIRST_BLOCK + 8 + maxPages * UNIT at the most.
+        this.shadow = new ShadowRegion(os, BestFit.FIRST_BLOCK + 8 + maxPages * UNIT);
         try {
             this.spans = new BestFit(shadow, 16 * os.pageSize(), UNIT);
         } catch (RuntimeException | Error e) {
@@ -56,6 +57,16 @@ final class PageMap {
      */
     long allocate(long pages, long alignPages) {
         long payload = spans.allocate(pages * UNIT - 8, alignPages <= 1 ? 16 : alignPages * UNIT);
+        return payload < 0 ? -1 : (payload - BestFit.FIRST_BLOCK - 8) / UNIT;
+    }
+
+    /**
+     * Resizes the span starting at {@code page} to {@code pages} pages: in place if it shrinks or its free
+     * successor allows, else to a new span (and the old one is freed: its pages still hold their bytes for the
+     * caller to copy). {@return the span's first page, or -1 if there is no room (the span is unchanged)}
+     */
+    long reallocate(long page, long pages) {
+        long payload = spans.reallocate(payload(page), pages * UNIT - 8);
         return payload < 0 ? -1 : (payload - BestFit.FIRST_BLOCK - 8) / UNIT;
     }
 
@@ -126,7 +137,7 @@ final class PageMap {
                 throw new OutOfNativeMemoryError("heap: cannot reserve a page map of " + reservedSize + " bytes", e);
             }
             this.start = reservation + SHADOW_ALIGN - (BestFit.FIRST_BLOCK + 8);
-            this.size = reservedSize - (start - reservation);
+            this.size = byteSize;
             this.segment = MemorySegment.ofAddress(start).reinterpret(size, scope, null);
             this.committed = Bits.alignDown(start - reservation, page);   // nothing below start is ever committed
         }
@@ -143,7 +154,7 @@ final class PageMap {
 
         @Override
         public long reservedBytes() {
-            return size - os.pageSize();
+            return size;
         }
 
         @Override

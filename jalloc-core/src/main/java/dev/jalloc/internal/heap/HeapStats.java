@@ -1,0 +1,62 @@
+package dev.jalloc.internal.heap;
+
+/**
+ * The heap's counters, in one place: live bytes and blocks per class (index {@link SizeClasses#COUNT} for large,
+ * {@code COUNT + 1} for huge), and the totals. Live bytes count usable sizes (what a class or page span gives),
+ * not what callers asked for.
+ */
+public final class HeapStats {
+    private final long[] allocations = new long[SizeClasses.COUNT + 2];
+    private final long[] frees = new long[SizeClasses.COUNT + 2];
+    private long liveBytes;
+    private long hugeBytes;
+
+    void allocated(int index, long bytes) {
+        allocations[index]++;
+        liveBytes += bytes;
+        if (index == SizeClasses.COUNT + 1) {
+            hugeBytes += bytes;
+        }
+    }
+
+    void freed(int index, long bytes) {
+        frees[index]++;
+        liveBytes -= bytes;
+        if (index == SizeClasses.COUNT + 1) {
+            hugeBytes -= bytes;
+        }
+    }
+
+    void resized(long oldBytes, long newBytes) {
+        liveBytes += newBytes - oldBytes;
+    }
+
+    /** {@return the usable bytes of every live allocation} */
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    /** {@return the bytes of live huge mappings} */
+    public long hugeBytes() {
+        return hugeBytes;
+    }
+
+    /** {@return allocations made in class {@code index} (or large, huge) since the heap was made} */
+    public long allocations(int index) {
+        return allocations[index];
+    }
+
+    /** {@return live allocations in class {@code index} (or large, huge)} */
+    public long live(int index) {
+        return allocations[index] - frees[index];
+    }
+
+    /** {@return live allocations in total} */
+    public long liveBlocks() {
+        long n = 0;
+        for (int i = 0; i < allocations.length; i++) {
+            n += allocations[i] - frees[i];
+        }
+        return n;
+    }
+}
