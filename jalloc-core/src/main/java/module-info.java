@@ -2,8 +2,9 @@
  * jalloc: off-heap memory allocation on the FFM API.
  *
  * <p>Exported: {@code dev.jalloc} (the exceptions every part of jalloc throws), {@code dev.jalloc.arena}
- * (linear arenas, temp scopes, scratch arenas) and {@code dev.jalloc.vector} (vectors over reserved virtual
- * memory). Everything under {@code dev.jalloc.internal} is implementation and may change at any time.
+ * (linear arenas, temp scopes, scratch arenas), {@code dev.jalloc.vector} (vectors over reserved virtual
+ * memory) and {@code dev.jalloc.heap} (the heap and the best-fit allocator). Everything under
+ * {@code dev.jalloc.internal} is implementation and may change at any time.
  *
  * <p>jalloc calls {@code mmap}, {@code mprotect} and friends (or {@code VirtualAlloc} on Windows)
  * through {@link java.lang.foreign.Linker} downcalls, so the module needs native access:

@@ -43,7 +43,7 @@ import java.lang.foreign.SegmentAllocator;
  * <h2>Threads</h2>
  * Confined to the creating thread, or to the arena's thread for {@link #onTailOf}.
  */
-public final class BestFitAllocator implements SegmentAllocator, AutoCloseable {
+public final class BestFitAllocator implements AddressAllocator {
     /** The most a best-fit allocator manages: 64 GiB (2<sup>32</sup> granules of 16 bytes). */
     public static final long DEFAULT_MAX_BYTE_SIZE = BestFit.MAX_REGION;
     /** How far the region grows at a time by default: 64 KiB. */

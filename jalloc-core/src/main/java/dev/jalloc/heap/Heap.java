@@ -48,7 +48,7 @@ import java.util.Map;
  * <h2>Threads</h2>
  * Confined to the creating thread. (Per-thread caches and frees from other threads are planned.)
  */
-public final class Heap implements SegmentAllocator, AutoCloseable {
+public final class Heap implements AddressAllocator {
     /** The address space of a heap: 64 GiB, which costs nothing until used. */
     public static final long DEFAULT_MAX_BYTE_SIZE = 64L << 30;
 

@@ -56,8 +56,8 @@ class HeapModelTest {
                 case "small" -> r -> r.nextInt(1025);
                 case "realloc-heavy" -> AllocatorModel.mixed(512, 20, 40_000, 2, 400_000);
                 case "aligned" -> AllocatorModel.mixed(256, 20, 8192, 5, 100_000);
-                default -> r -> r.nextInt(5000) == 0 ? (16 << 20) + r.nextInt(1 << 20)
-                        : AllocatorModel.mixed(256, 20, 32 << 10, 5, 1 << 20).next(r);
+                default -> r -> r.nextInt(20_000) == 0 ? (16 << 20) + r.nextInt(1 << 20)
+                        : AllocatorModel.mixed(256, 20, 32 << 10, 1, 256 << 10).next(r);
             };
             long[] alignments = "aligned".equals(profile)
                     ? new long[] {1, 8, 16, 16, 32, 64, 128, 4096, 8192, 1 << 16} : new long[] {16};

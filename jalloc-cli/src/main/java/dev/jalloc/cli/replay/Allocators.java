@@ -7,10 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The allocators {@code jalloc replay} knows, by name, in the order of the table. This is the one place to
  * register one: write a {@link ReplayAllocator} over it (a dozen lines: see {@link GlibcMalloc}) and add an
- * {@link Entry} whose opener makes a fresh instance, for example, in place of the {@code notYet} placeholder,
- * {@snippet :
- *     Entry.fresh("jalloc", "the jalloc heap (issue 4)", JallocHeapAllocator::open),
- * }
+ * {@link Entry} whose opener makes a fresh instance, as {@code jalloc} and {@code bestfit} do with
+ * {@link JallocReplay}.
  * An opener that throws {@link AllocatorUnavailableException} makes the allocator skipped with its message.
  */
 public final class Allocators {
@@ -51,9 +49,9 @@ public final class Allocators {
     }
 
     private static final List<Entry> KNOWN = List.of(
-            Entry.fresh("jalloc", "the jalloc heap (issue 4)", notYet("the jalloc heap")),
+            Entry.fresh("jalloc", "the jalloc heap: size classes, slabs, pools, best-fit pages", JallocReplay::heap),
             Entry.fresh("bestfit", "jalloc's best-fit region allocator alone, under the heap",
-                    BestFitReplay::open),
+                    JallocReplay::bestFit),
             Entry.processWide("glibc", "glibc's malloc, free and realloc, through FFM downcalls", GlibcMalloc::open),
             Entry.processWide("jemalloc", "jemalloc 5 (Debian package libjemalloc2: libjemalloc.so.2), through FFM "
                     + "downcalls", Jemalloc::open),
@@ -76,11 +74,5 @@ public final class Allocators {
     /** {@return the known names, comma-separated, for messages} */
     public static String names() {
         return KNOWN.stream().map(Entry::name).collect(Collectors.joining(", "));
-    }
-
-    private static Opener notYet(String what) {
-        return () -> {
-            throw new AllocatorUnavailableException("not yet available: " + what + " has not landed in jalloc-core");
-        };
     }
 }

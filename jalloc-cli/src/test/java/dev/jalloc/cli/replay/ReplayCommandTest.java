@@ -87,13 +87,16 @@ class ReplayCommandTest {
     @Test
     void byDefaultEveryAllocatorRunsAndTheUnavailableAreSkippedWithAMessage() {
         List<Allocators.Entry> known = new ArrayList<>(Allocators.known().subList(0, 2)); // jalloc, bestfit
+        known.add(Allocators.Entry.fresh("absent", "an allocator this process cannot load", () -> {
+            throw new AllocatorUnavailableException("libabsent.so not found: apt-get install libabsent");
+        }));
         known.add(BumpAllocator.entry(BumpAllocator.Bug.NONE));
         Run run = run(known, "--repeat", "1", Traces.small(dir).toString());
         assertEquals(0, run.status(), run.err());
         assertEquals("""
-                jalloc replay: skipping jalloc: not yet available: the jalloc heap has not landed in jalloc-core
+                jalloc replay: skipping absent: libabsent.so not found: apt-get install libabsent
                 """, run.err());
-        assertEquals(3, run.out().lines().count(), run.out());   // the header, bestfit, the bump allocator
+        assertEquals(4, run.out().lines().count(), run.out());   // the header, jalloc, bestfit, the bump allocator
     }
 
     @Test

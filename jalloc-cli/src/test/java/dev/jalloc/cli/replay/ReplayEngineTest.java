@@ -121,9 +121,13 @@ class ReplayEngineTest {
     void theWarmUpRunsEveryAllocator() throws Exception {
         try (ReplayEngine engine = new ReplayEngine(1, true)) {
             engine.warmUp(List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE)));
+            Allocators.Entry absent = Allocators.Entry.fresh("absent", "cannot load", () -> {
+                throw new AllocatorUnavailableException("not available: absent");
+            });
             AllocatorUnavailableException e = assertThrows(AllocatorUnavailableException.class,
-                    () -> engine.warmUp(List.of(Allocators.byName("jalloc").orElseThrow())));
-            assertTrue(e.getMessage().startsWith("not yet available"), e.getMessage());
+                    () -> engine.warmUp(List.of(absent)));
+            assertTrue(e.getMessage().startsWith("not available"), e.getMessage());
+            engine.warmUp(List.of(Allocators.byName("jalloc").orElseThrow(), Allocators.byName("bestfit").orElseThrow()));
         }
     }
 
