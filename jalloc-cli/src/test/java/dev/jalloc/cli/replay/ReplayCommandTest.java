@@ -130,7 +130,9 @@ class ReplayCommandTest {
         assertEquals(1, missing.status());
         assertEquals("jalloc replay: " + dir.resolve("nope.rep") + ": no such file\n", missing.err());
 
-        Run none = run("--allocator", "jalloc", small.toString());
+        Run none = run(List.of(Allocators.Entry.fresh("absent", "cannot load", () -> {
+            throw new AllocatorUnavailableException("not available here");
+        })), "--allocator", "absent", small.toString());
         assertEquals(1, none.status());
         assertTrue(none.err().endsWith("jalloc replay: no allocator to replay on\n"), none.err());
 
