@@ -53,9 +53,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * never take a page fault: their arrays land on pages the JVM touched before timing (they pay zeroing, copying
  * and GC instead). The vector and the JDK segment get fresh pages from the OS on every op and pay for mapping
  * them: the vector populates each commit with {@code MADV_POPULATE_WRITE}, the JDK segment takes a page fault per
- * page when its allocation is zeroed ({@code malloc} maps large blocks fresh). Each family gets the heap it needs,
- * at least twice its peak live set at n = 10<sup>8</sup> longs, so that pre-touching stays affordable: a fork of
- * the 8 GiB heap spends about 40 s pre-touching on the reference machine.
+ * page when the JDK zeroes its allocation ({@code malloc} maps every block above its mmap threshold, at most 32 MiB,
+ * fresh, and unmaps it on free). Each heap family gets the heap it needs, at least twice its peak live set at
+ * n = 10<sup>8</sup> longs, and no more, so that pre-touching stays affordable: pre-touching 8 GiB takes 40 to 60 s
+ * on the reference machine. The vector and the JDK segment keep nothing on the heap and get 512 MiB.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
