@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
 
 /**
  * A growable array of fixed-size elements in one reservation of virtual memory: it grows by committing pages,
@@ -345,7 +346,11 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /** Throws unless {@code 0 <= index < size}. */
     final void checkIndex(long index) {
-        if (Long.compareUnsigned(index, size) >= 0) {
+        // Objects.checkIndex is an intrinsic that C2 hoists out of loops (and then vectorizes them); a hand-written
+        // unsigned compare is not. Its exception is replaced by one in jalloc's format.
+        try {
+            Objects.checkIndex(index, size);
+        } catch (IndexOutOfBoundsException e) {
             throw Checks.outOfBounds("index", index, "0 <= index < size = " + size);
         }
     }
