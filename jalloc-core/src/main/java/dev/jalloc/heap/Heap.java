@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * A general-purpose heap: {@code malloc} and {@code free} for the FFM API. Requests are rounded to size classes
  * (four per doubling, so at most 25% is wasted above 128 bytes); small ones are carved from one-page slabs, medium
- * ones from 64 KiB pools, large ones get whole pages from a best-fit page allocator, and huge ones (from
+ * ones from pools of a few pages, large ones get whole pages from a best-fit page allocator, and huge ones (from
  * {@value dev.jalloc.internal.heap.HeapEngine#HUGE_MIN} bytes) a mapping of their own.
  *
  * {@snippet :
@@ -43,7 +43,8 @@ import java.util.Map;
  * <h2>Memory</h2>
  * Its own reservation ({@link #create()}, {@value #DEFAULT_MAX_BYTE_SIZE} bytes of address space) or the tail of a
  * {@link LinearArena} ({@link #onTailOf}), committed as its pages are first used. Free pages go back to the OS when
- * more than 4 MiB (and more than an eighth of the footprint) of them are still charged, and on {@link #trim()}.
+ * more than 1 MiB (and more than an eighth of the footprint) of them are still charged, at most every 50 ms, and
+ * on {@link #trim()}.
  *
  * <h2>Threads</h2>
  * Confined to the creating thread. (Per-thread caches and frees from other threads are planned.)

@@ -269,9 +269,9 @@ public final class BestFit {
         return b < 0 ? 0 : sizeOf(b);
     }
 
-    /** Calls {@code action(blockOffset, blockSize)} for every free block, in no particular order. */
+    /** Calls {@code action(blockOffset, blockSize)} for every free block, smallest first. */
     public void forEachFree(java.util.function.BiConsumer<Long, Long> action) {
-        tree.check(b -> action.accept(b, sizeOf(b)));
+        tree.forEach(b -> action.accept(b, sizeOf(b)));
     }
 
     // ---- internals ----

@@ -68,6 +68,22 @@ final class FreeTree {
         return best == NIL ? -1 : offset(best);
     }
 
+    /** Calls {@code visitor} with the offset of every free block, in key order, without checking anything. */
+    void forEach(java.util.function.LongConsumer visitor) {
+        int x = root;
+        int[] stack = new int[64];
+        int depth = 0;
+        while (x != NIL || depth > 0) {
+            while (x != NIL) {
+                stack[depth++] = x;   // a red-black tree of 2^32 nodes is at most 64 deep
+                x = left(x);
+            }
+            x = stack[--depth];
+            visitor.accept(offset(x));
+            x = right(x);
+        }
+    }
+
     /** {@return the offset of the largest free block (highest address among equals), or -1} */
     long largest() {
         int x = root;

@@ -43,10 +43,12 @@ public final class HeapEngine {
     private static final int GRANULES_PER_PAGE = (int) (PAGE >>> 4);
     /** Bytes a bin's cache holds at most (and how much a refill brings): small classes cache more slots. */
     private static final int CACHE_BYTES = 8 << 10;
-    /** Free pages beyond this, and beyond an eighth of the footprint, are purged (the decay threshold). */
-    private static final long DECAY_MIN = 4L << 20;
-    /** Data is committed in chunks of this beyond the high-water mark, to save system calls. */
-    private static final long COMMIT_CHUNK = 64 << 10;
+    /** Free pages beyond this, and beyond an eighth of the footprint, are purged (the decay threshold)... */
+    private static final long DECAY_MIN = 1L << 20;
+    /** ...but at most once in this many nanoseconds, so that a burst of frees and reuses does not thrash. */
+    private static final long DECAY_INTERVAL_NANOS = 50_000_000;
+    /** Data is committed in chunks of this beyond the high-water mark. */
+    private static final long COMMIT_CHUNK = 16 << 10;
 
     private final Os os;
     private final Region data;
@@ -74,6 +76,7 @@ public final class HeapEngine {
     private final HeapStats stats = new HeapStats();
     private long purgedPages;
     private long dirtyFreePages;
+    private long lastPurge = System.nanoTime() - DECAY_INTERVAL_NANOS;
 
     /**
      * @param data where the pages live: a reservation or an arena's tail; page-aligned
@@ -470,7 +473,11 @@ public final class HeapEngine {
     /** Purges free pages when more than the threshold of them are still charged. */
     private void decay() {
         if (dirtyFreePages << PAGE_SHIFT > Math.max(DECAY_MIN, footprint() / 8)) {
-            purgeFreePages();
+            long now = System.nanoTime();
+            if (now - lastPurge >= DECAY_INTERVAL_NANOS) {
+                lastPurge = now;
+                purgeFreePages();
+            }
         }
     }
 

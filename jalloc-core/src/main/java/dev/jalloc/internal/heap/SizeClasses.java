@@ -21,7 +21,8 @@ package dev.jalloc.internal.heap;
  *
  * <p><b>Kinds</b> (by class size): <em>small</em>, up to {@link #SMALL_MAX}, in one-page slabs so that no slot
  * crosses an OS page boundary; <em>medium</em>, up to {@link #MEDIUM_MAX}, in pools: runs of pages dedicated to one
- * class; <em>large</em>, above, in whole pages from the page allocator.
+ * class, sized for {@link #POOL_SLOTS} slots and at most {@link #POOL_BYTES}; <em>large</em>, above, in whole pages
+ * from the page allocator.
  */
 public final class SizeClasses {
     /** The quantum: the alignment of every class and the spacing of the first ones. */
@@ -32,8 +33,10 @@ public final class SizeClasses {
     public static final int SMALL_MAX = 1024;
     /** The largest medium class; above it, requests are large (whole pages). */
     public static final int MEDIUM_MAX = 32 * 1024;
-    /** The bytes of a medium pool: a run of pages holding slots of one class. */
+    /** The most bytes of a medium pool: a run of pages holding slots of one class. */
     public static final int POOL_BYTES = 64 * 1024;
+    /** The slots a medium pool is sized for (fewer in the largest classes, where {@link #POOL_BYTES} caps it). */
+    public static final int POOL_SLOTS = 4;
 
     private static final int[] SIZES = computeSizes();
     /** The number of classes. */
@@ -76,9 +79,17 @@ public final class SizeClasses {
         return SIZES[index] <= SMALL_MAX;
     }
 
-    /** {@return the bytes of one slab or pool of class {@code index}} */
+    /**
+     * {@return the bytes of one slab or pool of class {@code index}}: a page for small classes; for medium ones the
+     * fewest pages that hold {@value #POOL_SLOTS} slots, at most {@link #POOL_BYTES}, so that a class in light use
+     * costs a few pages rather than a whole pool.
+     */
     public static int spanBytes(int index) {
-        return isSmall(index) ? PAGE : POOL_BYTES;
+        if (isSmall(index)) {
+            return PAGE;
+        }
+        int bytes = (POOL_SLOTS * SIZES[index] + PAGE - 1) / PAGE * PAGE;
+        return Math.min(bytes, POOL_BYTES);
     }
 
     /** {@return the slots in one slab or pool of class {@code index}} */
