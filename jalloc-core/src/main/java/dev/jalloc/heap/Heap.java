@@ -292,6 +292,13 @@ public final class Heap implements AddressAllocator {
         }
     }
 
+    /** {@return {address, byteSize} of every mapping this heap holds: its region, page map, huge mappings; for leak tests} */
+    java.util.List<long[]> osRanges() {
+        java.util.List<long[]> ranges = new java.util.ArrayList<>(engine.osRanges());
+        ranges.add(new long[] {region.address(), region.reservedBytes()});
+        return ranges;
+    }
+
     @Override
     public String toString() {
         return owner == null ? "Heap[closed]" : "Heap[live=" + Bits.bytes(engine.stats().liveBytes()) + " in "

@@ -581,6 +581,17 @@ public final class HeapEngine {
         }
     }
 
+    /** {@return {address, byteSize} of every mapping the engine holds apart from its region: for leak tests} */
+    public java.util.List<long[]> osRanges() {
+        java.util.List<long[]> ranges = new java.util.ArrayList<>();
+        ranges.add(pages.osRange());
+        for (Map.Entry<Long, Long> h : huge.entrySet()) {
+            ranges.add(new long[] {h.getKey(), h.getValue()});
+        }
+        return ranges;
+    }
+
+    /** Releases the page map and every huge mapping (the region is its owner's to release). */
     public void release() {
         pages.release();
         for (Map.Entry<Long, Long> h : huge.entrySet()) {

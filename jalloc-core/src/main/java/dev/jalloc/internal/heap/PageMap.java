@@ -111,6 +111,11 @@ final class PageMap {
         shadow.release(0);
     }
 
+    /** {@return {address, byteSize} of the shadow's reservation: for leak tests} */
+    long[] osRange() {
+        return new long[] {shadow.reservation, shadow.reservedSize};
+    }
+
     private static long payload(long page) {
         return BestFit.FIRST_BLOCK + 8 + page * UNIT;
     }

@@ -1,0 +1,70 @@
+package dev.jalloc.heap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jalloc.arena.LinearArena;
+import dev.jalloc.testing.ProcMaps;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing leaks: after a heap's {@code close()}, or its arena's, none of its mappings (region, page map, huge
+ * mappings) is left in {@code /proc/self/maps}. Each check first proves the ranges are mapped, so it can fail.
+ */
+class HeapMappingsTest {
+
+    @BeforeAll
+    static void linuxOnly() {
+        assumeTrue(ProcMaps.available(), "no /proc/self/maps on this system");
+    }
+
+    private static void use(Heap heap) {
+        long[] sizes = {16, 700, 3000, 20_000, 100_000, 3 << 20, 20 << 20, 40 << 20};
+        long[] kept = new long[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            kept[i] = heap.allocateAddress(sizes[i], 16);
+        }
+        heap.free(kept[4]);     // a free span
+        heap.free(kept[7]);     // an unmapped huge allocation
+        heap.trim();            // purged pages
+    }
+
+    private static List<ProcMaps.Mapping> mappedBefore(List<long[]> ranges) {
+        List<ProcMaps.Mapping> before = ProcMaps.read();
+        for (long[] r : ranges) {
+            assertEquals(r[1], ProcMaps.coveredBytes(before, r[0], r[0] + r[1]),
+                    "range " + Long.toHexString(r[0]) + " +" + r[1] + " should be mapped before close");
+        }
+        return before;
+    }
+
+    @Test
+    void closeReturnsTheRegionThePageMapAndTheHugeMappings() {
+        Heap heap = Heap.create(1L << 30);
+        use(heap);
+        List<long[]> ranges = heap.osRanges();
+        assertEquals(3, ranges.size(), "page map, one huge mapping, region");
+        List<ProcMaps.Mapping> before = mappedBefore(ranges);
+        heap.close();
+        List<ProcMaps.Mapping> after = ProcMaps.read();
+        for (long[] r : ranges) {
+            assertEquals(List.of(), ProcMaps.leftovers(before, after, r[0], r[0] + r[1]), "leftovers");
+        }
+    }
+
+    @Test
+    void aHeapOnAnArenaTailGoesWithTheArena() {
+        LinearArena arena = LinearArena.ofVirtual();
+        Heap heap = Heap.onTailOf(arena);
+        use(heap);
+        List<long[]> ranges = heap.osRanges();
+        List<ProcMaps.Mapping> before = mappedBefore(ranges);
+        arena.close();
+        List<ProcMaps.Mapping> after = ProcMaps.read();
+        for (long[] r : ranges) {
+            assertEquals(List.of(), ProcMaps.leftovers(before, after, r[0], r[0] + r[1]), "leftovers");
+        }
+    }
+}
