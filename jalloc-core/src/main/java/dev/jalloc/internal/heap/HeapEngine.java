@@ -277,8 +277,10 @@ public final class HeapEngine {
         if (!isLinked(c, s)) {
             linkPartial(c, s);
         }
-        if (--used[s] == 0 && (next[s] >= 0 || prev[s] >= 0)) {
-            releaseSpan(c, s);   // empty, and not the bin's only partial span: give its pages back
+        if (--used[s] == 0 && (!SizeClasses.isSmall(c) || next[s] >= 0 || prev[s] >= 0)) {
+            // Empty: give its pages back, but keep a class's last slab (one page) against thrash at a boundary.
+            // A pool is several pages and the bin's cache already absorbs alloc/free pairs, so it always goes.
+            releaseSpan(c, s);
         }
     }
 
