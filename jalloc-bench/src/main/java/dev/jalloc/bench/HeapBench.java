@@ -52,7 +52,10 @@ import org.openjdk.jmh.annotations.Warmup;
         "-XX:+AlwaysPreTouch", "-Xms1g", "-Xmx1g",
         "--enable-native-access=ALL-UNNAMED",
         // LWJGL 3.3.6 reads memory through sun.misc.Unsafe; allowed quietly rather than warned about.
-        "--sun-misc-unsafe-memory-access=allow"})
+        "--sun-misc-unsafe-memory-access=allow",
+        // Netty at its best, as on its event-loop threads: 4.2's DEFAULT pooled allocator keeps no thread cache
+        // for other threads (JMH's) unless told to, and its default leak detection samples allocations.
+        "-Dio.netty.allocator.useCacheForAllThreads=true", "-Dio.netty.leakDetection.level=disabled"})
 public class HeapBench {
     /** Ops per invocation of {@link #pair}. */
     static final int PAIRS = 1024;

@@ -38,8 +38,11 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
  *   mimalloc[Critical] mi_malloc, mi_free, mi_realloc of libmimalloc.so.2 (Debian libmimalloc2.0)
  *   unsafe             sun.misc.Unsafe allocateMemory, freeMemory, reallocateMemory (glibc underneath)
- *   nettyPooled        PooledByteBufAllocator.DEFAULT.directBuffer(size), release(), capacity(newSize)
- *   nettyAdaptive      new AdaptiveByteBufAllocator() (its defaults), the same calls
+ *   nettyPooled        PooledByteBufAllocator.DEFAULT.directBuffer(size), release(), capacity(newSize);
+ *                      the forks set io.netty.allocator.useCacheForAllThreads=true (4.2's default is false,
+ *                      which leaves JMH's threads without a thread cache) and leak detection off
+ *   nettyAdaptive      new AdaptiveByteBufAllocator(true, true): direct, with magazine caches on threads
+ *                      that are not event loops; the same calls
  *   rpmalloc           LWJGL 3.3.6's rpmalloc binding (JNI): nrpmalloc, nrpfree, nrprealloc
  * </pre>
  *
@@ -75,7 +78,7 @@ final class HeapPeers {
             case "mimallocCritical" -> new MimallocCritical(slots);
             case "unsafe" -> new UnsafeMemory(slots);
             case "nettyPooled" -> new Netty(PooledByteBufAllocator.DEFAULT, slots);
-            case "nettyAdaptive" -> new Netty(new AdaptiveByteBufAllocator(), slots);
+            case "nettyAdaptive" -> new Netty(new AdaptiveByteBufAllocator(true, true), slots);
             case "rpmalloc" -> new Rpmalloc(slots);
             default -> throw new IllegalArgumentException("contender: " + name + " (expected one of: "
                     + String.join(", ", NAMES) + ")");
