@@ -1,0 +1,540 @@
+package dev.jalloc.bench;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.jalloc.heap.AddressAllocator;
+import dev.jalloc.heap.BestFitAllocator;
+import dev.jalloc.heap.Heap;
+import io.netty.buffer.AdaptiveByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Field;
+import org.lwjgl.system.rpmalloc.RPmalloc;
+
+/**
+ * The contenders of {@link HeapBench}, all behind one small interface of numbered slots, so that every
+ * benchmark drives every contender with the same code and the same sequence. JMH runs each value of the
+ * {@code contender} parameter in a fork of its own, so in a fork only one {@link Contender} class is ever used:
+ * the calls below are monomorphic and the JIT inlines them, as it would inline a direct call.
+ *
+ * <p>What every contender does per call, the same for all: {@link Contender#allocate} takes {@code byteSize}
+ * bytes (aligned to 16, what malloc gives), stores the block in its slot and writes its first byte;
+ * {@link Contender#reallocate} resizes the slot's block and writes its new last byte; {@link Contender#free}
+ * frees it. A failed allocation throws {@link OutOfMemoryError}.
+ *
+ * <pre>
+ *   contender          what it calls
+ *   jallocHeap         dev.jalloc.heap.Heap: allocateAddress(size, 16), free, reallocate
+ *   jallocBestFit      dev.jalloc.heap.BestFitAllocator: the same methods
+ *   glibc[Critical]    malloc, free, realloc of the default lookup (glibc), plain or Linker.Option.critical(false)
+ *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
+ *   mimalloc[Critical] mi_malloc, mi_free, mi_realloc of libmimalloc.so.2 (Debian libmimalloc2.0)
+ *   unsafe             sun.misc.Unsafe allocateMemory, freeMemory, reallocateMemory (glibc underneath)
+ *   nettyPooled        PooledByteBufAllocator.DEFAULT.directBuffer(size), release(), capacity(newSize);
+ *                      the forks set io.netty.allocator.useCacheForAllThreads=true (4.2's default is false,
+ *                      which leaves JMH's threads without a thread cache) and leak detection off
+ *   nettyAdaptive      new AdaptiveByteBufAllocator(true, true): direct, with magazine caches on threads
+ *                      that are not event loops; the same calls
+ *   rpmalloc           LWJGL 3.3.6's rpmalloc binding (JNI): nrpmalloc, nrpfree, nrprealloc
+ * </pre>
+ *
+ * <p>jemalloc needs {@code GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384} in the environment of the JVM
+ * (Debian builds it with initial-exec TLS); {@code ./jalloc bench} sets it and JMH forks inherit it. A library
+ * that cannot be loaded fails that contender's setup with the reason and the fix; JMH reports it and goes on
+ * with the other contenders.
+ */
+final class HeapPeers {
+    /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
+    static final String[] NAMES = {"jallocHeap", "jallocBestFit", "glibc", "glibcCritical", "jemalloc",
+            "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"};
+
+    /** malloc's alignment, asked of the allocators that take one. */
+    static final long ALIGN = 16;
+
+    @SuppressWarnings("restricted") // the forks run with native access enabled
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private HeapPeers() {
+    }
+
+    /** {@return a new contender named {@code name}, with {@code slots} empty slots} */
+    static Contender open(String name, int slots) {
+        return switch (name) {
+            case "jallocHeap" -> new Jalloc(Heap.create(), slots);
+            case "jallocBestFit" -> new Jalloc(BestFitAllocator.create(), slots);
+            case "glibc" -> new GlibcPlain(slots);
+            case "glibcCritical" -> new GlibcCritical(slots);
+            case "jemalloc" -> new JemallocPlain(slots);
+            case "jemallocCritical" -> new JemallocCritical(slots);
+            case "mimalloc" -> new MimallocPlain(slots);
+            case "mimallocCritical" -> new MimallocCritical(slots);
+            case "unsafe" -> new UnsafeMemory(slots);
+            case "nettyPooled" -> new Netty(PooledByteBufAllocator.DEFAULT, slots);
+            case "nettyAdaptive" -> new Netty(new AdaptiveByteBufAllocator(true, true), slots);
+            case "rpmalloc" -> new Rpmalloc(slots);
+            default -> throw new IllegalArgumentException("contender: " + name + " (expected one of: "
+                    + String.join(", ", NAMES) + ")");
+        };
+    }
+
+    /** An allocator driven through numbered slots that each hold at most one block. */
+    abstract static class Contender implements AutoCloseable {
+        /** Allocates {@code byteSize} bytes into the empty {@code slot} and writes their first byte. */
+        abstract void allocate(int slot, int byteSize);
+
+        /** Frees the block in {@code slot}, which becomes empty. */
+        abstract void free(int slot);
+
+        /** Resizes the block in {@code slot} to {@code byteSize} bytes and writes its new last byte. */
+        abstract void reallocate(int slot, int byteSize);
+
+        /** Writes every byte of the block in {@code slot} ({@code byteSize} bytes): touches its pages. */
+        abstract void touch(int slot, int byteSize);
+
+        /** Frees what is left in the slots and the allocator itself if it has one. */
+        @Override
+        public abstract void close();
+    }
+
+    /** Contenders that deal in raw addresses. */
+    abstract static class Addresses extends Contender {
+        final long[] slots;
+
+        Addresses(int slots) {
+            this.slots = new long[slots];
+        }
+
+        abstract long malloc(long byteSize) throws Throwable;
+
+        abstract void release(long address) throws Throwable;
+
+        abstract long realloc(long address, long byteSize) throws Throwable;
+
+        @Override
+        final void allocate(int slot, int byteSize) {
+            long address;
+            try {
+                address = malloc(byteSize);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (address == 0) {
+                throw new OutOfMemoryError(getClass().getSimpleName() + ": no block of " + byteSize + " bytes");
+            }
+            ALL.set(JAVA_BYTE, address, (byte) slot);
+            slots[slot] = address;
+        }
+
+        @Override
+        final void free(int slot) {
+            try {
+                release(slots[slot]);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            slots[slot] = 0;
+        }
+
+        @Override
+        final void reallocate(int slot, int byteSize) {
+            long address;
+            try {
+                address = realloc(slots[slot], byteSize);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (address == 0) {
+                throw new OutOfMemoryError(getClass().getSimpleName() + ": no block of " + byteSize + " bytes");
+            }
+            ALL.set(JAVA_BYTE, address + byteSize - 1, (byte) slot);
+            slots[slot] = address;
+        }
+
+        @Override
+        final void touch(int slot, int byteSize) {
+            ALL.asSlice(slots[slot], byteSize).fill((byte) 0x55);
+        }
+
+        @Override
+        public void close() {
+            for (int slot = 0; slot < slots.length; slot++) {
+                if (slots[slot] != 0) {
+                    free(slot);
+                }
+            }
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new AssertionError(t);
+    }
+
+    // ---- jalloc ----
+
+    static final class Jalloc extends Addresses {
+        private final AddressAllocator allocator;
+
+        Jalloc(AddressAllocator allocator, int slots) {
+            super(slots);
+            this.allocator = allocator;
+        }
+
+        @Override
+        long malloc(long byteSize) {
+            return allocator.allocateAddress(byteSize, ALIGN);
+        }
+
+        @Override
+        void release(long address) {
+            allocator.free(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) {
+            return allocator.reallocate(address, byteSize);
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            allocator.close();
+        }
+    }
+
+    // ---- native mallocs through FFM ----
+
+    /** malloc, free and realloc of one library, plain and critical; static final so invokeExact is inlined. */
+    @SuppressWarnings("restricted") // the forks run with native access enabled
+    record Natives(String unavailable, MethodHandle malloc, MethodHandle free, MethodHandle realloc) {
+        private static final FunctionDescriptor MALLOC = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
+        private static final FunctionDescriptor FREE = FunctionDescriptor.ofVoid(JAVA_LONG);
+        private static final FunctionDescriptor REALLOC = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG);
+
+        static Natives load(String soname, String debianPackage, String prefix, boolean critical) {
+            SymbolLookup lookup;
+            if (soname == null) {
+                lookup = Linker.nativeLinker().defaultLookup();
+            } else {
+                try {
+                    lookup = SymbolLookup.libraryLookup(soname, Arena.global());
+                } catch (IllegalArgumentException e) {
+                    return new Natives("cannot load " + soname + " (" + e.getMessage() + "): is " + debianPackage
+                            + " installed? jemalloc also needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384"
+                            + " in the environment, which ./jalloc bench sets", null, null, null);
+                }
+            }
+            Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)}
+                    : new Linker.Option[0];
+            Linker linker = Linker.nativeLinker();
+            return new Natives(null,
+                    linker.downcallHandle(lookup.findOrThrow(prefix + "malloc"), MALLOC, options),
+                    linker.downcallHandle(lookup.findOrThrow(prefix + "free"), FREE, options),
+                    linker.downcallHandle(lookup.findOrThrow(prefix + "realloc"), REALLOC, options));
+        }
+
+        void check() {
+            if (unavailable != null) {
+                throw new IllegalStateException("contender unavailable, skipped: " + unavailable);
+            }
+        }
+    }
+
+    static final class GlibcPlain extends Addresses {
+        static final Natives N = Natives.load(null, "libc6", "", false);
+        static final MethodHandle MALLOC = N.malloc();
+        static final MethodHandle FREE = N.free();
+        static final MethodHandle REALLOC = N.realloc();
+
+        GlibcPlain(int slots) {
+            super(slots);
+            N.check();
+        }
+
+        @Override
+        long malloc(long byteSize) throws Throwable {
+            return (long) MALLOC.invokeExact(byteSize);
+        }
+
+        @Override
+        void release(long address) throws Throwable {
+            FREE.invokeExact(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) throws Throwable {
+            return (long) REALLOC.invokeExact(address, byteSize);
+        }
+    }
+
+    static final class GlibcCritical extends Addresses {
+        static final Natives N = Natives.load(null, "libc6", "", true);
+        static final MethodHandle MALLOC = N.malloc();
+        static final MethodHandle FREE = N.free();
+        static final MethodHandle REALLOC = N.realloc();
+
+        GlibcCritical(int slots) {
+            super(slots);
+            N.check();
+        }
+
+        @Override
+        long malloc(long byteSize) throws Throwable {
+            return (long) MALLOC.invokeExact(byteSize);
+        }
+
+        @Override
+        void release(long address) throws Throwable {
+            FREE.invokeExact(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) throws Throwable {
+            return (long) REALLOC.invokeExact(address, byteSize);
+        }
+    }
+
+    static final class JemallocPlain extends Addresses {
+        static final Natives N = Natives.load("libjemalloc.so.2", "libjemalloc2", "", false);
+        static final MethodHandle MALLOC = N.malloc();
+        static final MethodHandle FREE = N.free();
+        static final MethodHandle REALLOC = N.realloc();
+
+        JemallocPlain(int slots) {
+            super(slots);
+            N.check();
+        }
+
+        @Override
+        long malloc(long byteSize) throws Throwable {
+            return (long) MALLOC.invokeExact(byteSize);
+        }
+
+        @Override
+        void release(long address) throws Throwable {
+            FREE.invokeExact(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) throws Throwable {
+            return (long) REALLOC.invokeExact(address, byteSize);
+        }
+    }
+
+    static final class JemallocCritical extends Addresses {
+        static final Natives N = Natives.load("libjemalloc.so.2", "libjemalloc2", "", true);
+        static final MethodHandle MALLOC = N.malloc();
+        static final MethodHandle FREE = N.free();
+        static final MethodHandle REALLOC = N.realloc();
+
+        JemallocCritical(int slots) {
+            super(slots);
+            N.check();
+        }
+
+        @Override
+        long malloc(long byteSize) throws Throwable {
+            return (long) MALLOC.invokeExact(byteSize);
+        }
+
+        @Override
+        void release(long address) throws Throwable {
+            FREE.invokeExact(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) throws Throwable {
+            return (long) REALLOC.invokeExact(address, byteSize);
+        }
+    }
+
+    static final class MimallocPlain extends Addresses {
+        static final Natives N = Natives.load("libmimalloc.so.2", "libmimalloc2.0", "mi_", false);
+        static final MethodHandle MALLOC = N.malloc();
+        static final MethodHandle FREE = N.free();
+        static final MethodHandle REALLOC = N.realloc();
+
+        MimallocPlain(int slots) {
+            super(slots);
+            N.check();
+        }
+
+        @Override
+        long malloc(long byteSize) throws Throwable {
+            return (long) MALLOC.invokeExact(byteSize);
+        }
+
+        @Override
+        void release(long address) throws Throwable {
+            FREE.invokeExact(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) throws Throwable {
+            return (long) REALLOC.invokeExact(address, byteSize);
+        }
+    }
+
+    static final class MimallocCritical extends Addresses {
+        static final Natives N = Natives.load("libmimalloc.so.2", "libmimalloc2.0", "mi_", true);
+        static final MethodHandle MALLOC = N.malloc();
+        static final MethodHandle FREE = N.free();
+        static final MethodHandle REALLOC = N.realloc();
+
+        MimallocCritical(int slots) {
+            super(slots);
+            N.check();
+        }
+
+        @Override
+        long malloc(long byteSize) throws Throwable {
+            return (long) MALLOC.invokeExact(byteSize);
+        }
+
+        @Override
+        void release(long address) throws Throwable {
+            FREE.invokeExact(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) throws Throwable {
+            return (long) REALLOC.invokeExact(address, byteSize);
+        }
+    }
+
+    // ---- sun.misc.Unsafe ----
+
+    /**
+     * On JDK 25 these methods run without any flag: the first call prints a one-time warning that they are
+     * terminally deprecated (JEP 471, JEP 498; the default of {@code --sun-misc-unsafe-memory-access} is
+     * {@code warn}). The forks pass {@code allow} for LWJGL anyway, so the warning does not show in a run.
+     */
+    @SuppressWarnings("removal")
+    static final class UnsafeMemory extends Addresses {
+        static final sun.misc.Unsafe U;
+
+        static {
+            try {
+                Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                field.setAccessible(true);
+                U = (sun.misc.Unsafe) field.get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        UnsafeMemory(int slots) {
+            super(slots);
+        }
+
+        @Override
+        long malloc(long byteSize) {
+            return U.allocateMemory(byteSize);
+        }
+
+        @Override
+        void release(long address) {
+            U.freeMemory(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) {
+            return U.reallocateMemory(address, byteSize);
+        }
+    }
+
+    // ---- LWJGL rpmalloc ----
+
+    /** rpmalloc through LWJGL's JNI binding; initialized once per process and once per thread, as it requires. */
+    static final class Rpmalloc extends Addresses {
+        Rpmalloc(int slots) {
+            super(slots);
+            // JMH runs a thread-scoped state's setup on the thread that then runs the benchmark.
+            // rpmalloc_initialize initializes the process once and, when called again, only the calling thread.
+            synchronized (Rpmalloc.class) {
+                if (!RPmalloc.rpmalloc_is_thread_initialized()) {
+                    RPmalloc.rpmalloc_initialize();
+                }
+            }
+            if (!RPmalloc.rpmalloc_is_thread_initialized()) {
+                throw new IllegalStateException("rpmalloc: this thread could not be initialized");
+            }
+        }
+
+        @Override
+        long malloc(long byteSize) {
+            return RPmalloc.nrpmalloc(byteSize);
+        }
+
+        @Override
+        void release(long address) {
+            RPmalloc.nrpfree(address);
+        }
+
+        @Override
+        long realloc(long address, long byteSize) {
+            return RPmalloc.nrprealloc(address, byteSize);
+        }
+    }
+
+    // ---- Netty ----
+
+    /** A Netty allocator's direct buffers: the ByteBuf is the block; release() frees, capacity(n) resizes. */
+    static final class Netty extends Contender {
+        private final ByteBufAllocator allocator;
+        private final ByteBuf[] slots;
+
+        Netty(ByteBufAllocator allocator, int slots) {
+            this.allocator = allocator;
+            this.slots = new ByteBuf[slots];
+        }
+
+        @Override
+        void allocate(int slot, int byteSize) {
+            ByteBuf buffer = allocator.directBuffer(byteSize);
+            buffer.setByte(0, slot);
+            slots[slot] = buffer;
+        }
+
+        @Override
+        void free(int slot) {
+            slots[slot].release();
+            slots[slot] = null;
+        }
+
+        @Override
+        void reallocate(int slot, int byteSize) {
+            ByteBuf buffer = slots[slot].capacity(byteSize);
+            buffer.setByte(byteSize - 1, slot);
+            slots[slot] = buffer;
+        }
+
+        @Override
+        void touch(int slot, int byteSize) {
+            ByteBuf buffer = slots[slot];
+            buffer.setZero(0, byteSize);
+        }
+
+        @Override
+        public void close() {
+            for (int slot = 0; slot < slots.length; slot++) {
+                if (slots[slot] != null) {
+                    free(slot);
+                }
+            }
+        }
+    }
+}
