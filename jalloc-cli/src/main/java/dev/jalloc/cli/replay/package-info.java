@@ -10,7 +10,7 @@
  *                                                           │
  *                                                           v
  *                        Allocators (registry: name -> Opener) ──> ReplayAllocator
- *                                  jalloc, bestfit (not yet) | GlibcMalloc | Jemalloc | Mimalloc
+ *                                  JallocReplay (jalloc, bestfit) | GlibcMalloc | Jemalloc | Mimalloc
  * </pre>
  *
  * <h2>Vocabulary</h2>
