@@ -40,7 +40,7 @@ final class Demo {
 
     void run(String[] args) {
         long started = System.nanoTime();
-        out.println("jalloc demo: linear arenas on real memory");
+        out.println("jalloc demo: linear arenas and vectors on real memory");
         out.println("Columns: pos = the arena's position; committed / reserved = memory the arena holds from the OS;");
         out.println("blocks = blocks in its chain; rss = this process's resident memory (touched pages).");
         fixedOverCallerMemory();
