@@ -226,13 +226,13 @@ public final class Heap implements AddressAllocator {
     /** {@return the usable bytes of all live allocations} */
     public long liveBytes() {
         checkThread();
-        return engine.stats().liveBytes();
+        return engine.liveBytes();
     }
 
-    /** {@return the number of live allocations} */
+    /** {@return the number of live allocations} O(pages): counted from the slabs and pools, off the hot path. */
     public long liveAllocations() {
         checkThread();
-        return engine.stats().liveBlocks();
+        return engine.liveAllocations();
     }
 
     /** {@return the bytes the heap holds from the OS (or its arena): its footprint} */
@@ -247,10 +247,10 @@ public final class Heap implements AddressAllocator {
         return committed == 0 ? 0 : 1 - (double) liveBytes() / committed;
     }
 
-    /** {@return live allocations of size class {@code index} (see {@link #sizeClasses()})} */
+    /** {@return live allocations of size class {@code sizeClass} (see {@link #sizeClasses()})} O(pages). */
     public long liveAllocations(int sizeClass) {
         checkThread();
-        return engine.stats().live(sizeClass);
+        return engine.liveAllocations(sizeClass);
     }
 
     /** {@return the size-class table: index, size, kind, span, slots, waste} */
@@ -301,8 +301,8 @@ public final class Heap implements AddressAllocator {
 
     @Override
     public String toString() {
-        return owner == null ? "Heap[closed]" : "Heap[live=" + Bits.bytes(engine.stats().liveBytes()) + " in "
-                + engine.stats().liveBlocks() + " allocations, committed=" + Bits.bytes(engine.footprint()) + "]";
+        return owner == null ? "Heap[closed]" : "Heap[live=" + Bits.bytes(engine.liveBytes()) + " in "
+                + engine.liveAllocations() + " allocations, committed=" + Bits.bytes(engine.footprint()) + "]";
     }
 
     /**

@@ -74,6 +74,8 @@ public final class HeapEngine {
     private final Map<Long, Long> huge = new HashMap<>();
 
     private final HeapStats stats = new HeapStats();
+    /** Bytes of live slots; their counts per class are derived from the spans on demand, off the hot path. */
+    private long liveSlotBytes;
     private long purgedPages;
     private long dirtyFreePages;
     private long lastPurge = System.nanoTime() - DECAY_INTERVAL_NANOS;
@@ -152,7 +154,7 @@ public final class HeapEngine {
         long off = cache[c][--n];
         cacheCount[c] = n;
         setBit(allocBits, off >>> 4);
-        stats.allocated(c, SizeClasses.size(c));
+        liveSlotBytes += SizeClasses.size(c);
         return off;
     }
 
@@ -221,7 +223,7 @@ public final class HeapEngine {
             return;
         }
         int c = cls[p];
-        stats.freed(c, SizeClasses.size(c));
+        liveSlotBytes -= SizeClasses.size(c);
         int n = cacheCount[c];
         long[] slots = cache[c];
         if (n == slots.length) {
@@ -527,9 +529,34 @@ public final class HeapEngine {
         return highWater - (purgedPages << PAGE_SHIFT) + pages.footprint() + stats.hugeBytes();
     }
 
-    /** {@return the live statistics (not a copy)} */
-    public HeapStats stats() {
-        return stats;
+    /** {@return the usable bytes of every live allocation} */
+    public long liveBytes() {
+        return liveSlotBytes + stats.liveBytes();
+    }
+
+    /** {@return live allocations of class {@code c}, or large ({@code COUNT}), or huge ({@code COUNT + 1})} */
+    public long liveAllocations(int c) {
+        if (c >= SizeClasses.COUNT) {
+            return stats.live(c);
+        }
+        long used = 0;
+        for (int p = 0, range = (int) (highWater >>> PAGE_SHIFT); p < range; p++) {
+            if ((kind[p] == SLAB || kind[p] == POOL) && spanOf[p] == p && cls[p] == c) {
+                used += this.used[p];
+            }
+        }
+        return used - cacheCount[c];   // a span's used count includes the slots cached in its bin
+    }
+
+    /** {@return live allocations in total} */
+    public long liveAllocations() {
+        long n = stats.live(SizeClasses.COUNT) + stats.live(SizeClasses.COUNT + 1);
+        for (int p = 0, range = (int) (highWater >>> PAGE_SHIFT); p < range; p++) {
+            if ((kind[p] == SLAB || kind[p] == POOL) && spanOf[p] == p) {
+                n += used[p];
+            }
+        }
+        return n - cachedSlots();
     }
 
     /** {@return free slots sitting in bin caches} */

@@ -1,9 +1,9 @@
 package dev.jalloc.internal.heap;
 
 /**
- * The heap's counters, in one place: live bytes and blocks per class (index {@link SizeClasses#COUNT} for large,
- * {@code COUNT + 1} for huge), and the totals. Live bytes count usable sizes (what a class or page span gives),
- * not what callers asked for.
+ * The heap's counters for its slow paths, in one place: allocations, frees and live bytes of large ({@link
+ * SizeClasses#COUNT}) and huge ({@code COUNT + 1}) payloads. Slots are counted by the engine itself (their bytes on
+ * the hot path, their numbers from the spans on demand). Live bytes are usable sizes, not what callers asked for.
  */
 public final class HeapStats {
     private final long[] allocations = new long[SizeClasses.COUNT + 2];
@@ -51,12 +51,4 @@ public final class HeapStats {
         return allocations[index] - frees[index];
     }
 
-    /** {@return live allocations in total} */
-    public long liveBlocks() {
-        long n = 0;
-        for (int i = 0; i < allocations.length; i++) {
-            n += allocations[i] - frees[i];
-        }
-        return n;
-    }
 }
