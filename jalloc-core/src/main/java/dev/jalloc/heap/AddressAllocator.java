@@ -1,5 +1,6 @@
 package dev.jalloc.heap;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 
 /**
@@ -19,6 +20,11 @@ public sealed interface AddressAllocator extends SegmentAllocator, AutoCloseable
 
     /** Frees the payload at {@code address}. */
     void free(long address);
+
+    /** Frees the payload {@code segment} starts at: {@code free(segment.address())}. */
+    default void free(MemorySegment segment) {
+        free(segment.address());
+    }
 
     /**
      * {@return the address of at least {@code byteSize} bytes holding the payload's bytes up to the smaller size}

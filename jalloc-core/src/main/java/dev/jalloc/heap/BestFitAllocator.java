@@ -172,17 +172,6 @@ public final class BestFitAllocator implements AddressAllocator {
     }
 
     /**
-     * Frees the memory of {@code segment}, which must start at an allocated payload of this allocator.
-     *
-     * @throws IllegalArgumentException if it does not
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
-     */
-    public void free(MemorySegment segment) {
-        free(segment.address());
-    }
-
-    /**
      * {@return the address of at least {@code byteSize} bytes holding the old contents (up to the smaller size)}
      * In place when the block, its free successor or the region's growth allow; otherwise moved, and the old
      * address is freed. If there is no room the old memory is untouched and still allocated.

@@ -167,17 +167,6 @@ public final class Heap implements AddressAllocator {
     }
 
     /**
-     * Frees the payload {@code segment} starts at.
-     *
-     * @throws IllegalArgumentException if it does not start at a live payload of this heap
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
-     */
-    public void free(MemorySegment segment) {
-        free(segment.address());
-    }
-
-    /**
      * {@return the address of at least {@code byteSize} bytes holding the payload's old bytes, up to the smaller
      * size} In place when the class or page span allows; otherwise moved and the old address freed. On failure
      * the old payload is untouched and still allocated.

@@ -96,10 +96,7 @@ public final class BestFit {
             throw new IllegalArgumentException("region of " + end + " bytes: too small for a best-fit allocator");
         }
         writeEpilogue(end, false);
-        setHeader(FIRST_BLOCK, first | PREV_ALLOC);
-        setFooter(FIRST_BLOCK, first);
-        tree.insert(FIRST_BLOCK);
-        freeBytes = first;
+        addFree(FIRST_BLOCK, first, PREV_ALLOC);   // the prologue counts as allocated
     }
 
     // ---- the operations ----
@@ -134,11 +131,7 @@ public final class BestFit {
             lead += byteAlignment;
         }
         if (lead > 0) {
-            long prevAlloc = header(b) & PREV_ALLOC;
-            setHeader(b, lead | prevAlloc);
-            setFooter(b, lead);
-            tree.insert(b);
-            freeBytes += lead;
+            addFree(b, lead, header(b) & PREV_ALLOC);   // its predecessor is allocated: no merge
             b += lead;
             size -= lead;
             setHeader(b, size);
@@ -166,19 +159,8 @@ public final class BestFit {
             freeBytes -= nh & ~FLAGS;
             size += nh & ~FLAGS;
         }
-        if (prevAlloc == 0) {
-            long prevSize = mem.get(JAVA_LONG, b - 8);
-            b -= prevSize;
-            tree.remove(b);
-            freeBytes -= prevSize;
-            size += prevSize;
-            prevAlloc = header(b) & PREV_ALLOC;
-        }
-        setHeader(b, size | prevAlloc);
-        setFooter(b, size);
-        tree.insert(b);
-        freeBytes += size;
-        long after = b + size;
+        long merged = addFree(b, size, prevAlloc);
+        long after = merged + sizeOf(merged);
         setHeader(after, header(after) & ~PREV_ALLOC);
     }
 
@@ -293,11 +275,7 @@ public final class BestFit {
         long prevAlloc = header(b) & PREV_ALLOC;
         if (size - asize >= MIN_BLOCK) {
             setHeader(b, asize | prevAlloc | ALLOC);
-            long rest = b + asize;
-            setHeader(rest, (size - asize) | PREV_ALLOC);
-            setFooter(rest, size - asize);
-            tree.insert(rest);
-            freeBytes += size - asize;
+            addFree(b + asize, size - asize, PREV_ALLOC);
             size = asize;
         } else {
             setHeader(b, size | prevAlloc | ALLOC);
@@ -327,10 +305,7 @@ public final class BestFit {
         } else {
             setHeader(next, nh & ~PREV_ALLOC);
         }
-        setHeader(rest, restSize | PREV_ALLOC);
-        setFooter(rest, restSize);
-        tree.insert(rest);
-        freeBytes += restSize;
+        addFree(rest, restSize, PREV_ALLOC);
     }
 
     /** {@return a free block of at least {@code asize} bytes, growing the region if needed, or -1} */
@@ -364,25 +339,31 @@ public final class BestFit {
         }
         long newEnd = usableEnd(Math.min(region.committedBytes(), limit));
         long oldEpilogue = end - 8;
-        long prevAlloc = header(oldEpilogue) & PREV_ALLOC;
-        long b = oldEpilogue;
-        long size = newEnd - end;
+        addFree(oldEpilogue, newEnd - end, header(oldEpilogue) & PREV_ALLOC);
+        end = newEnd;
+        writeEpilogue(end, false);
+        growStarts();
+        return true;
+    }
+
+    /**
+     * Makes {@code [b, b + size)} a free block in the tree, merged with its predecessor when {@code prevAlloc} says
+     * that is free (the caller merged the successor). {@return the offset of the block, merged or not}
+     */
+    private long addFree(long b, long size, long prevAlloc) {
         if (prevAlloc == 0) {
-            long lastSize = mem.get(JAVA_LONG, end - 16);
-            b -= lastSize;
+            long prevSize = mem.get(JAVA_LONG, b - 8);
+            b -= prevSize;
             tree.remove(b);
-            freeBytes -= lastSize;
-            size += lastSize;
+            freeBytes -= prevSize;
+            size += prevSize;
             prevAlloc = header(b) & PREV_ALLOC;
         }
         setHeader(b, size | prevAlloc);
         setFooter(b, size);
         tree.insert(b);
         freeBytes += size;
-        end = newEnd;
-        writeEpilogue(end, false);
-        growStarts();
-        return true;
+        return b;
     }
 
     private void writeEpilogue(long regionEnd, boolean prevAllocated) {
