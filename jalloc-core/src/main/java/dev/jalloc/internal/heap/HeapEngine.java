@@ -47,6 +47,11 @@ public final class HeapEngine {
     private static final long DECAY_MIN = 1L << 20;
     /** ...but at most once in this many nanoseconds, so that a burst of frees and reuses does not thrash. */
     private static final long DECAY_INTERVAL_NANOS = 50_000_000;
+    /**
+     * Every this many slow-path events (refills, flushes, reallocations, large allocations and frees) idle bins'
+     * caches are emptied: slots a class stopped using go back to their spans, and empty pools to the page map.
+     */
+    private static final int GC_EVENTS = 64;
     /** Data is committed in chunks of this beyond the high-water mark. */
     private static final long COMMIT_CHUNK = 16 << 10;
 
@@ -71,6 +76,10 @@ public final class HeapEngine {
     private final long[][] cache = new long[SizeClasses.COUNT][];
     private final int[] cacheCount = new int[SizeClasses.COUNT];
     private final int[] partialHead = new int[SizeClasses.COUNT];
+    /** Slabs or pools of each class: a class's first pools are smaller (see {@link SizeClasses#spanBytes(int, int)}). */
+    private final int[] spanCount = new int[SizeClasses.COUNT];
+    /** Whether a bin refilled or flushed since the last cache collection (see {@link #tick()}). */
+    private final boolean[] binActive = new boolean[SizeClasses.COUNT];
     private final Map<Long, Long> huge = new HashMap<>();
 
     private final HeapStats stats = new HeapStats();
@@ -79,6 +88,7 @@ public final class HeapEngine {
     private long purgedPages;
     private long dirtyFreePages;
     private long lastPurge = System.nanoTime() - DECAY_INTERVAL_NANOS;
+    private int slowEvents;
 
     /**
      * @param data where the pages live: a reservation or an arena's tail; page-aligned
@@ -96,7 +106,7 @@ public final class HeapEngine {
         this.pages = new PageMap(os, maxPages);
         Arrays.fill(partialHead, -1);
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            cache[c] = new long[Math.max(4, CACHE_BYTES / SizeClasses.size(c))];
+            cache[c] = new long[Math.max(2, CACHE_BYTES / SizeClasses.size(c))];
         }
     }
 
@@ -126,6 +136,7 @@ public final class HeapEngine {
         if (bytes >= HUGE_MIN || byteAlignment > PAGE * PageMap.MAX_ALIGNED_PAGES) {
             return allocateHuge(bytes, byteAlignment);
         }
+        tick();
         long n = (bytes + PAGE - 1) >>> PAGE_SHIFT;
         long p = allocateSpan(n, Math.max(1, byteAlignment >>> PAGE_SHIFT));
         kind[(int) p] = LARGE;
@@ -158,34 +169,56 @@ public final class HeapEngine {
         return off;
     }
 
-    /** Fills half of bin {@code c}'s cache from its partial spans, making a new span if there is none. */
+    /**
+     * Fills up to half of bin {@code c}'s cache from its partial spans, making a new span only while the cache
+     * holds less than a quarter of that: a class with a few live objects does not get a second slab just to fill
+     * its cache.
+     */
     private void refill(int c) {
+        tick();
+        binActive[c] = true;
         long[] slots = cache[c];
         int want = Math.max(1, slots.length / 2);
-        int size = SizeClasses.size(c);
-        while (cacheCount[c] < want) {
+        int n = cacheCount[c];
+        while (n < want) {
             int s = partialHead[c];
             if (s < 0) {
+                if (n > 0 && n >= want / 4) {
+                    break;   // enough to go on with: a new span only for a nearly empty cache
+                }
                 s = newSpan(c);
             }
-            long from = (long) s * GRANULES_PER_PAGE;
-            long to = from + (SizeClasses.spanBytes(c) >>> 4);
-            for (long g = nextBit(availBits, from, to); g >= 0 && cacheCount[c] < want; g = nextBit(availBits, g + 1, to)) {
-                clearBit(availBits, g);
-                slots[cacheCount[c]++] = g << 4;
-                used[s]++;
+            // A span starts on a page, so its granules fill whole words of the bitmap: take slots a word at a time.
+            int from = (int) ((long) s * GRANULES_PER_PAGE >>> 6);
+            int to = from + (int) (spanPages(c, s) * GRANULES_PER_PAGE >>> 6);
+            int taken = 0;
+            boolean more = false;
+            for (int w = from; w < to; w++) {
+                long bits = availBits[w];
+                while (bits != 0 && n + taken < want) {
+                    slots[n + taken++] = ((long) w << 10) + ((long) Long.numberOfTrailingZeros(bits) << 4);
+                    bits &= bits - 1;
+                }
+                availBits[w] = bits;
+                if (bits != 0) {
+                    more = true;   // the cache is full
+                    break;
+                }
             }
-            if (used[s] == SizeClasses.slots(c) || nextBit(availBits, from, to) < 0) {
+            n += taken;
+            used[s] += (short) taken;
+            if (!more && nextBit(availBits, (long) from << 6, (long) to << 6) < 0) {
                 unlinkPartial(c, s);
             }
         }
-        assert size > 0;
+        cacheCount[c] = n;
     }
 
     private int newSpan(int c) {
-        long n = SizeClasses.spanBytes(c) >>> PAGE_SHIFT;
+        long n = SizeClasses.spanBytes(c, spanCount[c]) >>> PAGE_SHIFT;
         int s = (int) allocateSpan(n, 1);
-        byte k = n == 1 ? SLAB : POOL;
+        spanCount[c]++;
+        byte k = SizeClasses.isSmall(c) ? SLAB : POOL;
         for (int p = s; p < s + n; p++) {
             kind[p] = k;
             cls[p] = (byte) c;
@@ -194,8 +227,8 @@ public final class HeapEngine {
         used[s] = 0;
         long first = (long) s << PAGE_SHIFT;
         int size = SizeClasses.size(c);
-        for (int i = 0, slots = SizeClasses.slots(c); i < slots; i++) {
-            setBit(availBits, (first + (long) i * size) >>> 4);
+        for (long i = 0, slots = (n << PAGE_SHIFT) / size; i < slots; i++) {
+            setBit(availBits, (first + i * size) >>> 4);
         }
         linkPartial(c, s);
         return s;
@@ -228,6 +261,8 @@ public final class HeapEngine {
         long[] slots = cache[c];
         if (n == slots.length) {
             flush(c, n / 2);
+            tick();
+            binActive[c] = true;
             n = cacheCount[c];
         }
         slots[n] = off;
@@ -253,6 +288,7 @@ public final class HeapEngine {
     }
 
     private void freeLarge(int p) {
+        tick();
         long n = pages.pages(p);
         pages.free(p);
         for (int i = p; i < p + n; i++) {
@@ -261,6 +297,23 @@ public final class HeapEngine {
         stats.freed(SizeClasses.COUNT, n << PAGE_SHIFT);
         dirtyFreePages += n;
         decay();
+    }
+
+    /**
+     * Counts a slow-path event; every {@link #GC_EVENTS}th empties the cache of every bin that neither refilled
+     * nor flushed since the last time. Such a bin is idle (its slots would keep its span, and a pool's pages,
+     * from going back) or served from its cache alone, which one refill restores. The hot paths pay nothing.
+     */
+    private void tick() {
+        if (++slowEvents >= GC_EVENTS) {
+            slowEvents = 0;
+            for (int c = 0; c < SizeClasses.COUNT; c++) {
+                if (cacheCount[c] > 0 && !binActive[c]) {
+                    flush(c, cacheCount[c]);
+                }
+                binActive[c] = false;
+            }
+        }
     }
 
     /** Returns {@code count} slots of bin {@code c}'s cache (its oldest) to their spans. */
@@ -288,7 +341,8 @@ public final class HeapEngine {
 
     private void releaseSpan(int c, int s) {
         unlinkPartial(c, s);
-        long n = SizeClasses.spanBytes(c) >>> PAGE_SHIFT;
+        long n = spanPages(c, s);
+        spanCount[c]--;
         long from = (long) s * GRANULES_PER_PAGE;
         for (long g = from; g < from + n * GRANULES_PER_PAGE; g += 64) {
             availBits[(int) (g >>> 6)] = 0;
@@ -312,7 +366,8 @@ public final class HeapEngine {
      * @throws OutOfNativeMemoryError   if there is no room; the old payload is then untouched
      */
     public long reallocate(long address, long byteSize) {
-        long usable = usableSize(address);
+        long usable = usableSize(address);   // first: a refused address changes nothing
+        tick();
         long off = address - base;
         if (Long.compareUnsigned(off, highWater) < 0) {
             byte k = kind[(int) (off >>> PAGE_SHIFT)];
@@ -440,7 +495,9 @@ public final class HeapEngine {
     private void ensureCommitted(long p, long n) {
         long end = (p + n) << PAGE_SHIFT;
         if (end > highWater) {
-            long target = Math.min(data.reservedBytes(), Bits.alignUp(end, COMMIT_CHUNK));
+            // A quarter of what is committed, between a page and COMMIT_CHUNK: a small heap stays small.
+            long chunk = Math.min(COMMIT_CHUNK, Math.max(PAGE, Bits.alignDown(highWater / 4, PAGE)));
+            long target = Math.min(data.reservedBytes(), Bits.alignUp(end, chunk));
             data.commitTo(target);
             highWater = Math.min(data.committedBytes(), data.reservedBytes());
             growMetadata(highWater >>> PAGE_SHIFT);
@@ -579,6 +636,7 @@ public final class HeapEngine {
     public void check() {
         pages.check();
         long range = highWater >>> PAGE_SHIFT;
+        int[] spans = new int[SizeClasses.COUNT];
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             for (int i = 0; i < cacheCount[c]; i++) {
                 long off = cache[c][i];
@@ -595,19 +653,39 @@ public final class HeapEngine {
                 continue;
             }
             int c = cls[p];
+            spans[c]++;
             int size = SizeClasses.size(c);
             long first = (long) p << PAGE_SHIFT;
+            long n = spanPages(c, p);
+            long slots = (n << PAGE_SHIFT) / size;
+            for (long i = p; i < p + n; i++) {
+                if (kind[(int) i] != kind[p] || cls[(int) i] != c || spanOf[(int) i] != p) {
+                    throw new IllegalStateException("heap: page " + i + " of the span at page " + p + " (class " + c
+                            + ") is not marked as part of it");
+                }
+            }
             int avail = 0;
-            for (int i = 0; i < SizeClasses.slots(c); i++) {
-                if (testBit(availBits, (first + (long) i * size) >>> 4)) {
+            for (long i = 0; i < slots; i++) {
+                if (testBit(availBits, (first + i * size) >>> 4)) {
                     avail++;
                 }
             }
-            if (avail + used[p] != SizeClasses.slots(c)) {
+            if (avail + used[p] != slots) {
                 throw new IllegalStateException("heap: span at page " + p + " (class " + c + "): " + avail
-                        + " available + " + used[p] + " used != " + SizeClasses.slots(c) + " slots");
+                        + " available + " + used[p] + " used != " + slots + " slots");
             }
         }
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            if (spans[c] != spanCount[c]) {
+                throw new IllegalStateException("heap: class " + c + " counts " + spanCount[c] + " spans, "
+                        + spans[c] + " found");
+            }
+        }
+    }
+
+    /** {@return the pages of span {@code s} of class {@code c}: one for a slab, the page map's count for a pool} */
+    private long spanPages(int c, int s) {
+        return SizeClasses.isSmall(c) ? 1 : pages.pages(s);
     }
 
     /** {@return {address, byteSize} of every mapping the engine holds apart from its region: for leak tests} */

@@ -21,8 +21,9 @@ package dev.jalloc.internal.heap;
  *
  * <p><b>Kinds</b> (by class size): <em>small</em>, up to {@link #SMALL_MAX}, in one-page slabs so that no slot
  * crosses an OS page boundary; <em>medium</em>, up to {@link #MEDIUM_MAX}, in pools: runs of pages dedicated to one
- * class, sized for {@link #POOL_SLOTS} slots and at most {@link #POOL_BYTES}; <em>large</em>, above, in whole pages
- * from the page allocator.
+ * class, at most {@link #POOL_BYTES}, holding at least {@link #POOL_SLOTS} slots and no more tail than any other
+ * such run (none at all in every medium class), and smaller while a class holds only one or two objects
+ * ({@link #spanBytes(int, int)}); <em>large</em>, above, in whole pages from the page allocator.
  */
 public final class SizeClasses {
     /** The quantum: the alignment of every class and the spacing of the first ones. */
@@ -98,16 +99,54 @@ public final class SizeClasses {
     }
 
     /**
-     * {@return the bytes of one slab or pool of class {@code index}}: a page for small classes; for medium ones the
-     * fewest pages that hold {@value #POOL_SLOTS} slots, at most {@link #POOL_BYTES}, so that a class in light use
-     * costs a few pages rather than a whole pool.
+     * {@return the bytes of a full slab or pool of class {@code index}}: a page for small classes; for medium ones
+     * the run of pages chosen by {@link #computeSpanBytes()}.
      */
     public static int spanBytes(int index) {
-        if (isSmall(index)) {
-            return PAGE;
+        return SPAN_BYTES[index];
+    }
+
+    private static final int[] SPAN_BYTES = computeSpanBytes();
+
+    /**
+     * A page for a small class; for a medium one, of the page counts up to {@link #POOL_BYTES} that hold at least
+     * {@value #POOL_SLOTS} slots (or as many as fit in {@link #POOL_BYTES}), the one wasting the smallest share
+     * in its tail, the fewest pages among equals (1792-byte slots: 7 pages hold 16 with no tail, where 2 pages
+     * would hold 4 and waste 512 bytes).
+     */
+    private static int[] computeSpanBytes() {
+        int[] bytes = new int[SIZES.length];
+        for (int i = 0; i < SIZES.length; i++) {
+            int size = SIZES[i];
+            if (size <= SMALL_MAX) {
+                bytes[i] = PAGE;
+                continue;
+            }
+            int minSlots = Math.min(POOL_SLOTS, POOL_BYTES / size);
+            long bestTail = Long.MAX_VALUE;
+            for (int b = PAGE; b <= POOL_BYTES; b += PAGE) {
+                int slots = b / size;
+                // Compare tail shares b1 and b2 without division: tail1 * b2 < tail2 * b1.
+                if (slots >= minSlots && (bytes[i] == 0 || (long) (b % size) * bytes[i] < bestTail * b)) {
+                    bytes[i] = b;
+                    bestTail = b % size;
+                }
+            }
         }
-        int bytes = (POOL_SLOTS * SIZES[index] + PAGE - 1) / PAGE * PAGE;
-        return Math.min(bytes, POOL_BYTES);
+        return bytes;
+    }
+
+    /**
+     * {@return the bytes of a new slab or pool of class {@code index} when the class already has {@code spans}}:
+     * pools grow with their class's use, from one slot (the first) to two (the second) to the full
+     * {@link #spanBytes(int)}, so that a medium class holding one or two objects does not cost a whole pool.
+     */
+    public static int spanBytes(int index, int spans) {
+        if (isSmall(index) || spans >= 2) {
+            return spanBytes(index);
+        }
+        int bytes = ((SIZES[index] << spans) + PAGE - 1) / PAGE * PAGE;
+        return Math.min(bytes, spanBytes(index));
     }
 
     /** {@return the slots in one slab or pool of class {@code index}} */

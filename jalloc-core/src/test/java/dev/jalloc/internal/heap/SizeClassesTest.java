@@ -32,4 +32,26 @@ class SizeClassesTest {
         }
         assertTrue(SizeClasses.table().contains("large: above 32768 bytes"));
     }
+
+    @Test
+    void mediumPoolsHaveNoTailAndGrowWithTheirClass() {
+        for (int i = 0; i < SizeClasses.COUNT; i++) {
+            int size = SizeClasses.size(i);
+            int bytes = SizeClasses.spanBytes(i);
+            assertEquals(0, bytes % SizeClasses.PAGE, "class " + i);
+            assertTrue(bytes <= SizeClasses.POOL_BYTES, "class " + i);
+            if (SizeClasses.isSmall(i)) {
+                continue;
+            }
+            assertTrue(SizeClasses.slots(i) >= Math.min(SizeClasses.POOL_SLOTS, SizeClasses.POOL_BYTES / size),
+                    "class " + i + " (" + size + " B): " + SizeClasses.slots(i) + " slots");
+            // Every medium size is a multiple of 256 bytes, so some run of at most 16 pages tiles exactly.
+            assertEquals(0, bytes % size, "class " + i + " (" + size + " B) wastes " + bytes % size + " of " + bytes);
+            int first = SizeClasses.spanBytes(i, 0);
+            int second = SizeClasses.spanBytes(i, 1);
+            assertTrue(first >= size && first - size < SizeClasses.PAGE, "class " + i + ": first pool " + first);
+            assertTrue(second >= Math.min(2 * size, bytes) && second <= bytes, "class " + i + ": second " + second);
+            assertEquals(bytes, SizeClasses.spanBytes(i, 2));
+        }
+    }
 }
