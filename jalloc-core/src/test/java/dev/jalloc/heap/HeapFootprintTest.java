@@ -30,7 +30,7 @@ class HeapFootprintTest {
                 peak = Math.max(peak, heap.committedBytes() - start);
             }
             // Measured: 81,920 bytes for 28,103 live (2.9x); before idle bins were emptied, 602,112 (21.4x).
-            System.out.printf("%s: peak footprint %,d for %,d live bytes (%.2fx)%n", getClass().getSimpleName(), peak, live, peak / (double) live);
+            report(peak, live);
             assertTrue(peak <= 4 * live, "peak footprint " + peak + " for " + live + " live bytes");
             heap.check();
         }
@@ -55,9 +55,14 @@ class HeapFootprintTest {
             }
             // Measured: 798,720 bytes for 600,064 live (1.33x); when a refill made a slab just to fill the cache,
             // one landed behind the buffer and forced it to move: 1,372,160 (2.29x).
-            System.out.printf("%s: peak footprint %,d for %,d live bytes (%.2fx)%n", getClass().getSimpleName(), peak, live, peak / (double) live);
+            report(peak, live);
             assertTrue(peak <= 1.6 * live, "peak footprint " + peak + " for " + live + " live bytes");
             heap.check();
         }
+    }
+
+    private static void report(long peak, long live) {
+        System.out.printf("HeapFootprintTest: peak footprint %,d for %,d live bytes (%.2fx)%n", peak, live,
+                peak / (double) live);
     }
 }

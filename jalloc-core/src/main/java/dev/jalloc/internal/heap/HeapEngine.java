@@ -76,7 +76,7 @@ public final class HeapEngine {
     private final long[][] cache = new long[SizeClasses.COUNT][];
     private final int[] cacheCount = new int[SizeClasses.COUNT];
     private final int[] partialHead = new int[SizeClasses.COUNT];
-    /** Slabs or pools of each class: a class's first pools are smaller (see {@link SizeClasses#spanBytes(int, int)}). */
+    /** Slabs or pools of each class: its first pools are smaller (see {@link SizeClasses#spanBytes(int, int)}). */
     private final int[] spanCount = new int[SizeClasses.COUNT];
     /** Whether a bin refilled or flushed since the last cache collection (see {@link #tick()}). */
     private final boolean[] binActive = new boolean[SizeClasses.COUNT];
