@@ -41,15 +41,20 @@ public final class HeapEngine {
     private static final byte POOL = 2;
     private static final byte LARGE = 3;
     private static final int GRANULES_PER_PAGE = (int) (PAGE >>> 4);
-    /** Bytes a bin's cache holds at most (and how much a refill brings): small classes cache more slots. */
+    /**
+     * Bytes a bin's cache holds at most: small classes cache more slots. The cache of a small class holds at
+     * least {@link #SMALL_CACHE_MIN} slots (32 KiB of 1 KiB slots), so that a class with a few dozen objects
+     * coming and going does not refill and flush every few operations; a medium one at least 2.
+     */
     private static final int CACHE_BYTES = 8 << 10;
+    private static final int SMALL_CACHE_MIN = 32;
     /** Free pages beyond this, and beyond an eighth of the footprint, are purged (the decay threshold)... */
     private static final long DECAY_MIN = 1L << 20;
     /** ...but at most once in this many nanoseconds, so that a burst of frees and reuses does not thrash. */
     private static final long DECAY_INTERVAL_NANOS = 50_000_000;
     /**
      * Every this many slow-path events (refills, flushes, reallocations, large allocations and frees) idle bins'
-     * caches are emptied: slots a class stopped using go back to their spans, and empty pools to the page map.
+     * caches are emptied: slots a class stopped using go back to their spans, and empty spans to the page map.
      */
     private static final int GC_EVENTS = 64;
     /** Data is committed in chunks of this beyond the high-water mark. */
@@ -80,6 +85,12 @@ public final class HeapEngine {
     private final int[] spanCount = new int[SizeClasses.COUNT];
     /** Whether a bin refilled or flushed since the last cache collection (see {@link #tick()}). */
     private final boolean[] binActive = new boolean[SizeClasses.COUNT];
+    /**
+     * Slots a refill of each bin brings: from 8 (or fewer, in a small cache), doubled when a bin refills twice
+     * between two collections, up to half its cache; halved when a collection finds the bin idle (jemalloc's
+     * adaptive tcache fill, in its simplest form).
+     */
+    private final int[] fill = new int[SizeClasses.COUNT];
     private final Map<Long, Long> huge = new HashMap<>();
 
     private final HeapStats stats = new HeapStats();
@@ -106,7 +117,9 @@ public final class HeapEngine {
         this.pages = new PageMap(os, maxPages);
         Arrays.fill(partialHead, -1);
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            cache[c] = new long[Math.max(2, CACHE_BYTES / SizeClasses.size(c))];
+            int floor = SizeClasses.isSmall(c) ? SMALL_CACHE_MIN : 2;
+            cache[c] = new long[Math.max(floor, CACHE_BYTES / SizeClasses.size(c))];
+            fill[c] = Math.min(8, cache[c].length / 2);
         }
     }
 
@@ -176,9 +189,12 @@ public final class HeapEngine {
      */
     private void refill(int c) {
         tick();
-        binActive[c] = true;
         long[] slots = cache[c];
-        int want = Math.max(1, slots.length / 2);
+        if (binActive[c]) {
+            fill[c] = Math.min(Math.max(1, slots.length / 2), 2 * fill[c]);   // refilled twice in a period: more
+        }
+        binActive[c] = true;
+        int want = fill[c];
         int n = cacheCount[c];
         while (n < want) {
             int s = partialHead[c];
@@ -291,18 +307,17 @@ public final class HeapEngine {
         tick();
         long n = pages.pages(p);
         pages.free(p);
-        for (int i = p; i < p + n; i++) {
-            kind[i] = FREE;
-        }
+        kind[p] = FREE;
         stats.freed(SizeClasses.COUNT, n << PAGE_SHIFT);
         dirtyFreePages += n;
         decay();
     }
 
     /**
-     * Counts a slow-path event; every {@link #GC_EVENTS}th empties the cache of every bin that neither refilled
-     * nor flushed since the last time. Such a bin is idle (its slots would keep its span, and a pool's pages,
-     * from going back) or served from its cache alone, which one refill restores. The hot paths pay nothing.
+     * Counts a slow-path event; every {@link #GC_EVENTS}th empties the cache of every bin that neither refilled,
+     * flushed nor received a reallocation since the last time, and halves its fill. Such a bin is idle (its slots
+     * would keep their slabs, or a pool's pages, from going back) or served from its cache alone, which a refill
+     * of its now smaller fill restores. The hot paths pay nothing.
      */
     private void tick() {
         if (++slowEvents >= GC_EVENTS) {
@@ -310,6 +325,7 @@ public final class HeapEngine {
             for (int c = 0; c < SizeClasses.COUNT; c++) {
                 if (cacheCount[c] > 0 && !binActive[c]) {
                     flush(c, cacheCount[c]);
+                    fill[c] = Math.max(1, fill[c] / 2);
                 }
                 binActive[c] = false;
             }
@@ -384,6 +400,9 @@ public final class HeapEngine {
             return address;
         }
         long moved = allocate(byteSize, SizeClasses.QUANTUM);
+        if (byteSize <= SizeClasses.MEDIUM_MAX) {
+            binActive[SizeClasses.index(byteSize)] = true;   // served from its cache, maybe, but in use
+        }
         long n = Math.min(usable, byteSize);
         // Either side may be a huge mapping outside the region: copy between raw segments of exactly n bytes.
         MemorySegment.copy(MemorySegment.ofAddress(address).reinterpret(n), 0,
@@ -403,13 +422,12 @@ public final class HeapEngine {
         if (q < 0) {
             return -1;
         }
-        ensureCommitted(q, want);
-        for (long i = p; i < p + n; i++) {
-            kind[(int) i] = FREE;
+        if (q != p) {
+            ensureCommitted(q, want);
+        } else if (want > n) {
+            ensureCommitted(p + n, want - n);   // only the pages it grew into
         }
-        for (long i = q; i < q + want; i++) {
-            kind[(int) i] = FREE;
-        }
+        kind[p] = FREE;   // a large span is marked on its first page only: the others read FREE throughout
         kind[(int) q] = LARGE;
         if (q != p) {
             MemorySegment.copy(mem, (long) p << PAGE_SHIFT, mem, q << PAGE_SHIFT, Math.min(n, want) << PAGE_SHIFT);
@@ -503,15 +521,13 @@ public final class HeapEngine {
             growMetadata(highWater >>> PAGE_SHIFT);
         }
         if (purgedPages > 0) {
-            for (long i = p; i < p + n; i++) {
-                if (testBit(purged, i)) {
-                    long from = i;
-                    while (i < p + n && testBit(purged, i)) {
-                        clearBit(purged, i);
-                        i++;
-                    }
-                    recommit(from, i - from);
+            for (long i = nextBit(purged, p, p + n); i >= 0; i = nextBit(purged, i, p + n)) {
+                long from = i;
+                while (i < p + n && testBit(purged, i)) {
+                    clearBit(purged, i);
+                    i++;
                 }
+                recommit(from, i - from);
             }
         }
     }
@@ -649,6 +665,19 @@ public final class HeapEngine {
             }
         }
         for (int p = 0; p < range; p++) {
+            if (kind[p] == LARGE) {
+                long n = pages.pages(p);   // throws if no span starts here
+                for (long i = p + 1; i < p + n; i++) {
+                    if (kind[(int) i] != FREE) {
+                        throw new IllegalStateException("heap: page " + i + " inside the large span at page " + p
+                                + " is marked " + kind[(int) i]);
+                    }
+                }
+                if (!testBit(allocBits, ((long) p << PAGE_SHIFT) >>> 4)) {
+                    throw new IllegalStateException("heap: the large span at page " + p + " is not marked allocated");
+                }
+                continue;
+            }
             if (kind[p] != SLAB && kind[p] != POOL || spanOf[p] != p) {
                 continue;
             }
