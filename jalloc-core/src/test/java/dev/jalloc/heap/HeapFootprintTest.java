@@ -15,54 +15,44 @@ class HeapFootprintTest {
     /** A buffer grown 5 bytes at a time from 4 KiB to 28 KiB, a 16-byte object allocated and freed per step. */
     @Test
     void aBufferWalkingThroughTheMediumClassesLeavesNoPoolBehind() {
-        try (Heap heap = Heap.create(1L << 30)) {
-            long start = heap.committedBytes();
-            long buffer = heap.allocateAddress(4092, 16);
-            long small = heap.allocateAddress(16, 16);
-            long peak = 0;
-            long live = 0;
-            for (long size = 4097; size <= 28_087; size += 5) {
-                buffer = heap.reallocate(buffer, size);
-                long next = heap.allocateAddress(16, 16);
-                heap.free(small);
-                small = next;
-                live = Math.max(live, size + 16);
-                peak = Math.max(peak, heap.committedBytes() - start);
-            }
-            // Measured: 81,920 bytes for 28,103 live (2.9x); before idle bins were emptied, 602,112 (21.4x).
-            report(peak, live);
-            assertTrue(peak <= 4 * live, "peak footprint " + peak + " for " + live + " live bytes");
-            heap.check();
-        }
+        double ratio = peakOverLive(4092, 28_087, 5, 16);
+        // Measured: 81,920 bytes for 28,103 live (2.9x); before idle bins were emptied, 602,112 (21.4x).
+        assertTrue(ratio <= 4, "peak footprint " + ratio + " times the live bytes");
     }
 
     /** A buffer grown 128 bytes at a time to 600 KB, a 128-byte object allocated and freed per step. */
     @Test
     void aGrowingLargeBufferIsNotBlockedBySlabsMadeToFillACache() {
-        try (Heap heap = Heap.create(1L << 30)) {
-            long start = heap.committedBytes();
-            long buffer = heap.allocateAddress(512, 16);
-            long small = heap.allocateAddress(128, 16);
-            long peak = 0;
-            long live = 0;
-            for (long size = 640; size <= 600_000; size += 128) {
-                buffer = heap.reallocate(buffer, size);
-                long next = heap.allocateAddress(128, 16);
-                heap.free(small);
-                small = next;
-                live = Math.max(live, size + 128);
-                peak = Math.max(peak, heap.committedBytes() - start);
-            }
-            // Measured: 798,720 bytes for 600,064 live (1.33x); when a refill made a slab just to fill the cache,
-            // one landed behind the buffer and forced it to move: 1,372,160 (2.29x).
-            report(peak, live);
-            assertTrue(peak <= 1.6 * live, "peak footprint " + peak + " for " + live + " live bytes");
-            heap.check();
-        }
+        double ratio = peakOverLive(512, 600_000, 128, 128);
+        // Measured: 798,720 bytes for 600,064 live (1.33x); when a refill made a slab just to fill the cache,
+        // one landed behind the buffer and forced it to move: 1,372,160 (2.29x).
+        assertTrue(ratio <= 1.6, "peak footprint " + ratio + " times the live bytes");
     }
 
-    private static void report(long peak, long live) {
-        System.out.printf("HeapFootprintTest: peak footprint %,d for %,d live bytes (%.2fx)%n", peak, live,
-                peak / (double) live);
+    /**
+     * Grows a buffer by reallocate from {@code from} to {@code to} bytes in steps of {@code step}, allocating a
+     * {@code small}-byte object and freeing the previous one at each step (realloc-bal's and realloc2-bal's
+     * pattern), and {@return the peak growth of the heap's committed bytes over the peak live bytes}
+     */
+    private static double peakOverLive(long from, long to, long step, long small) {
+        try (Heap heap = Heap.create(1L << 30)) {
+            long start = heap.committedBytes();
+            long buffer = heap.allocateAddress(from, 16);
+            long previous = heap.allocateAddress(small, 16);
+            long peak = 0;
+            long live = 0;
+            for (long size = from + step; size <= to; size += step) {
+                buffer = heap.reallocate(buffer, size);
+                long next = heap.allocateAddress(small, 16);
+                heap.free(previous);
+                previous = next;
+                live = Math.max(live, size + small);
+                peak = Math.max(peak, heap.committedBytes() - start);
+            }
+            heap.check();
+            System.out.printf("HeapFootprintTest: peak footprint %,d for %,d live bytes (%.2fx)%n", peak, live,
+                    peak / (double) live);
+            return peak / (double) live;
+        }
     }
 }
