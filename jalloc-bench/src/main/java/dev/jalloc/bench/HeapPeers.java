@@ -253,6 +253,12 @@ final class HeapPeers {
         }
     }
 
+    /*
+     * The six classes below differ only in their library and downcall option, and are copies on purpose: the JIT
+     * treats a static final MethodHandle as a constant and inlines the downcall behind it, but not a handle held
+     * in an instance field. One class parameterized by its handles would measure a call through a non-constant
+     * handle, which no program calling malloc through FFM would write.
+     */
     static final class GlibcPlain extends Addresses {
         static final Natives N = Natives.load(null, "libc6", "", false);
         static final MethodHandle MALLOC = N.malloc();

@@ -112,8 +112,7 @@ public final class BestFit {
             if (b < 0) {
                 return -1;
             }
-            tree.remove(b);
-            freeBytes -= sizeOf(b);
+            unlinkFree(b);
             place(b, asize);
             return b + 8;
         }
@@ -121,9 +120,7 @@ public final class BestFit {
         if (b < 0) {
             return -1;
         }
-        tree.remove(b);
-        long size = sizeOf(b);
-        freeBytes -= size;
+        long size = unlinkFree(b);
         long payload = Bits.alignUp(base + b + 8, byteAlignment) - base;
         long lead = payload - 8 - b;
         if (lead > 0 && lead < MIN_BLOCK) {
@@ -155,9 +152,7 @@ public final class BestFit {
         long next = b + size;
         long nh = header(next);
         if ((nh & ALLOC) == 0) {
-            tree.remove(next);
-            freeBytes -= nh & ~FLAGS;
-            size += nh & ~FLAGS;
+            size += unlinkFree(next);
         }
         long merged = addFree(b, size, prevAlloc);
         long after = merged + sizeOf(merged);
@@ -190,9 +185,7 @@ public final class BestFit {
             }
         }
         if ((nh & ALLOC) == 0 && size + (nh & ~FLAGS) >= asize) {
-            long nsize = nh & ~FLAGS;
-            tree.remove(next);
-            freeBytes -= nsize;
+            long nsize = unlinkFree(next);
             allocatedBlockBytes -= size;
             setHeader(b, (size + nsize) | (header(b) & FLAGS));
             allocatedBlockBytes += size + nsize;
@@ -299,9 +292,7 @@ public final class BestFit {
         long next = b + size;
         long nh = header(next);
         if ((nh & ALLOC) == 0) {
-            tree.remove(next);
-            freeBytes -= nh & ~FLAGS;
-            restSize += nh & ~FLAGS;
+            restSize += unlinkFree(next);
         } else {
             setHeader(next, nh & ~PREV_ALLOC);
         }
@@ -352,11 +343,8 @@ public final class BestFit {
      */
     private long addFree(long b, long size, long prevAlloc) {
         if (prevAlloc == 0) {
-            long prevSize = mem.get(JAVA_LONG, b - 8);
-            b -= prevSize;
-            tree.remove(b);
-            freeBytes -= prevSize;
-            size += prevSize;
+            b -= mem.get(JAVA_LONG, b - 8);   // the predecessor's footer: its size
+            size += unlinkFree(b);
             prevAlloc = header(b) & PREV_ALLOC;
         }
         setHeader(b, size | prevAlloc);
@@ -412,6 +400,14 @@ public final class BestFit {
 
     private void setFooter(long b, long size) {
         mem.set(JAVA_LONG, b + size - 8, size);
+    }
+
+    /** Takes the free block {@code b} out of the tree and the free count. {@return its size} */
+    private long unlinkFree(long b) {
+        long size = sizeOf(b);
+        tree.remove(b);
+        freeBytes -= size;
+        return size;
     }
 
     long sizeOf(long b) {

@@ -83,7 +83,10 @@ public final class HeapEngine {
     private final int[] partialHead = new int[SizeClasses.COUNT];
     /** Slabs or pools of each class: its first pools are smaller (see {@link SizeClasses#spanBytes(int, int)}). */
     private final int[] spanCount = new int[SizeClasses.COUNT];
-    /** Whether a bin refilled or flushed since the last cache collection (see {@link #tick()}). */
+    /**
+     * Whether a bin refilled, flushed or was the target of a reallocation since the last cache collection (see
+     * {@link #tick()}).
+     */
     private final boolean[] binActive = new boolean[SizeClasses.COUNT];
     /**
      * Slots a refill of each bin brings: from 8 (or fewer, in a small cache), doubled when a bin refills twice
