@@ -34,11 +34,11 @@ import org.openjdk.jmh.infra.Blackhole;
  *   bump*            speed of light: a bare bump pointer over a pre-touched region, as an address (bump),
  *                    as a slice (bumpSlice), as a slice zeroed by fill() (bumpSliceZeroed) or by four
  *                    8-byte stores (bumpSliceZeroedStores)
- *   jallocPush*      LinearArena push, pushNoZero, pushAddress, pushAddressNoZero, reset by clear();
+ *   jallocPush*      LinearArena push, pushNoInit, pushAddress, pushAddressNoInit, reset by clear();
  *                    param growth: a virtual arena or a chained one
  *   jallocTemp*      a Temp per op (temp, push, close), as a segment (PerOp) or as a raw unzeroed address
  *                    (PerOpRaw: the same work as lwjglStackPerOp); one Temp per batch (Batch)
- *   jallocPopToPerOp the scope of PerOpRaw without a Temp: pos(), pushAddressNoZero, popTo(mark)
+ *   jallocPopToPerOp the scope of PerOpRaw without a Temp: pos(), pushAddressNoInit, popTo(mark)
  *   jdkArena*        Arena.ofConfined(): one arena per op (PerOp), or one per batch, closed after it (Batch)
  *   jdkSlicing       SegmentAllocator.slicingAllocator over a pre-touched region, a new one per batch
  *   lwjglStack*      LWJGL MemoryStack: push, nmalloc, pop per op (PerOp) or per batch (Batch)
@@ -59,7 +59,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Zeroed or not matters at this size: in the steady state every batch reuses the memory of the one before,
  * so {@code push}, {@code pushAddress}, {@code Temp.allocate} and {@code Arena.allocate} write 32 zero bytes
- * per op, while {@code pushNoZero}, {@code pushAddressNoZero}, the slicing allocator, {@code nmalloc} and
+ * per op, while {@code pushNoInit}, {@code pushAddressNoInit}, the slicing allocator, {@code nmalloc} and
  * {@code malloc} do not.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -206,10 +206,10 @@ public class ArenaPushBench {
     }
 
     @Benchmark
-    public void jallocPushNoZero(Jalloc j, Blackhole bh) {
+    public void jallocPushNoInit(Jalloc j, Blackhole bh) {
         LinearArena arena = j.arena;
         for (int i = 0; i < BATCH; i++) {
-            bh.consume(arena.pushNoZero(SIZE));
+            bh.consume(arena.pushNoInit(SIZE));
         }
         arena.clear();
     }
@@ -226,11 +226,11 @@ public class ArenaPushBench {
     }
 
     @Benchmark
-    public long jallocPushAddressNoZero(Jalloc j) {
+    public long jallocPushAddressNoInit(Jalloc j) {
         LinearArena arena = j.arena;
         long sum = 0;
         for (int i = 0; i < BATCH; i++) {
-            sum += arena.pushAddressNoZero(SIZE, ALIGN);
+            sum += arena.pushAddressNoInit(SIZE, ALIGN);
         }
         arena.clear();
         return sum;
@@ -248,11 +248,11 @@ public class ArenaPushBench {
     }
 
     @Benchmark
-    public long jallocPushNoZeroLocal(Jalloc j) {
+    public long jallocPushNoInitLocal(Jalloc j) {
         LinearArena arena = j.arena;
         long sum = 0;
         for (int i = 0; i < BATCH; i++) {
-            sum += arena.pushNoZero(SIZE).address();
+            sum += arena.pushNoInit(SIZE).address();
         }
         arena.clear();
         return sum;
@@ -277,7 +277,7 @@ public class ArenaPushBench {
         LinearArena arena = j.arena;
         for (int i = 0; i < BATCH; i++) {
             try (Temp temp = arena.temp()) {
-                callee(arena.pushAddressNoZero(SIZE, ALIGN));
+                callee(arena.pushAddressNoInit(SIZE, ALIGN));
             }
         }
     }
@@ -288,7 +288,7 @@ public class ArenaPushBench {
         LinearArena arena = j.arena;
         for (int i = 0; i < BATCH; i++) {
             long mark = arena.pos();
-            callee(arena.pushAddressNoZero(SIZE, ALIGN));
+            callee(arena.pushAddressNoInit(SIZE, ALIGN));
             arena.popTo(mark);
         }
     }

@@ -82,7 +82,7 @@ public final class ArenaPushStates {
                 default -> throw new IllegalArgumentException("growth: " + growth + " (expected: virtual, chained)");
             };
             // Commits and touches the memory every batch will reuse, and leaves it dirty so that push must zero.
-            arena.pushNoZero(BATCH_BYTES).fill((byte) 0x55);
+            arena.pushNoInit(BATCH_BYTES).fill((byte) 0x55);
             arena.clear();
             // The premise of the zeroed contenders: reused memory is zeroed again. Checked, not assumed.
             MemorySegment first = arena.push(SIZE);

@@ -32,7 +32,7 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *
  * <pre>
  *   contender          what it calls
- *   jallocHeap         dev.jalloc.heap.Heap: allocateAddress(size, 16), free, reallocate
+ *   jallocHeap         dev.jalloc.heap.Heap: allocateAddressNoInit(size, 16), free, reallocateNoInit
  *   jallocBestFit      dev.jalloc.heap.BestFitAllocator: the same methods
  *   glibc[Critical]    malloc, free, realloc of the default lookup (glibc), plain or Linker.Option.critical(false)
  *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
@@ -195,7 +195,7 @@ final class HeapPeers {
 
         @Override
         long malloc(long byteSize) {
-            return allocator.allocateAddress(byteSize, ALIGN);
+            return allocator.allocateAddressNoInit(byteSize, ALIGN);
         }
 
         @Override
@@ -205,7 +205,7 @@ final class HeapPeers {
 
         @Override
         long realloc(long address, long byteSize) {
-            return allocator.reallocate(address, byteSize);
+            return allocator.reallocateNoInit(address, byteSize);
         }
 
         @Override

@@ -101,7 +101,7 @@ final class Demo {
 
     private void chained() {
         section("3. Chained: committed blocks linked as they fill (64 KiB blocks here)");
-        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitSize(64 * KIB).chaining(true)
+        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitStep(64 * KIB).chaining(true)
                 .build()) {
             header();
             row("new", arena);
@@ -131,8 +131,8 @@ final class Demo {
             row("new", arena);
             MemorySegment first = arena.push(100);
             row("push(100)", arena);
-            MemorySegment big = arena.pushNoZero(200 * MIB);
-            row("pushNoZero(200 MiB): committed, not touched", arena);
+            MemorySegment big = arena.pushNoInit(200 * MIB);
+            row("pushNoInit(200 MiB): committed, not touched", arena);
             big.fill((byte) 1);
             row("filled it: now resident", arena);
             MemorySegment after = arena.push(100);
@@ -147,21 +147,21 @@ final class Demo {
 
     private void virtualChained() {
         section("5. Virtual + chained: 16 MiB reservations committed 1 MiB at a time, linked as they fill");
-        try (LinearArena arena = LinearArena.builder().reserveSize(16 * MIB).commitSize(MIB).chaining(true)
+        try (LinearArena arena = LinearArena.builder().reserveSize(16 * MIB).commitStep(MIB).chaining(true)
                 .build()) {
             header();
             row("new", arena);
-            arena.pushNoZero(10 * MIB);
-            row("pushNoZero(10 MiB)", arena);
-            arena.pushNoZero(10 * MIB);
-            row("pushNoZero(10 MiB): next reservation", arena);
-            arena.pushNoZero(40 * MIB);
-            row("pushNoZero(40 MiB): one of its own", arena);
+            arena.pushNoInit(10 * MIB);
+            row("pushNoInit(10 MiB)", arena);
+            arena.pushNoInit(10 * MIB);
+            row("pushNoInit(10 MiB): next reservation", arena);
+            arena.pushNoInit(40 * MIB);
+            row("pushNoInit(40 MiB): one of its own", arena);
             arena.setChaining(false);
             try {
-                arena.pushNoZero(30 * MIB);
+                arena.pushNoInit(30 * MIB);
             } catch (OutOfNativeMemoryError e) {
-                out.println("    setChaining(false), pushNoZero(30 MiB) -> " + e.getMessage());
+                out.println("    setChaining(false), pushNoInit(30 MiB) -> " + e.getMessage());
             }
         }
     }
@@ -239,9 +239,9 @@ final class Demo {
         section("9. Large pages on request");
         try (LinearArena arena = LinearArena.builder().largePages(true).build()) {
             if (arena.largePages()) {
-                arena.pushNoZero(8 * MIB).fill((byte) 1);
+                arena.pushNoInit(8 * MIB).fill((byte) 1);
                 out.printf("    granted: page size %s, commit step %s; %s%n", bytes(arena.pageSize()),
-                        bytes(arena.commitSize()), anonHugePages());
+                        bytes(arena.commitStep()), anonHugePages());
             } else {
                 out.println("    refused by the OS (the reason is logged above); page size " + bytes(arena.pageSize()));
             }

@@ -60,7 +60,7 @@ class MainTest {
                 "IllegalStateException", "temp closed out of order", "7. Scratch arenas", "Scratch.release(): 0 B",
                 "8. Shared", "pos = 640000", "9. Large pages", "10. Vectors", "add() x 64,000,000",
                 "still works after 64000x growth and sees the write: -1", "trimToSize(): pages given back",
-                "11. A vector on an arena's tail", "a vector holds this arena's tail", "still reads (99999, -99999)",
+                "11. A vector on an arena's tail", "holds this arena's tail", "still reads (99999, -99999)",
                 "Done in"}) {
             assertTrue(out.contains(expected), "demo output lacks '" + expected + "':\n" + out);
         }

@@ -4,15 +4,14 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.arena.Block;
 import dev.jalloc.internal.arena.BlockChain;
 import dev.jalloc.internal.arena.BlockSource;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
+import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,30 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * It is a real {@link Arena}, so every {@link java.lang.foreign.SegmentAllocator} helper and every FFM downcall
  * accepts it, and {@link #close()} ends the lifetime of every segment it handed out.
  *
- * <h2>Growth</h2>
- * How an arena gets more memory is chosen when it is built, and chaining can be switched on a live arena:
- * <ul>
- *   <li><b>fixed</b> ({@link #ofFixed(MemorySegment)}, {@link #ofFixed(long)}): one block that never grows, over
- *       the caller's memory or committed up front; a push that does not fit throws
- *       {@link OutOfNativeMemoryError}.</li>
- *   <li><b>chained</b> ({@link #ofChained()}): committed blocks; when one is full a new block is linked, and a
- *       push larger than a block gets a block of its own.</li>
- *   <li><b>virtual</b> ({@link #ofVirtual()}): one large reservation ({@value #DEFAULT_VIRTUAL_RESERVE} bytes by
- *       default) committed in {@link #commitSize()} steps as the position grows. Addresses never move.</li>
- *   <li><b>virtual + chained</b>: when a reservation is exhausted, another reservation is linked.</li>
- * </ul>
- *
- * <h2>Positions</h2>
- * {@link #pos()} counts bytes from the start of the arena, monotonically across chained blocks (a block's first
- * byte has the position just past the end of the previous block's reservation, so a position is never reused by
- * two blocks). {@link #popTo(long)} takes back everything pushed at or above a position; {@link #temp()} saves
- * the position and restores it on close.
- *
  * {@snippet :
  * try (LinearArena arena = LinearArena.ofVirtual()) {
  *     MemorySegment header = arena.push(64);                 // zeroed, auto-aligned
  *     long mark = arena.pos();
- *     MemorySegment scratch = arena.pushNoZero(1 << 20, 64);  // contents undefined
+ *     MemorySegment scratch = arena.pushNoInit(1 << 20, 64);  // contents undefined
  *     arena.popTo(mark);                                     // scratch is taken back
  *     try (Temp temp = arena.temp()) {
  *         MemorySegment name = temp.allocateFrom("jalloc");  // any SegmentAllocator helper
@@ -51,60 +31,41 @@ import java.util.concurrent.locks.ReentrantLock;
  * }                                                          // every block returned to the OS
  * }
  *
- * <h2>Zeroing</h2>
- * {@link #push} and {@link #allocate} return zeroed memory, as the {@link Arena} contract requires; memory that
- * was never handed out since the OS committed it is already zero and is not written again, so pushing into fresh
- * memory costs no more than {@link #pushNoZero}.
- *
- * <h2>Taking memory back</h2>
- * Popping never unmaps and never makes memory inaccessible while the arena is open: a segment that outlived its
- * pop keeps pointing at mapped memory (whose contents are no longer its own), so a bug reads garbage instead of
- * crashing the JVM. Above {@link #retainBytes()} of position, popped pages are <em>purged</em>: their physical
- * memory (and on Linux their commit charge) goes back to the OS, so a {@link #clear()} after a huge burst does
- * not keep gigabytes committed. Blocks popped off a chain are kept for reuse. Everything is returned at
- * {@link #close()}, after the arena's scope has ended.
- *
- * <h2>Checked mode</h2>
- * With {@link LinearArenaBuilder#checked(boolean)}, every {@link #temp()} scope gets its own lifetime: segments pushed
- * while it is the innermost temp stop being accessible when it closes (an access throws
- * {@link IllegalStateException}, as after a JDK arena's close), and popped bytes are filled with
- * {@link #POISON}. Checked pushes take the slow path; use it in tests and debug builds.
- *
- * <h2>Threads</h2>
- * Confined by default, like {@link Arena#ofConfined()}: only the thread that built the arena may use it (others
- * get {@link WrongThreadException}) and segments are accessible from that thread only. A
- * {@linkplain LinearArenaBuilder#shared(boolean) shared} arena may be pushed, popped and closed from any thread; its
- * operations are serialized by a lock and its segments are accessible from every thread.
+ * <p>How an arena grows (fixed, chained, virtual, virtual + chained), what a position is, how zeroing, taking
+ * memory back, the caller's memory, checked mode and threads work: see the {@linkplain dev.jalloc.arena package
+ * comment}. In short: {@link #push} zeroes and {@link #pushNoInit} does not (fresh memory is never written twice);
+ * popping never unmaps while the arena is open, so a segment that outlived its pop reads other bytes, never
+ * unmapped memory; a confined arena is used from its thread only, a shared one from any, under a lock.
  *
  * <h2>Errors</h2>
  * A refused operation leaves the arena exactly as it was. {@link IllegalArgumentException}: a negative size or
- * one above {@value dev.jalloc.internal.util.Checks#MAX_BYTE_SIZE} bytes, an alignment that is not a power of two
- * or is above {@value dev.jalloc.internal.util.Checks#MAX_ALIGNMENT} bytes. {@link IndexOutOfBoundsException}: a
- * position outside {@code [0, pos()]}. {@link IllegalStateException}: use after close, temps closed out of
- * order. {@link WrongThreadException}: a confined arena used from another thread. {@link OutOfNativeMemoryError}:
- * a fixed arena or an unchained reservation is full, or the OS refused memory.
+ * one above 2<sup>46</sup> bytes, an alignment that is not a power of two or is above 2<sup>30</sup> bytes.
+ * {@link IndexOutOfBoundsException}: a position the arena did not hand out. {@link IllegalStateException}: use
+ * after close (or after the caller closed the memory under the arena), temps closed out of order, pushes and pops
+ * while a vector or heap holds the tail. {@link WrongThreadException}: a confined arena used from another thread.
+ * {@link OutOfNativeMemoryError}: a fixed arena or an unchained reservation is full, or the OS refused memory.
  *
  * @implNote Pushes that fit in the committed part of the current block are a handful of arithmetic instructions
- * and no allocation beyond the returned segment; growing commits (one system call per {@link #commitSize()}) or
+ * and no allocation beyond the returned segment; growing commits (one system call per {@link #commitStep()}) or
  * links a block (one or two system calls). Positions, pops and temps are O(1) within a block and O(blocks
  * popped) across them.
  */
 public final class LinearArena implements Arena {
 
+
     /** The alignment of {@link #push(long)} and {@link #allocate(long)} until {@link #setAutoAlign} says otherwise. */
     public static final long DEFAULT_AUTO_ALIGN = 8;
-    /** The reservation of a virtual arena: 64 GiB of address space, which costs nothing until committed. */
-    public static final long DEFAULT_VIRTUAL_RESERVE = 64L << 30;
+    /**
+     * The reservation of a virtual arena: 64 GiB of address space, which costs nothing until committed (less if the
+     * OS refuses that much: {@link #toString()} says so).
+     */
+    public static final long DEFAULT_RESERVE_SIZE = 64L << 30;
     /** The commit step of a virtual arena: 1 MiB, one system call per MiB of growth. */
-    public static final long DEFAULT_COMMIT_SIZE = 1L << 20;
+    public static final long DEFAULT_COMMIT_STEP = 1L << 20;
     /** The block size of a chained arena: 1 MiB. */
     public static final long DEFAULT_BLOCK_SIZE = 1L << 20;
     /** The position below which popped pages stay committed: 64 MiB. */
     public static final long DEFAULT_RETAIN = 64L << 20;
-    /** Up to this many bytes, zeroing is a few plain stores rather than a {@code fill()}. */
-    private static final long SMALL_ZEROING = 64;
-    private static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
-    private static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED;
     /** The byte that checked mode writes over popped memory. */
     public static final byte POISON = (byte) 0xDD;
 
@@ -120,51 +81,56 @@ public final class LinearArena implements Arena {
         VIRTUAL_CHAINED
     }
 
-    // ---- configuration ----
-    private final BlockSource source;
-    private final BlockChain chain;
-    private final Arena scopeArena;
-    private final Thread owner;
+    // ---- configuration (the helpers of this package read it) ----
+    final BlockSource source;
+    final BlockChain chain;
+    final Arena scopeArena;
+    /** The thread the arena is confined to, or null when it is shared. */
+    final Thread owner;
     private final ReentrantLock lock;
-    private final boolean checked;
-    private final MemorySegment callerMemory;
-    private boolean chaining;
+    final boolean checked;
+    /** The caller's segment under the first block, or null. */
+    final MemorySegment callerMemory;
+    boolean chaining;
     private long autoAlign;
 
-    // ---- the current block, read by the fast path ----
-    /** The owner while the fast path may run: null for shared, checked and closed arenas. */
-    private Thread fastOwner;
-    private MemorySegment blockSegment;
-    private Block segmentBlock;
-    private long blockAddress;
-    private long offset;
-    private long limit;
-    private long zeroMark;
-    /** The current block's base position. */
-    private long blockPos;
+    // ---- the current block, read by the fast paths ----
     /**
-     * The offset below which pops never purge in the current block: while {@code limit - purgeFloor} is less
-     * than a commit step, a pop in the block only moves the offset (see {@link BlockChain#popTo}).
+     * The owner while the fast paths may run: null for shared, checked and closed arenas, while the tail is lent,
+     * and while the current block is the caller's memory (whose lifetime the slow path checks).
      */
-    private long purgeFloor;
+    private Thread fastOwner;
+    MemorySegment blockSegment;
+    Block segmentBlock;
+    long blockAddress;
+    long offset;
+    long limit;
+    long zeroMark;
+    /** The current block's base position. */
+    long blockPos;
+    /**
+     * The offset below which pops never purge in the current block: while {@code limit - purgeFloor} is less than a
+     * commit step, a pop in the block only moves the offset (see {@link BlockChain#popTo}).
+     */
+    long purgeFloor;
     private final long commitStep;
 
     // ---- the rest of the state ----
-    /** The vector growing on the tail of the current block, or null: while set, the position is frozen. */
-    private Tail tail;
-    private Block current;
+    /** The vector or heap on the tail of the current block, or null: while set, the position is frozen. */
+    ArenaTail tail;
+    Block current;
     /** How many temps are open; the innermost one has this depth. */
-    private int tempDepth;
+    int tempDepth;
     /** The innermost open temp, in checked mode only (unchecked temps are not linked, so they may not escape). */
-    private Temp checkedTop;
+    Temp checkedTop;
     private boolean closed;
 
     static {
-        Region.Tails.install((arena, byteAlignment) -> ((LinearArena) arena).takeTail(byteAlignment));
+        Region.Tails.install((arena, byteAlignment) -> ArenaTail.take((LinearArena) arena, byteAlignment));
     }
 
     LinearArena(LinearArenaBuilder b) {
-        this.source = new BlockSource(Os.current(), b.reserveSize, b.commitSize, b.largePages);
+        this.source = new BlockSource(Os.current(), b.reserveSize, b.commitStep, b.largePages, !b.reserveSizeSet);
         this.commitStep = source.commitStep();
         this.owner = b.shared ? null : Thread.currentThread();
         this.lock = b.shared ? new ReentrantLock() : null;
@@ -183,8 +149,7 @@ public final class LinearArena implements Arena {
             throw e;
         }
         this.chain = new BlockChain(source, first, b.retainBytes);
-        load(first);
-        this.fastOwner = checked ? null : owner;
+        ArenaGrowth.load(this, first);
     }
 
     // ---- factories ----
@@ -197,14 +162,15 @@ public final class LinearArena implements Arena {
     /**
      * {@return a confined arena over the caller's memory that never grows}
      *
-     * <p>Native memory: the segments it hands out end with this arena's lifetime, and the caller must keep
-     * {@code memory} alive until this arena is closed. Heap memory: the segments it hands out are slices of
-     * {@code memory} and share its lifetime, which {@link #close()} cannot end, and the address-returning pushes
-     * throw {@link UnsupportedOperationException}. In both cases pushes zero what they hand out, since the
-     * caller's contents are unknown.
+     * <p>The segments it hands out are slices of {@code memory} and keep its lifetime: an arena of the caller's
+     * that is closed makes them (and every later push) throw {@link IllegalStateException}, and memory from
+     * {@link Arena#ofAuto()} stays alive while they are reachable. {@link #close()} ends the arena, not the caller's
+     * memory. Over heap memory the address-returning pushes throw {@link UnsupportedOperationException}. Pushes
+     * zero what they hand out, since the caller's contents are unknown.
      *
-     * @param memory the memory to bump through; not copied, not freed
-     * @throws IllegalArgumentException if {@code memory} is read-only
+     * @param memory the memory to bump through; not copied, never freed, purged or remapped by jalloc
+     * @throws IllegalArgumentException if {@code memory} is read-only, or not accessible from the calling thread
+     * @throws IllegalStateException    if {@code memory} is already closed
      */
     public static LinearArena ofFixed(MemorySegment memory) {
         return builder().over(memory).build();
@@ -219,17 +185,17 @@ public final class LinearArena implements Arena {
      * @throws OutOfNativeMemoryError if the OS refuses the memory
      */
     public static LinearArena ofFixed(long byteSize) {
-        return builder().reserveSize(byteSize).commitSize(byteSize).chaining(false).build();
+        return builder().reserveSize(byteSize).commitStep(byteSize).chaining(false).build();
     }
 
     /** {@return a confined arena of {@value #DEFAULT_BLOCK_SIZE}-byte committed blocks, chained as they fill} */
     public static LinearArena ofChained() {
-        return builder().reserveSize(DEFAULT_BLOCK_SIZE).commitSize(DEFAULT_BLOCK_SIZE).chaining(true).build();
+        return builder().reserveSize(DEFAULT_BLOCK_SIZE).commitStep(DEFAULT_BLOCK_SIZE).chaining(true).build();
     }
 
     /**
-     * {@return a confined arena over one reservation of {@value #DEFAULT_VIRTUAL_RESERVE} bytes, committed in
-     * {@value #DEFAULT_COMMIT_SIZE}-byte steps}
+     * {@return a confined arena over one reservation of {@value #DEFAULT_RESERVE_SIZE} bytes (less if the OS refuses
+     * that much address space), committed in {@value #DEFAULT_COMMIT_STEP}-byte steps}
      */
     public static LinearArena ofVirtual() {
         return builder().build();
@@ -294,23 +260,8 @@ public final class LinearArena implements Arena {
      * @throws OutOfNativeMemoryError   if the arena cannot grow or the OS refuses memory
      */
     public MemorySegment push(long byteSize, long byteAlignment) {
-        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
-        }
-        if (Thread.currentThread() == fastOwner) {
-            long start = ((blockAddress + offset + byteAlignment - 1) & -byteAlignment) - blockAddress;
-            long end = start + byteSize;
-            if (end <= limit) {
-                offset = end;
-                if (start < zeroMark) {
-                    zeroDirty(start, end);
-                } else {
-                    zeroMark = end;
-                }
-                return blockSegment.asSlice(start, byteSize);
-            }
-        }
-        return pushSlow(byteSize, byteAlignment, true);
+        long start = fastStart(byteSize, byteAlignment, true);
+        return start >= 0 ? blockSegment.asSlice(start, byteSize) : ArenaGrowth.push(this, byteSize, byteAlignment, true);
     }
 
     /**
@@ -322,8 +273,8 @@ public final class LinearArena implements Arena {
      * @throws WrongThreadException     if the arena is confined to another thread
      * @throws OutOfNativeMemoryError   if the arena cannot grow or the OS refuses memory
      */
-    public MemorySegment pushNoZero(long byteSize) {
-        return pushNoZero(byteSize, autoAlign);
+    public MemorySegment pushNoInit(long byteSize) {
+        return pushNoInit(byteSize, autoAlign);
     }
 
     /**
@@ -336,22 +287,9 @@ public final class LinearArena implements Arena {
      * @throws WrongThreadException     if the arena is confined to another thread
      * @throws OutOfNativeMemoryError   if the arena cannot grow or the OS refuses memory
      */
-    public MemorySegment pushNoZero(long byteSize, long byteAlignment) {
-        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
-        }
-        if (Thread.currentThread() == fastOwner) {
-            long start = ((blockAddress + offset + byteAlignment - 1) & -byteAlignment) - blockAddress;
-            long end = start + byteSize;
-            if (end <= limit) {
-                offset = end;
-                if (end > zeroMark) {
-                    zeroMark = end;
-                }
-                return blockSegment.asSlice(start, byteSize);
-            }
-        }
-        return pushSlow(byteSize, byteAlignment, false);
+    public MemorySegment pushNoInit(long byteSize, long byteAlignment) {
+        long start = fastStart(byteSize, byteAlignment, false);
+        return start >= 0 ? blockSegment.asSlice(start, byteSize) : ArenaGrowth.push(this, byteSize, byteAlignment, false);
     }
 
     /**
@@ -368,29 +306,13 @@ public final class LinearArena implements Arena {
      * @throws UnsupportedOperationException if the arena is over heap memory
      */
     public long pushAddress(long byteSize, long byteAlignment) {
-        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
-        }
-        if (Thread.currentThread() == fastOwner && blockSegment.isNative()) {
-            long address = (blockAddress + offset + byteAlignment - 1) & -byteAlignment;
-            long start = address - blockAddress;
-            long end = start + byteSize;
-            if (end <= limit) {
-                offset = end;
-                if (start < zeroMark) {
-                    zeroDirty(start, end);
-                } else {
-                    zeroMark = end;
-                }
-                return address;
-            }
-        }
-        return pushAddressSlow(byteSize, byteAlignment, true);
+        long start = fastStart(byteSize, byteAlignment, true);
+        return start >= 0 ? blockAddress + start : ArenaGrowth.pushAddress(this, byteSize, byteAlignment, true);
     }
 
     /**
      * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, with undefined contents}:
-     * the cheapest push there is.
+     * the cheapest push there is. As {@link #pushAddress}.
      *
      * @param byteSize the number of bytes
      * @param byteAlignment the alignment of the first byte, a power of two
@@ -400,22 +322,47 @@ public final class LinearArena implements Arena {
      * @throws OutOfNativeMemoryError        if the arena cannot grow or the OS refuses memory
      * @throws UnsupportedOperationException if the arena is over heap memory
      */
-    public long pushAddressNoZero(long byteSize, long byteAlignment) {
+    public long pushAddressNoInit(long byteSize, long byteAlignment) {
+        long start = fastStart(byteSize, byteAlignment, false);
+        return start >= 0 ? blockAddress + start : ArenaGrowth.pushAddress(this, byteSize, byteAlignment, false);
+    }
+
+    /**
+     * The fast path of every push: checks the arguments, and if the calling thread may take the fast path and the
+     * push fits in the committed part of the current block, moves the position. {@return the start offset in the
+     * current block, or -1 when the slow path must run}
+     */
+    private long fastStart(long byteSize, long byteAlignment, boolean zero) {
         if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
             Checks.checkSizeAndAlignment(byteSize, byteAlignment);
         }
-        if (Thread.currentThread() == fastOwner && blockSegment.isNative()) {
-            long address = (blockAddress + offset + byteAlignment - 1) & -byteAlignment;
-            long end = address - blockAddress + byteSize;
+        if (Thread.currentThread() == fastOwner) {
+            long start = ((blockAddress + offset + byteAlignment - 1) & -byteAlignment) - blockAddress;
+            long end = start + byteSize;
             if (end <= limit) {
-                offset = end;
-                if (end > zeroMark) {
-                    zeroMark = end;
-                }
-                return address;
+                advance(start, end, zero);
+                return start;
             }
         }
-        return pushAddressSlow(byteSize, byteAlignment, false);
+        return -1;
+    }
+
+    /**
+     * Moves the position to {@code end}, zeroing {@code [start, end)} first where it lies below the zero mark if
+     * {@code zero}; the zero mark follows. Zeroing comes first, so memory that cannot be written (the caller's,
+     * closed under the arena) throws before anything changes.
+     */
+    void advance(long start, long end, boolean zero) {
+        if (start < zeroMark) {
+            if (zero) {
+                ArenaGrowth.zeroDirty(this, start, end);
+            } else if (end > zeroMark) {
+                zeroMark = end;
+            }
+        } else {
+            zeroMark = end;
+        }
+        offset = end;
     }
 
     /**
@@ -429,12 +376,7 @@ public final class LinearArena implements Arena {
      */
     public void pushAligner(long byteAlignment) {
         Checks.checkAlignment(byteAlignment);
-        lock();
-        try {
-            bump(0, byteAlignment, false);
-        } finally {
-            unlock();
-        }
+        ArenaGrowth.pushAligner(this, byteAlignment);
     }
 
     // ---- positions ----
@@ -449,10 +391,6 @@ public final class LinearArena implements Arena {
         if (Thread.currentThread() == fastOwner) {
             return blockPos + offset;
         }
-        return posSlow();
-    }
-
-    private long posSlow() {
         lock();
         try {
             ensureUsable();
@@ -465,9 +403,10 @@ public final class LinearArena implements Arena {
     /**
      * Moves the position back to {@code pos}, taking back everything pushed at or above it.
      *
-     * @param pos the position to go back to
-     * @throws IndexOutOfBoundsException if {@code pos} is negative or above {@link #pos()}
-     * @throws IllegalStateException     if the arena is closed
+     * @param pos the position to go back to: one this arena handed out
+     * @throws IndexOutOfBoundsException if {@code pos} is negative, above {@link #pos()}, or in the unused
+     *                                   reservation of an earlier block (never handed out)
+     * @throws IllegalStateException     if the arena is closed, or a vector or heap holds its tail
      * @throws WrongThreadException      if the arena is confined to another thread
      */
     public void popTo(long pos) {
@@ -478,31 +417,16 @@ public final class LinearArena implements Arena {
                 return;
             }
         }
-        popToSlow(pos);
-    }
-
-    private void popToSlow(long pos) {
-        lock();
-        try {
-            ensureUsable();
-            ensureTailFree("popTo");
-            long now = current.basePos + offset;
-            if (pos < 0 || pos > now) {
-                throw Checks.outOfBounds("pos", pos, "between 0 and the current pos " + now);
-            }
-            popToUnchecked(pos);
-        } finally {
-            unlock();
-        }
+        ArenaPops.popTo(this, pos, "popTo");
     }
 
     /**
-     * Moves the position back by {@code byteSize} bytes.
+     * Moves the position back by {@code byteSize} bytes: {@code popTo(pos() - byteSize)}.
      *
      * @param byteSize the number of bytes
      * @throws IllegalArgumentException  if {@code byteSize} is negative
-     * @throws IndexOutOfBoundsException if {@code byteSize} is above {@link #pos()}
-     * @throws IllegalStateException     if the arena is closed
+     * @throws IndexOutOfBoundsException if {@code pos() - byteSize} is not a position this arena handed out
+     * @throws IllegalStateException     if the arena is closed, or a vector or heap holds its tail
      * @throws WrongThreadException      if the arena is confined to another thread
      */
     public void pop(long byteSize) {
@@ -513,35 +437,29 @@ public final class LinearArena implements Arena {
             offset -= byteSize;
             return;
         }
-        lock();
-        try {
-            ensureUsable();
-            ensureTailFree("pop");
-            long now = current.basePos + offset;
-            if (byteSize > now) {
-                throw Checks.outOfBounds("byteSize", byteSize, "at most the current pos " + now);
-            }
-            popToUnchecked(now - byteSize);
-        } finally {
-            unlock();
-        }
+        ArenaPops.pop(this, byteSize);
     }
 
     /**
      * Moves the position back to 0.
      *
-     * @throws IllegalStateException if the arena is closed
+     * @throws IllegalStateException if the arena is closed, or a vector or heap holds its tail
      * @throws WrongThreadException  if the arena is confined to another thread
      */
     public void clear() {
-        lock();
-        try {
-            ensureUsable();
-            ensureTailFree("clear");
-            popToUnchecked(0);
-        } finally {
-            unlock();
-        }
+        ArenaPops.popTo(this, 0, "clear");
+    }
+
+    /**
+     * Gives back to the OS the memory nothing pushed holds: the pages above the position and the spare blocks kept
+     * after pops are purged now, whatever {@link #retainBytes()} says. Purged memory stays reserved (a segment that
+     * outlived its pop reads zeros) until {@link #close()}, and is committed again when pushes reach it.
+     *
+     * @throws IllegalStateException if the arena is closed, or a vector or heap holds its tail
+     * @throws WrongThreadException  if the arena is confined to another thread
+     */
+    public void trim() {
+        ArenaPops.trim(this);
     }
 
     /**
@@ -551,31 +469,14 @@ public final class LinearArena implements Arena {
      * {@linkplain LinearArenaBuilder#checked(boolean) checked mode} the segments pushed while the temp is the
      * innermost one become inaccessible when it closes.
      *
-     * @throws IllegalStateException if the arena is closed
+     * @throws IllegalStateException if the arena is closed, or a vector or heap holds its tail
      * @throws WrongThreadException  if the arena is confined to another thread
      */
     public Temp temp() {
         if (Thread.currentThread() == fastOwner) {
             return new Temp(this, blockPos + offset, ++tempDepth, null, null);
         }
-        return tempSlow();
-    }
-
-    private Temp tempSlow() {
-        lock();
-        try {
-            ensureUsable();
-            ensureTailFree("temp");
-            Arena scope = checked ? (owner == null ? Arena.ofShared() : Arena.ofConfined()) : null;
-            Temp temp = new Temp(this, current.basePos + offset, tempDepth + 1, checkedTop, scope);
-            tempDepth++;
-            if (checked) {
-                checkedTop = temp;
-            }
-            return temp;
-        } finally {
-            unlock();
-        }
+        return ArenaTemps.begin(this);
     }
 
     /** Ends {@code temp}: called by {@link Temp#close()}. */
@@ -589,45 +490,26 @@ public final class LinearArena implements Arena {
                 return;
             }
         }
-        endTempSlow(temp);
+        ArenaTemps.end(this, temp);
     }
 
-    private void endTempSlow(Temp temp) {
-        lock();
-        try {
-            if (temp.closed) {
-                throw new IllegalStateException("temp begun at pos " + temp.startPos() + " already closed");
-            }
-            ensureUsable();
-            ensureTailFree("closing a temp");
-            if (temp.depth() != tempDepth) {
-                throw new IllegalStateException("temp closed out of order: this temp (depth " + temp.depth()
-                        + ", begun at pos " + temp.startPos() + ") is not the innermost open one; close the temp of"
-                        + " depth " + tempDepth + " first");
-            }
-            if (temp.scope != null) {
-                temp.scope.close();
-            }
-            temp.closed = true;
-            tempDepth--;
-            if (checked) {
-                checkedTop = temp.parent;
-            }
-            popToUnchecked(Math.min(temp.startPos(), current.basePos + offset));
-        } finally {
-            unlock();
-        }
+    /**
+     * {@return whether a pop to any offset of the current block leaves its pages alone}: the rule of
+     * {@link BlockChain#popTo}, so that the fast paths may just move the offset.
+     */
+    private boolean popCannotPurge() {
+        return limit - purgeFloor < commitStep;
     }
 
     // ---- configuration on a live arena ----
 
-    /** {@return the alignment of {@link #push(long)}, {@link #pushNoZero(long)} and {@link #allocate(long)}} */
+    /** {@return the alignment of {@link #push(long)}, {@link #pushNoInit(long)} and {@link #allocate(long)}} */
     public long autoAlign() {
         return autoAlign;
     }
 
     /**
-     * Sets the alignment of {@link #push(long)}, {@link #pushNoZero(long)} and {@link #allocate(long)}.
+     * Sets the alignment of {@link #push(long)}, {@link #pushNoInit(long)} and {@link #allocate(long)}.
      *
      * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the alignment is invalid (see the class comment)
@@ -688,13 +570,13 @@ public final class LinearArena implements Arena {
         return source.largePages();
     }
 
-    /** {@return the reservation of an ordinary block in bytes} */
+    /** {@return the reservation of an ordinary block in bytes (less than asked if the OS refused that much)} */
     public long reserveSize() {
         return source.reserveSize();
     }
 
     /** {@return the commit step in bytes; equal to {@link #reserveSize()} when blocks are committed whole} */
-    public long commitSize() {
+    public long commitStep() {
         return source.commitStep();
     }
 
@@ -708,7 +590,10 @@ public final class LinearArena implements Arena {
         return source.reservedBytes();
     }
 
-    /** {@return bytes this arena holds committed from the OS (caller memory not included)} */
+    /**
+     * {@return bytes this arena holds committed from the OS (caller memory not included)}, what a vector or heap on
+     * its tail committed included
+     */
     public long committedBytes() {
         return source.committedBytes();
     }
@@ -730,17 +615,20 @@ public final class LinearArena implements Arena {
 
     @Override
     public String toString() {
+        String shortfall = source.shortfall();
         return "LinearArena[" + growth() + (isShared() ? ", shared" : ", confined") + (checked ? ", checked" : "")
                 + (closed ? ", closed" : ", pos=" + (current.basePos + offset))
                 + ", committed=" + Bits.bytes(committedBytes()) + ", reserved=" + Bits.bytes(reservedBytes())
+                + (shortfall != null ? " (" + shortfall + ")" : "")
                 + ", blocks=" + blockCount() + ", page=" + Bits.bytes(pageSize()) + "]";
     }
 
     // ---- close ----
 
     /**
-     * Ends the lifetime of every segment this arena handed out, then returns every block and reservation to the
-     * OS. Open temps are closed first, innermost first.
+     * Ends the lifetime of every segment this arena handed out, closes what lives on its tail, then returns every
+     * block and reservation to the OS. Open temps are closed first, innermost first. From any thread that may close
+     * it, a close either completes or changes nothing.
      *
      * @throws IllegalStateException if the arena is already closed, or a shared arena's segments are in use by
      *                               a downcall (as {@link Arena#close()}); the arena is then still open
@@ -751,19 +639,22 @@ public final class LinearArena implements Arena {
         lock();
         try {
             ensureUsable();
-            while (checkedTop != null) {
-                Temp temp = checkedTop;
-                temp.scope.close();
-                temp.closed = true;
-                checkedTop = temp.parent;
-            }
-            tempDepth = 0;
-            scopeArena.close();
-            if (tail != null) {
-                tail.takeAway();
-            }
+            scopeArena.close();   // the one step that may refuse: nothing has changed before it
             markClosed();
-            releaseBlocks();
+            RuntimeException inUse = ArenaTemps.closeAll(this);
+            RuntimeException tailFailure = tail != null ? tail.takeAway() : null;
+            if (inUse == null) {
+                chain.releaseAll();
+            } else {
+                // A downcall is using a checked temp's segment right now: its memory must stay mapped under it.
+                System.getLogger("dev.jalloc.arena").log(System.Logger.Level.WARNING,
+                        "closing an arena whose checked temp is in use by a downcall: its memory stays mapped", inUse);
+            }
+            current = null;
+            if (tailFailure != null) {
+                System.getLogger("dev.jalloc.arena").log(System.Logger.Level.WARNING,
+                        "what lived on the arena's tail could not release everything", tailFailure);
+            }
         } finally {
             unlock();
         }
@@ -781,7 +672,8 @@ public final class LinearArena implements Arena {
             throw new IllegalStateException("arena is not abandoned: its owner is alive or it is shared");
         }
         markClosed();
-        releaseBlocks();
+        chain.releaseAll();
+        current = null;
     }
 
     boolean isClosed() {
@@ -809,310 +701,51 @@ public final class LinearArena implements Arena {
         segmentBlock = null;
     }
 
-    private void releaseBlocks() {
-        chain.releaseAll();
-        current = null;
+    // ---- for the helpers of this package ----
+
+    /** Recomputes whether the fast paths may run: see {@link #fastOwner}. */
+    void refreshFastPath() {
+        fastOwner = closed || checked || tail != null || !current.fromOs() ? null : owner;
     }
 
-    // ---- the slow paths ----
-
-    private MemorySegment pushSlow(long byteSize, long byteAlignment, boolean zero) {
-        lock();
-        try {
-            long start = bump(byteSize, byteAlignment, zero);
-            if (checkedTop != null && blockSegment.isNative()) {
-                return MemorySegment.ofAddress(blockAddress + start).reinterpret(byteSize, checkedTop.scope, null);
-            }
-            return blockSegment.asSlice(start, byteSize);
-        } finally {
-            unlock();
-        }
-    }
-
-    private long pushAddressSlow(long byteSize, long byteAlignment, boolean zero) {
-        lock();
-        try {
-            ensureUsable();
-            if (!blockSegment.isNative()) {
-                throw new UnsupportedOperationException("an arena over heap memory has no addresses to hand out");
-            }
-            return blockAddress + bump(byteSize, byteAlignment, zero);
-        } finally {
-            unlock();
-        }
-    }
-
-    /** Checks the state, grows if needed, moves the position; returns the start offset in the current block. */
-    private long bump(long byteSize, long byteAlignment, boolean zero) {
-        ensureUsable();
-        ensureTailFree("push");
-        long start = alignedOffset(byteAlignment);
-        long end = start + byteSize;
-        if (end > limit) {
-            grow(byteSize, byteAlignment, end);
-            start = alignedOffset(byteAlignment);
-            end = start + byteSize;
-        }
-        offset = end;
-        if (start < zeroMark) {
-            if (zero) {
-                zeroDirty(start, end);
-            } else if (end > zeroMark) {
-                zeroMark = end;
-            }
-        } else {
-            zeroMark = end;
-        }
-        return start;
-    }
-
-    /**
-     * {@return whether a pop to any offset of the current block leaves its pages alone}: the rule of
-     * {@link BlockChain#popTo}, so that the fast paths may just move the offset.
-     */
-    private boolean popCannotPurge() {
-        return limit - purgeFloor < commitStep;
-    }
-
-    private long alignedOffset(long byteAlignment) {
+    long alignedOffset(long byteAlignment) {
         return ((blockAddress + offset + byteAlignment - 1) & -byteAlignment) - blockAddress;
     }
 
-    /** Zeroes {@code [start, end)} where it lies below the zero mark and moves the mark to {@code end}. */
-    private void zeroDirty(long start, long end) {
-        long dirtyEnd = Math.min(end, zeroMark);
-        long n = dirtyEnd - start;
-        if (n <= SMALL_ZEROING) {
-            zeroSmall(blockSegment, start, n);
-        } else {
-            blockSegment.asSlice(start, n).fill((byte) 0);
-        }
-        if (end > zeroMark) {
-            zeroMark = end;
-        }
-    }
-
-    /**
-     * Zeroes {@code n <= 64} bytes at {@code offset} with a fixed number of stores per size class, the first
-     * ones from the start and the last ones ending at the end (they may overlap), as memset does: no loop, so
-     * the JIT sees constant offsets. Beats {@code fill()}, whose setup dominates at these sizes.
-     */
-    private static void zeroSmall(MemorySegment s, long offset, long n) {
-        long end = offset + n;
-        if (n >= 16) {
-            s.set(LONG_UNALIGNED, offset, 0L);
-            s.set(LONG_UNALIGNED, offset + 8, 0L);
-            s.set(LONG_UNALIGNED, end - 16, 0L);
-            s.set(LONG_UNALIGNED, end - 8, 0L);
-            if (n > 32) {
-                s.set(LONG_UNALIGNED, offset + 16, 0L);
-                s.set(LONG_UNALIGNED, offset + 24, 0L);
-                s.set(LONG_UNALIGNED, end - 32, 0L);
-                s.set(LONG_UNALIGNED, end - 24, 0L);
-            }
-        } else if (n >= 8) {
-            s.set(LONG_UNALIGNED, offset, 0L);
-            s.set(LONG_UNALIGNED, end - 8, 0L);
-        } else if (n >= 4) {
-            s.set(INT_UNALIGNED, offset, 0);
-            s.set(INT_UNALIGNED, end - 4, 0);
-        } else {
-            for (long i = offset; i < end; i++) {
-                s.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
-            }
-        }
-    }
-
-    /** Makes room for a push ending at {@code end} in the current block, or moves to a new block. */
-    private void grow(long byteSize, long byteAlignment, long end) {
-        save();
-        chain.grow(byteSize, byteAlignment, end, chaining);
-        load(chain.current());
-    }
-
-    private void popToUnchecked(long pos) {
-        save();
-        chain.popTo(pos, checked ? this::poison : null);
-        load(chain.current());
-    }
-
-    private void poison(Block block, long from, long to) {
-        segmentOf(block).asSlice(from, to - from).fill(POISON);
-    }
-
-    private void save() {
-        current.used = offset;
-        current.zeroMark = zeroMark;
-    }
-
-    private void load(Block block) {
-        current = block;
-        if (segmentBlock != block) {
-            blockSegment = segmentOf(block);
-            segmentBlock = block;
-        }
-        blockAddress = block.address;
-        offset = block.used;
-        limit = block.committed;
-        zeroMark = block.zeroMark;
-        blockPos = block.basePos;
-        purgeFloor = chain.purgeFloor(block);
-    }
-
-    private MemorySegment segmentOf(Block block) {
-        if (!block.fromOs) {
-            return callerMemory.isNative() ? callerMemory.reinterpret(scopeArena, null) : callerMemory;
+    /** {@return a segment over {@code block} with the memory's lifetime: the arena's, or the caller's own} */
+    MemorySegment segmentOf(Block block) {
+        if (!block.fromOs()) {
+            return callerMemory;
         }
         return MemorySegment.ofAddress(block.address).reinterpret(block.reserved, scopeArena, null);
     }
 
-    private void ensureTailFree(String what) {
+    /** The one check of this arena's state and thread, with the wording every jalloc type uses. */
+    void ensureUsable() {
+        Confinement.check(this, owner, closed);
+    }
+
+    /** Throws if the current block is the caller's memory and the caller has closed it. */
+    void ensureMemoryAlive() {
+        if (!current.fromOs() && !callerMemory.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the caller's memory under this arena");
+        }
+    }
+
+    void ensureTailFree(String what) {
         if (tail != null) {
-            throw new IllegalStateException(what + " refused: a vector holds this arena's tail from pos "
-                    + (current.basePos + tail.start) + "; close the vector first");
+            throw new IllegalStateException(what + " refused: a vector or allocator holds this arena's tail from pos "
+                    + tail.startPos() + "; close it first");
         }
     }
 
-    // ---- the tail, lent to a vector ----
-
-    /** Lends the tail of the current block to a vector: see {@link Region.Tails}. */
-    private Region takeTail(long byteAlignment) {
-        Checks.checkAlignment(byteAlignment);
-        lock();
-        try {
-            ensureUsable();
-            ensureTailFree("taking the tail");
-            if (!blockSegment.isNative()) {
-                throw new UnsupportedOperationException("an arena over heap memory cannot lend its tail to a vector");
-            }
-            long start = alignedOffset(byteAlignment);
-            if (start > current.reserved) {
-                throw new OutOfNativeMemoryError("arena full: no room for a vector aligned to " + byteAlignment
-                        + " at pos " + (current.basePos + offset));
-            }
-            tail = new Tail(current, start);
-            fastOwner = null;
-            return tail;
-        } finally {
-            unlock();
-        }
-    }
-
-    /**
-     * The tail of one block, from {@link #start} to the end of its reservation, lent to a vector. Commits go
-     * through the arena's source, so they count in the arena's committed bytes and follow its commit step.
-     */
-    private final class Tail implements Region {
-        final Block block;
-        final long start;
-        private final MemorySegment segment;
-        private Runnable onTakenAway;
-
-        Tail(Block block, long start) {
-            this.block = block;
-            this.start = start;
-            this.segment = MemorySegment.ofAddress(block.address + start)
-                    .reinterpret(block.reserved - start, scopeArena, null);
-        }
-
-        @Override
-        public long address() {
-            return block.address + start;
-        }
-
-        /** The arena's commit step: the tail commits and purges in the arena's steps. */
-        @Override
-        public long pageSize() {
-            return source.commitStep();
-        }
-
-        @Override
-        public long reservedBytes() {
-            return block.reserved - start;
-        }
-
-        @Override
-        public long committedBytes() {
-            return block.committed - start;
-        }
-
-        @Override
-        public MemorySegment segment() {
-            return segment;
-        }
-
-        @Override
-        public void commitTo(long end) {
-            lock();
-            try {
-                ensureUsable();
-                if (block.fromOs) {
-                    source.commitTo(block, start + end);
-                }
-                limit = block.committed;
-            } finally {
-                unlock();
-            }
-        }
-
-        @Override
-        public void purgeAbove(long keep) {
-            lock();
-            try {
-                ensureUsable();
-                source.purgeAbove(block, start + keep);
-                limit = block.committed;
-            } finally {
-                unlock();
-            }
-        }
-
-        @Override
-        public void release(long liveBytes) {
-            lock();
-            try {
-                ensureUsable();
-                // The vector's bytes become pushed memory; what it wrote above them is not known to be zero.
-                offset = start + liveBytes;
-                limit = block.committed;
-                zeroMark = Math.max(zeroMark, limit);
-                tail = null;
-                fastOwner = checked ? null : owner;
-            } finally {
-                unlock();
-            }
-        }
-
-        @Override
-        public void onTakenAway(Runnable action) {
-            this.onTakenAway = action;
-        }
-
-        void takeAway() {
-            tail = null;
-            if (onTakenAway != null) {
-                onTakenAway.run();
-            }
-        }
-    }
-
-    private void ensureUsable() {
-        if (closed) {
-            throw new IllegalStateException("Already closed");
-        }
-        if (owner != null && owner != Thread.currentThread()) {
-            throw new WrongThreadException("Attempted access outside owning thread: arena confined to "
-                    + owner + ", accessed from " + Thread.currentThread());
-        }
-    }
-
-    private void lock() {
+    void lock() {
         if (lock != null) {
             lock.lock();
         }
     }
 
-    private void unlock() {
+    void unlock() {
         if (lock != null) {
             lock.unlock();
         }

@@ -7,22 +7,24 @@ import java.util.Objects;
 
 /**
  * Configures a {@link LinearArena}. The defaults are those of {@link LinearArena#ofVirtual()}: a confined,
- * unchecked arena over one reservation of {@value LinearArena#DEFAULT_VIRTUAL_RESERVE} bytes committed in
- * {@value LinearArena#DEFAULT_COMMIT_SIZE}-byte steps, chaining off, OS pages,
+ * unchecked arena over one reservation of {@value LinearArena#DEFAULT_RESERVE_SIZE} bytes committed in
+ * {@value LinearArena#DEFAULT_COMMIT_STEP}-byte steps, chaining off, OS pages,
  * {@value LinearArena#DEFAULT_RETAIN} bytes retained.
  *
  * {@snippet :
  * LinearArena frames = LinearArena.builder()
  *         .reserveSize(1L << 30)     // 1 GiB reservations...
- *         .commitSize(256 << 10)     // ...committed 256 KiB at a time
+ *         .commitStep(256 << 10)     // ...committed 256 KiB at a time
  *         .chaining(true)            // and another reservation when one is full
  *         .retainBytes(16 << 20)     // keep 16 MiB committed across clear()
  *         .build();
  * }
  */
 public final class LinearArenaBuilder {
-    long reserveSize = LinearArena.DEFAULT_VIRTUAL_RESERVE;
-    long commitSize = LinearArena.DEFAULT_COMMIT_SIZE;
+    long reserveSize = LinearArena.DEFAULT_RESERVE_SIZE;
+    /** Whether the reservation size was asked for: only a default one degrades when the OS refuses it. */
+    boolean reserveSizeSet;
+    long commitStep = LinearArena.DEFAULT_COMMIT_STEP;
     long retainBytes = LinearArena.DEFAULT_RETAIN;
     long autoAlign = LinearArena.DEFAULT_AUTO_ALIGN;
     boolean chaining;
@@ -35,14 +37,17 @@ public final class LinearArenaBuilder {
     }
 
     /**
-     * Sets the address space each block reserves; rounded up to the arena page.
+     * Sets the address space each block reserves; rounded up to the arena page. Without it the default reservation
+     * degrades to a smaller one when the OS refuses that much address space (a {@code ulimit -v}, thousands of live
+     * arenas), and {@link LinearArena#toString()} says so; with it, such a refusal is an error.
      *
      * @param byteSize the number of bytes
      * @return this builder
      * @throws IllegalArgumentException if {@code byteSize} is not positive or above the maximum
      */
     public LinearArenaBuilder reserveSize(long byteSize) {
-        this.reserveSize = positive("reserveSize", byteSize);
+        this.reserveSize = Checks.checkPositiveByteSize("reserveSize", byteSize);
+        this.reserveSizeSet = true;
         return this;
     }
 
@@ -54,8 +59,8 @@ public final class LinearArenaBuilder {
      * @return this builder
      * @throws IllegalArgumentException if {@code byteSize} is not positive or above the maximum
      */
-    public LinearArenaBuilder commitSize(long byteSize) {
-        this.commitSize = positive("commitSize", byteSize);
+    public LinearArenaBuilder commitStep(long byteSize) {
+        this.commitStep = Checks.checkPositiveByteSize("commitStep", byteSize);
         return this;
     }
 
@@ -150,16 +155,28 @@ public final class LinearArenaBuilder {
     /**
      * {@return a new arena, confined to the calling thread unless shared}
      *
-     * @throws OutOfNativeMemoryError if the OS refuses the first block
+     * @throws OutOfNativeMemoryError   if the OS refuses the first block
+     * @throws IllegalStateException    if the caller's memory ({@link #over}) is closed
+     * @throws IllegalArgumentException if the caller's memory is not accessible from this thread (or, for a shared
+     *                                  arena, from every thread)
      */
     public LinearArena build() {
+        if (memory != null) {
+            checkMemoryUsable();
+        }
         return new LinearArena(this);
     }
 
-    private static long positive(String name, long byteSize) {
-        if (byteSize <= 0) {
-            throw Checks.illegalArgument(name, byteSize, "> 0");
+    /** The caller's memory must be alive and accessible wherever the arena will be used. */
+    private void checkMemoryUsable() {
+        if (!memory.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the memory to build the arena over");
         }
-        return Checks.checkByteSize(name, byteSize);
+        if (!memory.isAccessibleBy(Thread.currentThread())) {
+            throw Checks.illegalArgument("memory", memory, "a segment accessible from " + Thread.currentThread());
+        }
+        if (shared && !memory.isAccessibleBy(new Thread(() -> { }))) {
+            throw Checks.illegalArgument("memory", memory, "a segment accessible from every thread, for a shared arena");
+        }
     }
 }

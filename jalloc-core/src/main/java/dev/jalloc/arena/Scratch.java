@@ -55,7 +55,7 @@ public final class Scratch {
         Arenas() {
             try {
                 for (int i = 0; i < arenas.length; i++) {
-                    arenas[i] = LinearArena.builder().reserveSize(RESERVE_SIZE).commitSize(COMMIT_SIZE)
+                    arenas[i] = LinearArena.builder().reserveSize(RESERVE_SIZE).commitStep(COMMIT_SIZE)
                             .chaining(true).retainBytes(RETAIN_BYTES).build();
                 }
             } catch (RuntimeException | Error e) {

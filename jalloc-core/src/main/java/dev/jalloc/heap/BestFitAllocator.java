@@ -2,101 +2,89 @@ package dev.jalloc.heap;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
-import dev.jalloc.internal.arena.OwnReservation;
-import dev.jalloc.internal.arena.Region;
-import dev.jalloc.internal.heap.BestFit;
-import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.heap.BestFitEngine;
+import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
+import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SegmentAllocator;
 
 /**
  * A best-fit allocator over one region: variable-size allocation with {@link #free}, for memory whose pieces end
- * in any order. Every block carries boundary tags, every free merges with both free neighbours in O(1), and
- * allocation takes the smallest free block that fits (O(log n) in a red-black tree kept inside the free blocks).
+ * in any order. Allocation takes the smallest free block that fits (O(log n)); every free merges with both free
+ * neighbours in O(1). Payloads are whole 16-byte granules with no header, so a 16-byte request costs 16 bytes.
  *
  * {@snippet :
- * try (BestFitAllocator heap = BestFitAllocator.create()) {
- *     MemorySegment a = heap.allocate(100);              // zeroed, 16-byte aligned
- *     long b = heap.allocateAddress(4000, 64);           // contents undefined, 64-byte aligned
- *     a = heap.reallocate(a, 1000);                      // in place when the next block is free
- *     heap.free(b);
- *     heap.free(a);
- * }                                                      // the reservation goes back to the OS
+ * try (BestFitAllocator fit = BestFitAllocator.create()) {
+ *     MemorySegment a = fit.allocate(100);                // zeroed, 16-byte aligned
+ *     long b = fit.allocateAddressNoInit(4000, 64);       // contents undefined, 64-byte aligned
+ *     a = fit.reallocate(a, 1000);                        // in place when the next block is free
+ *     fit.free(b);
+ *     fit.free(a);
+ * }                                                       // the reservation goes back to the OS
  * }
  *
  * <h2>Memory</h2>
- * Its own reservation ({@link #create()}, up to {@value #DEFAULT_MAX_BYTE_SIZE} bytes) committed in
- * {@link #growStep()} steps as it fills, or the tail of a {@link LinearArena} ({@link #onTailOf}): a sub-lifetime
- * whose memory comes from the arena. The allocator never gives committed memory back before {@link #close()}.
+ * Its own reservation ({@link #create()}, {@value #DEFAULT_RESERVE_SIZE} bytes of address space, less if the OS
+ * refuses that much: {@link #toString()} says so) committed {@value #DEFAULT_COMMIT_STEP} bytes at a time as the
+ * blocks reach it, or the tail of a {@link LinearArena} ({@link #onTailOf}): a sub-lifetime whose memory comes from
+ * the arena. {@link #trim()} gives back the pages of free blocks and the free tail.
+ *
+ * <h2>Safety</h2>
+ * All of the allocator's bookkeeping lives outside the memory it manages (bitmaps and a red-black tree in the Java
+ * heap), so nothing written through a segment, even one whose memory was freed, can corrupt it or make a later call
+ * crash or spin. Freeing or resizing an address this allocator did not hand out, an address inside a payload, or
+ * one already freed throws {@link IllegalArgumentException} and changes nothing: the check is exact. A segment from
+ * this allocator stays accessible after its free (until close; for a tail, the arena's lifetime): a use after free
+ * reads or writes other payloads' bytes, never the allocator's.
  *
  * <h2>Errors</h2>
- * Freeing or resizing an address this allocator did not hand out, an address inside a payload, or one already
- * freed throws {@link IllegalArgumentException} and changes nothing: a bitmap kept apart from the blocks marks
- * the start of every allocated payload, so the check is exact and costs one bit test. Bad sizes and alignments:
- * {@link IllegalArgumentException}; no room: {@link OutOfNativeMemoryError}; use after close:
- * {@link IllegalStateException}; a confined allocator used from another thread: {@link WrongThreadException}.
- * A segment from this allocator stays accessible after its free (until close): a use after free reads or writes
- * another allocation's bytes, or the allocator's own tags.
+ * Bad sizes and alignments: {@link IllegalArgumentException}; no room: {@link OutOfNativeMemoryError}; use after
+ * close: {@link IllegalStateException}; another thread: {@link WrongThreadException}. A refused call changes nothing.
  *
  * <h2>Threads</h2>
- * Confined to the creating thread, or to the arena's thread for {@link #onTailOf}.
+ * Confined to the creating thread. On the tail of a shared arena, closing the arena from another thread closes the
+ * allocator too.
  */
 public final class BestFitAllocator implements AddressAllocator {
-    /** The most a best-fit allocator manages: 64 GiB (2<sup>32</sup> granules of 16 bytes). */
-    public static final long DEFAULT_MAX_BYTE_SIZE = BestFit.MAX_REGION;
-    /** How far the region grows at a time by default: 64 KiB. */
-    public static final long DEFAULT_GROW_STEP = 64 << 10;
+    /** The most a best-fit allocator manages, and its default reservation: almost 64 GiB (2<sup>32</sup> granules). */
+    public static final long DEFAULT_RESERVE_SIZE = BestFitEngine.MAX_BYTES;
+    /** How far the committed part grows at a time by default: 64 KiB. */
+    public static final long DEFAULT_COMMIT_STEP = 64 << 10;
 
     private final Region region;
-    private final BestFit fit;
+    private final BestFitEngine engine;
     private final MemorySegment all;
     private final long base;
-    private final long growStep;
+    private final long commitStep;
+    /** The owner while open, null once closed: one comparison checks both. */
     private Thread owner;
+    private final Thread creator;
 
-    private BestFitAllocator(Region region, long growStep) {
+    BestFitAllocator(Region region, long commitStep) {
         this.region = region;
-        this.growStep = growStep;
-        this.fit = new BestFit(region, growStep);
+        this.commitStep = commitStep;
+        this.engine = new BestFitEngine(region, commitStep);
         this.all = region.segment();
         this.base = region.address();
-        this.owner = Thread.currentThread();
+        this.creator = Thread.currentThread();
+        this.owner = creator;
         region.onTakenAway(() -> owner = null);
     }
 
-    /**
-     * {@return an empty confined allocator with its own reservation of {@value #DEFAULT_MAX_BYTE_SIZE} bytes}
-     *
-     * @throws OutOfNativeMemoryError if the OS refuses the reservation
-     */
-    public static BestFitAllocator create() {
-        return create(DEFAULT_MAX_BYTE_SIZE, DEFAULT_GROW_STEP);
+    /** {@return a builder with the defaults of {@link #create()}} */
+    public static BestFitBuilder builder() {
+        return new BestFitBuilder();
     }
 
     /**
-     * {@return an empty confined allocator with its own reservation of {@code maxByteSize} bytes, growing
-     * {@code growStep} bytes at a time (both rounded up to the page)}
+     * {@return an empty confined allocator with its own reservation of {@value #DEFAULT_RESERVE_SIZE} bytes (or less,
+     * if the OS refuses that much address space)}
      *
-     * @throws IllegalArgumentException if either is not positive, or {@code maxByteSize} is above
-     *                                  {@value #DEFAULT_MAX_BYTE_SIZE}
-     * @throws OutOfNativeMemoryError   if the OS refuses the reservation
+     * @throws OutOfNativeMemoryError if the OS refuses even a small reservation
      */
-    public static BestFitAllocator create(long maxByteSize, long growStep) {
-        if (maxByteSize <= 0 || maxByteSize > DEFAULT_MAX_BYTE_SIZE) {
-            throw Checks.illegalArgument("maxByteSize", maxByteSize, "> 0 and <= " + DEFAULT_MAX_BYTE_SIZE);
-        }
-        if (growStep <= 0 || growStep > maxByteSize) {
-            throw Checks.illegalArgument("growStep", growStep, "> 0 and <= maxByteSize");
-        }
-        Region region = new OwnReservation(Os.current(), maxByteSize, false, false);
-        try {
-            return new BestFitAllocator(region, growStep);
-        } catch (RuntimeException | Error e) {
-            region.release(0);
-            throw e;
-        }
+    public static BestFitAllocator create() {
+        return builder().build();
     }
 
     /**
@@ -109,16 +97,10 @@ public final class BestFitAllocator implements AddressAllocator {
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
-     * @throws OutOfNativeMemoryError        if the arena's block has too little room left
+     * @throws OutOfNativeMemoryError        if the arena's block has no room left
      */
     public static BestFitAllocator onTailOf(LinearArena arena) {
-        Region region = Region.Tails.take(arena, 16);
-        try {
-            return new BestFitAllocator(region, Math.max(arena.commitSize(), DEFAULT_GROW_STEP));
-        } catch (RuntimeException | Error e) {
-            region.release(0);
-            throw e;
-        }
+        return builder().onTailOf(arena).build();
     }
 
     // ---- allocation ----
@@ -127,7 +109,7 @@ public final class BestFitAllocator implements AddressAllocator {
      * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}, a slice of this allocator's memory
      * with its lifetime.
      *
-     * @throws IllegalArgumentException if the size is negative or above the maximum, or the alignment is not a
+     * @throws IllegalArgumentException if the size is negative or above 2<sup>46</sup>, or the alignment is not a
      *                                  power of two up to 2<sup>30</sup>
      * @throws OutOfNativeMemoryError   if the region cannot grow enough
      * @throws IllegalStateException    if closed
@@ -135,134 +117,185 @@ public final class BestFitAllocator implements AddressAllocator {
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        long address = allocateAddress(byteSize, byteAlignment);
-        return all.asSlice(address - base, byteSize).fill((byte) 0);
+        return all.asSlice(allocate(byteSize, byteAlignment, true) - base, byteSize);
     }
 
-    /**
-     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, with undefined contents}
-     *
-     * @throws IllegalArgumentException if the size or the alignment is invalid (see {@link #allocate(long, long)})
-     * @throws OutOfNativeMemoryError   if the region cannot grow enough
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
-     */
+    /** {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As {@link #allocate(long, long)}. */
+    @Override
+    public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
+        return all.asSlice(allocate(byteSize, byteAlignment, false) - base, byteSize);
+    }
+
+    /** {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} As {@link #allocate(long, long)}. */
+    @Override
     public long allocateAddress(long byteSize, long byteAlignment) {
-        checkThread();
-        Checks.checkSizeAndAlignment(byteSize, byteAlignment);
-        long payload = byteSize < BestFit.MAX_REGION ? fit.allocate(byteSize, byteAlignment) : -1;
-        if (payload < 0) {
-            throw new OutOfNativeMemoryError("best fit: no room for " + byteSize + " bytes aligned to "
-                    + byteAlignment + " (footprint " + Bits.bytes(fit.footprint()) + ", largest free block "
-                    + Bits.bytes(fit.largestFreeBlock()) + ", region of " + Bits.bytes(region.reservedBytes()) + ")");
-        }
-        return base + payload;
+        return allocate(byteSize, byteAlignment, true);
     }
 
     /**
-     * Frees the memory at {@code address}, merging it with its free neighbours.
+     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As
+     * {@link #allocate(long, long)}.
+     */
+    @Override
+    public long allocateAddressNoInit(long byteSize, long byteAlignment) {
+        return allocate(byteSize, byteAlignment, false);
+    }
+
+    private long allocate(long byteSize, long byteAlignment, boolean zero) {
+        checkOpen();
+        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
+            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+        }
+        long address = byteSize <= BestFitEngine.MAX_BYTES ? engine.allocate(byteSize, byteAlignment, zero) : -1;
+        if (address < 0) {
+            throw new OutOfNativeMemoryError("best fit: no room for " + byteSize + " bytes aligned to " + byteAlignment
+                    + " (committed " + Bits.bytes(engine.committedBytes()) + ", largest free block "
+                    + Bits.bytes(engine.largestFreeBlock()) + ", region of " + Bits.bytes(region.reservedBytes()) + ")");
+        }
+        return address;
+    }
+
+    /**
+     * Frees the payload at {@code address}, merging it with its free neighbours.
      *
      * @throws IllegalArgumentException if {@code address} is not an allocated payload of this allocator
      * @throws IllegalStateException    if closed
      * @throws WrongThreadException     if used from another thread
      */
+    @Override
     public void free(long address) {
-        checkThread();
-        fit.free(address - base);
+        checkOpen();
+        engine.free(address);
     }
 
     /**
-     * {@return the address of at least {@code byteSize} bytes holding the old contents (up to the smaller size)}
-     * In place when the block, its free successor or the region's growth allow; otherwise moved, and the old
-     * address is freed. If there is no room the old memory is untouched and still allocated.
+     * {@return the address of at least {@code byteSize} bytes holding the old contents (up to the smaller size), the
+     * bytes beyond the old usable size zeroed} In place when the block, its free successor or the region's growth
+     * allow; otherwise moved, and the old address is freed. If there is no room the old memory is untouched and
+     * still allocated.
      *
      * @throws IllegalArgumentException if {@code address} is not an allocated payload, or the size is invalid
      * @throws OutOfNativeMemoryError   if there is no room
      * @throws IllegalStateException    if closed
      * @throws WrongThreadException     if used from another thread
      */
+    @Override
     public long reallocate(long address, long byteSize) {
-        checkThread();
+        return reallocate(address, byteSize, true);
+    }
+
+    /** {@return as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
+    @Override
+    public long reallocateNoInit(long address, long byteSize) {
+        return reallocate(address, byteSize, false);
+    }
+
+    private long reallocate(long address, long byteSize, boolean zero) {
+        checkOpen();
         Checks.checkByteSize(byteSize);
-        long payload = byteSize < BestFit.MAX_REGION ? fit.reallocate(address - base, byteSize) : -1;
-        if (payload < 0) {
-            throw new OutOfNativeMemoryError("best fit: no room to grow " + Bits.hex(address) + " to " + byteSize
-                    + " bytes (footprint " + Bits.bytes(fit.footprint()) + ")");
+        long moved;
+        if (byteSize <= BestFitEngine.MAX_BYTES) {
+            moved = engine.reallocate(address, byteSize, zero);
+        } else {
+            engine.usableSize(address);   // a bad address is refused as such before the size is
+            moved = -1;
         }
-        return base + payload;
+        if (moved < 0) {
+            throw new OutOfNativeMemoryError("best fit: no room to grow " + Bits.hex(address) + " to " + byteSize
+                    + " bytes (committed " + Bits.bytes(engine.committedBytes()) + ")");
+        }
+        return moved;
     }
 
     /**
      * {@return a segment of {@code byteSize} bytes holding the old contents of {@code segment}} As
-     * {@link #reallocate(long, long)}; bytes beyond the old size are undefined.
+     * {@link #reallocate(long, long)}.
      */
+    @Override
     public MemorySegment reallocate(MemorySegment segment, long byteSize) {
-        long address = reallocate(segment.address(), byteSize);
-        return all.asSlice(address - base, byteSize);
+        return all.asSlice(reallocate(segment.address(), byteSize) - base, byteSize);
     }
 
     /**
-     * {@return the usable bytes at {@code address}: at least what was asked for}
+     * {@return the usable bytes at {@code address}: at least what was asked for, a multiple of 16}
      *
      * @throws IllegalArgumentException if {@code address} is not an allocated payload of this allocator
      */
+    @Override
     public long usableSize(long address) {
-        checkThread();
-        return fit.usableSize(address - base);
+        checkOpen();
+        return engine.usableSize(address);
+    }
+
+    /**
+     * Gives the OS back the pages of free blocks (they read as zero and are committed again when reused) and the
+     * free tail of the committed part. Addresses stay reserved.
+     */
+    @Override
+    public void trim() {
+        checkOpen();
+        engine.trim();
     }
 
     // ---- statistics ----
 
-    /** {@return the bytes committed for this allocator: its footprint} */
+    /** {@return the bytes committed for this allocator: its footprint, purged pages not included} */
+    @Override
     public long committedBytes() {
-        checkThread();
-        return fit.footprint();
+        checkOpen();
+        return engine.committedBytes();
     }
 
-    /** {@return the bytes of allocated blocks, headers and rounding included} */
+    /** {@return the bytes of address space of the region} */
+    @Override
+    public long reservedBytes() {
+        return region.reservedBytes();
+    }
+
+    /** {@return the bytes of allocated payloads} */
     public long allocatedBytes() {
-        checkThread();
-        return fit.allocatedBlockBytes();
+        checkOpen();
+        return engine.allocatedBytes();
     }
 
-    /** {@return the number of allocated blocks} */
+    /** {@return the number of allocated payloads} */
     public long allocatedBlocks() {
-        checkThread();
-        return fit.allocatedBlocks();
+        checkOpen();
+        return engine.allocatedBlocks();
     }
 
-    /** {@return the bytes of free blocks} */
+    /** {@return the bytes of free blocks in the committed part} */
     public long freeBytes() {
-        checkThread();
-        return fit.freeBytes();
+        checkOpen();
+        return engine.freeBytes();
     }
 
     /** {@return the number of free blocks: fragmentation shows as many of them} */
     public long freeBlocks() {
-        checkThread();
-        return fit.freeBlocks();
+        checkOpen();
+        return engine.freeBlocks();
     }
 
     /** {@return the largest free block in bytes} */
     public long largestFreeBlock() {
-        checkThread();
-        return fit.largestFreeBlock();
+        checkOpen();
+        return engine.largestFreeBlock();
     }
 
-    /** {@return the grow step in bytes} */
-    public long growStep() {
-        return growStep;
+    /** {@return the commit step in bytes} */
+    public long commitStep() {
+        return commitStep;
     }
 
     /**
-     * Walks every block and the free tree and checks every invariant of the layout (see the package's words):
-     * for tests and debugging, O(blocks).
+     * Walks every block and the free tree and checks every invariant: for tests and debugging, O(blocks).
      *
      * @throws IllegalStateException naming the first violation
      */
+    @Override
     public void check() {
-        checkThread();
-        fit.check();
+        checkOpen();
+        engine.check();
     }
 
     /**
@@ -275,8 +308,8 @@ public final class BestFitAllocator implements AddressAllocator {
      */
     @Override
     public void close() {
-        checkThread();
-        region.release(0);
+        checkOpen();
+        engine.release();
         owner = null;
     }
 
@@ -285,16 +318,16 @@ public final class BestFitAllocator implements AddressAllocator {
         if (owner == null) {
             return "BestFitAllocator[closed]";
         }
-        return "BestFitAllocator[allocated=" + Bits.bytes(fit.allocatedBlockBytes()) + " in " + fit.allocatedBlocks()
-                + " blocks, free=" + Bits.bytes(fit.freeBytes()) + " in " + fit.freeBlocks() + " blocks, committed="
-                + Bits.bytes(fit.footprint()) + "]";
+        String shortfall = region.shortfall();
+        return "BestFitAllocator[allocated=" + Bits.bytes(engine.allocatedBytes()) + " in " + engine.allocatedBlocks()
+                + " blocks, free=" + Bits.bytes(engine.freeBytes()) + " in " + engine.freeBlocks() + " blocks, committed="
+                + Bits.bytes(engine.committedBytes()) + ", reserved=" + Bits.bytes(region.reservedBytes())
+                + (shortfall != null ? " (" + shortfall + ")" : "") + "]";
     }
 
-    private void checkThread() {
+    private void checkOpen() {
         if (Thread.currentThread() != owner) {
-            throw owner == null ? new IllegalStateException("Already closed: BestFitAllocator")
-                    : new WrongThreadException("BestFitAllocator is confined to " + owner.getName() + ", used from "
-                    + Thread.currentThread().getName());
+            Confinement.check(this, creator, owner == null);
         }
     }
 }

@@ -2,122 +2,122 @@ package dev.jalloc.heap;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
-import dev.jalloc.internal.arena.OwnReservation;
-import dev.jalloc.internal.arena.Region;
 import dev.jalloc.internal.heap.HeapEngine;
 import dev.jalloc.internal.heap.SizeClasses;
+import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
-import java.lang.foreign.Arena;
+import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SegmentAllocator;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A general-purpose heap: {@code malloc} and {@code free} for the FFM API. Requests are rounded to size classes
  * (four per doubling, so at most 25% is wasted above 128 bytes); small ones are carved from one-page slabs, medium
  * ones from pools of a few pages, large ones get whole pages from a best-fit page allocator, and huge ones (from
- * {@value dev.jalloc.internal.heap.HeapEngine#HUGE_MIN} bytes) a mapping of their own.
+ * 16 MiB) a mapping of their own.
  *
  * {@snippet :
  * try (Heap heap = Heap.create()) {
- *     MemorySegment node = heap.allocate(48);            // zeroed, 16-byte aligned
- *     long buffer = heap.allocateAddress(4096, 64);      // contents undefined: the hot-path variant
+ *     MemorySegment node = heap.allocate(48);                // zeroed, 16-byte aligned
+ *     long buffer = heap.allocateAddressNoInit(4096, 64);    // contents undefined: the hot-path variant
  *     buffer = heap.reallocate(buffer, 100_000);
  *     heap.free(buffer);
  *     heap.free(node);
  * }
  * }
  *
+ * <h2>Zeroing</h2>
+ * {@link #allocate}, {@link #allocateAddress} and {@link #reallocate} zero what they hand out; their {@code NoInit}
+ * twins do not (see {@link AddressAllocator}). Pages fresh from the OS, or given back to it and taken again, are zero
+ * already and are not written: zeroing a new 256 MiB payload costs nothing.
+ *
+ * <h2>Safety</h2>
+ * All metadata lives outside the payloads (Java arrays and bitmaps), so a write past a payload, or through a segment
+ * whose payload was freed, can damage other payloads but never the heap. Freeing, resizing or asking the usable
+ * size of an address the heap did not hand out, an address inside a payload, or one already freed throws
+ * {@link IllegalArgumentException} and changes nothing: a bitmap kept apart from the payloads marks where every live
+ * payload starts, so the check is exact, one bit test, and stays on. A segment over a huge payload ends with its
+ * free (an access then throws {@link IllegalStateException}); other segments keep the heap's lifetime, and their
+ * memory stays mapped until {@link #close()}.
+ *
  * <h2>Errors</h2>
- * Freeing, resizing or asking the usable size of an address the heap did not hand out, an address inside a
- * payload, or one already freed throws {@link IllegalArgumentException} and changes nothing: a bitmap kept apart
- * from the payloads marks where every live payload starts, so the check is exact, one bit test, and stays on.
  * Bad sizes and alignments: {@link IllegalArgumentException}; the heap's region full or the OS refusing memory:
  * {@link OutOfNativeMemoryError} (the heap unchanged); use after close: {@link IllegalStateException}; another
- * thread: {@link WrongThreadException}. All metadata lives outside the payloads, so a write past a payload can
- * damage another payload but not the heap.
+ * thread: {@link WrongThreadException}.
  *
  * <h2>Memory</h2>
- * Its own reservation ({@link #create()}, {@value #DEFAULT_MAX_BYTE_SIZE} bytes of address space) or the tail of a
- * {@link LinearArena} ({@link #onTailOf}), committed as its pages are first used. Free pages go back to the OS when
- * more than 1 MiB (and more than an eighth of the footprint) of them are still charged, at most every 50 ms, and
- * on {@link #trim()}.
+ * Its own reservation ({@link #create()}: {@value #DEFAULT_RESERVE_SIZE} bytes of address space, or less if the OS
+ * refuses that much, which {@link #toString()} says) or the tail of a {@link LinearArena} ({@link #onTailOf}),
+ * committed as its pages are first used. Free pages go back to the OS when more than 1 MiB (and more than an eighth
+ * of the footprint) of them are still charged, at most every 50 ms, and on {@link #trim()}; a freed huge payload
+ * at once.
  *
  * <h2>Threads</h2>
- * Confined to the creating thread. (Per-thread caches and frees from other threads are planned.)
+ * Confined to the creating thread. On the tail of a shared arena, closing the arena from another thread closes the
+ * heap too.
  */
 public final class Heap implements AddressAllocator {
     /** The address space of a heap: 64 GiB, which costs nothing until used. */
-    public static final long DEFAULT_MAX_BYTE_SIZE = 64L << 30;
+    public static final long DEFAULT_RESERVE_SIZE = 64L << 30;
+    /** The most address space one heap manages: 16 TiB (2<sup>32</sup> pages). */
+    public static final long MAX_RESERVE_SIZE = 1L << 44;
 
     private final Region region;
     private final HeapEngine engine;
-    private final MemorySegment all;
-    private final long base;
+    private final Thread creator;
+    /** The owner while open, null once closed: one comparison checks both. */
     private Thread owner;
-    /** The lifetimes of segments over huge payloads, which their frees unmap. */
-    private final Map<Long, Arena> hugeScopes = new HashMap<>();
 
-    private Heap(Region region) {
+    Heap(Os os, Region region) {
         this.region = region;
-        this.engine = new HeapEngine(Os.current(), region);
-        this.all = region.segment();
-        this.base = region.address();
-        this.owner = Thread.currentThread();
-        region.onTakenAway(this::releaseOwnMemory);
+        this.engine = new HeapEngine(os, region);
+        this.creator = Thread.currentThread();
+        this.owner = creator;
+        region.onTakenAway(this::takenAway);
+    }
+
+    /** {@return a builder with the defaults of {@link #create()}} */
+    public static HeapBuilder builder() {
+        return new HeapBuilder();
     }
 
     /**
-     * {@return an empty confined heap with its own reservation of {@value #DEFAULT_MAX_BYTE_SIZE} bytes}
+     * {@return an empty confined heap with its own reservation of {@value #DEFAULT_RESERVE_SIZE} bytes (less if the
+     * OS refuses that much address space)}
      *
-     * @throws OutOfNativeMemoryError if the OS refuses the reservation
+     * @throws OutOfNativeMemoryError if the OS refuses even a small reservation
      */
     public static Heap create() {
-        return create(DEFAULT_MAX_BYTE_SIZE);
+        return builder().build();
     }
 
     /**
-     * {@return an empty confined heap with its own reservation of {@code maxByteSize} bytes (rounded up to the
+     * {@return an empty confined heap with its own reservation of {@code reserveSize} bytes (rounded up to the
      * page)}: huge allocations are mapped outside it.
      *
-     * @throws IllegalArgumentException if {@code maxByteSize} is not positive or above 2<sup>46</sup>
-     * @throws OutOfNativeMemoryError   if the OS refuses the reservation
+     * @throws IllegalArgumentException if {@code reserveSize} is not positive or above {@value #MAX_RESERVE_SIZE}
+     * @throws OutOfNativeMemoryError   if the OS refuses the reservation, or it holds no 4 KiB page
      */
-    public static Heap create(long maxByteSize) {
-        if (maxByteSize <= 0 || maxByteSize > Checks.MAX_BYTE_SIZE) {
-            throw Checks.illegalArgument("maxByteSize", maxByteSize, "> 0 and <= " + Checks.MAX_BYTE_SIZE);
-        }
-        Region region = new OwnReservation(Os.current(), maxByteSize, false, false);
-        try {
-            return new Heap(region);
-        } catch (RuntimeException | Error e) {
-            region.release(0);
-            throw e;
-        }
+    public static Heap create(long reserveSize) {
+        return builder().reserveSize(reserveSize).build();
     }
 
     /**
      * {@return an empty heap on the tail of {@code arena}: a sub-lifetime whose pages come from the arena} While
      * the heap is open the arena refuses pushes, pops and temps; {@link #close()} gives the tail back (the arena's
-     * position is where it was), and closing the arena closes the heap. Huge allocations and the heap's page map
-     * are mapped apart and released with it.
+     * position is where it was), and closing the arena closes the heap. Huge allocations are mapped apart and
+     * released with it. Memory the arena did not map (the caller's, a mapped file) is never purged.
      *
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
-     * @throws OutOfNativeMemoryError        if the arena's block has no room
+     * @throws OutOfNativeMemoryError        if the arena's block has no room for a page
      */
     public static Heap onTailOf(LinearArena arena) {
-        Region region = Region.Tails.take(arena, Os.current().pageSize());
-        try {
-            return new Heap(region);
-        } catch (RuntimeException | Error e) {
-            region.release(0);
-            throw e;
-        }
+        return builder().onTailOf(arena).build();
     }
 
     // ---- allocation ----
@@ -133,24 +133,42 @@ public final class Heap implements AddressAllocator {
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        long address = allocateAddress(byteSize, byteAlignment);
-        return segmentAt(address, byteSize).fill((byte) 0);
+        return engine.segment(allocateAddress(byteSize, byteAlignment), byteSize);
+    }
+
+    /** {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As {@link #allocate(long, long)}. */
+    @Override
+    public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
+        return engine.segment(allocateAddressNoInit(byteSize, byteAlignment), byteSize);
     }
 
     /**
-     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined}
-     *
-     * @throws IllegalArgumentException if the size or the alignment is invalid
-     * @throws OutOfNativeMemoryError   if the heap is full or the OS refuses memory
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
+     * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} As
+     * {@link #allocate(long, long)}.
      */
+    @Override
     public long allocateAddress(long byteSize, long byteAlignment) {
         if (Thread.currentThread() != owner || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            checkThread();
-            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+            refuse(byteSize, byteAlignment);
+        }
+        return engine.allocateZeroed(byteSize, byteAlignment);
+    }
+
+    /**
+     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined}: the
+     * cheapest allocation. As {@link #allocate(long, long)}.
+     */
+    @Override
+    public long allocateAddressNoInit(long byteSize, long byteAlignment) {
+        if (Thread.currentThread() != owner || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
+            refuse(byteSize, byteAlignment);
         }
         return engine.allocate(byteSize, byteAlignment);
+    }
+
+    private void refuse(long byteSize, long byteAlignment) {
+        checkOpen();
+        Checks.checkSizeAndAlignment(byteSize, byteAlignment);
     }
 
     /**
@@ -160,35 +178,41 @@ public final class Heap implements AddressAllocator {
      * @throws IllegalStateException    if closed
      * @throws WrongThreadException     if used from another thread
      */
+    @Override
     public void free(long address) {
-        checkThread();
+        checkOpen();
         engine.free(address);
-        endHugeScope(address);
     }
 
     /**
-     * {@return the address of at least {@code byteSize} bytes holding the payload's old bytes, up to the smaller
-     * size} In place when the class or page span allows; otherwise moved and the old address freed. On failure
-     * the old payload is untouched and still allocated.
+     * {@return the address of at least {@code byteSize} bytes holding the payload's old bytes up to the smaller
+     * size, the bytes beyond its old usable size zeroed} In place when the class or page span allows; otherwise
+     * moved and the old address freed. On failure the old payload is untouched and still allocated.
      *
      * @throws IllegalArgumentException if {@code address} is not a live payload, or the size is invalid
      * @throws OutOfNativeMemoryError   if there is no room
      * @throws IllegalStateException    if closed
      * @throws WrongThreadException     if used from another thread
      */
+    @Override
     public long reallocate(long address, long byteSize) {
-        checkThread();
+        checkOpen();
         Checks.checkByteSize(byteSize);
-        long moved = engine.reallocate(address, byteSize);
-        if (moved != address) {
-            endHugeScope(address);
-        }
-        return moved;
+        return engine.reallocate(address, byteSize, true);
+    }
+
+    /** {@return as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
+    @Override
+    public long reallocateNoInit(long address, long byteSize) {
+        checkOpen();
+        Checks.checkByteSize(byteSize);
+        return engine.reallocate(address, byteSize, false);
     }
 
     /** {@return a segment of {@code byteSize} bytes with {@code segment}'s old bytes} As {@link #reallocate(long, long)}. */
+    @Override
     public MemorySegment reallocate(MemorySegment segment, long byteSize) {
-        return segmentAt(reallocate(segment.address(), byteSize), byteSize);
+        return engine.segment(reallocate(segment.address(), byteSize), byteSize);
     }
 
     /**
@@ -196,8 +220,9 @@ public final class Heap implements AddressAllocator {
      *
      * @throws IllegalArgumentException if {@code address} is not a live payload of this heap
      */
+    @Override
     public long usableSize(long address) {
-        checkThread();
+        checkOpen();
         return engine.usableSize(address);
     }
 
@@ -205,29 +230,37 @@ public final class Heap implements AddressAllocator {
      * Gives the OS back every page the heap does not use: cached free slots go back to their slabs, empty slabs and
      * pools to the page allocator, and free pages are purged. Addresses stay reserved.
      */
+    @Override
     public void trim() {
-        checkThread();
+        checkOpen();
         engine.trim();
     }
 
     // ---- statistics ----
 
-    /** {@return the usable bytes of all live allocations} */
+    /** {@return the usable bytes of all live allocations} O(size classes). */
     public long liveBytes() {
-        checkThread();
+        checkOpen();
         return engine.liveBytes();
     }
 
-    /** {@return the number of live allocations} O(pages): counted from the slabs and pools, off the hot path. */
+    /** {@return the number of live allocations} O(size classes). */
     public long liveAllocations() {
-        checkThread();
+        checkOpen();
         return engine.liveAllocations();
     }
 
-    /** {@return the bytes the heap holds from the OS (or its arena): its footprint} */
+    /** {@return the bytes the heap holds from the OS (or its arena), purged pages not included: its footprint} */
+    @Override
     public long committedBytes() {
-        checkThread();
+        checkOpen();
         return engine.footprint();
+    }
+
+    /** {@return the bytes of address space of the heap's region (huge mappings not included)} */
+    @Override
+    public long reservedBytes() {
+        return region.reservedBytes();
     }
 
     /** {@return the share of the footprint not holding live allocations: {@code 1 - liveBytes / committedBytes}} */
@@ -236,9 +269,17 @@ public final class Heap implements AddressAllocator {
         return committed == 0 ? 0 : 1 - (double) liveBytes() / committed;
     }
 
-    /** {@return live allocations of size class {@code sizeClass} (see {@link #sizeClasses()})} O(pages). */
+    /**
+     * {@return live allocations of size class {@code sizeClass} (see {@link #sizeClasses()}), of large payloads
+     * (the class count), or of huge ones (the class count + 1)}
+     *
+     * @throws IndexOutOfBoundsException if {@code sizeClass} is outside those
+     */
     public long liveAllocations(int sizeClass) {
-        checkThread();
+        checkOpen();
+        if (sizeClass < 0 || sizeClass > SizeClasses.COUNT + 1) {
+            throw Checks.outOfBounds("sizeClass", sizeClass, "0 <= sizeClass <= " + (SizeClasses.COUNT + 1));
+        }
         return engine.liveAllocations(sizeClass);
     }
 
@@ -252,81 +293,53 @@ public final class Heap implements AddressAllocator {
      *
      * @throws IllegalStateException naming the first violation
      */
+    @Override
     public void check() {
-        checkThread();
+        checkOpen();
         engine.check();
     }
 
     /**
-     * Releases everything: the heap's pages (to the OS, or back to its arena), its page map and its huge mappings.
+     * Releases everything: the heap's pages (to the OS, or back to its arena), and its huge mappings (their
+     * segments end first).
      *
      * @throws IllegalStateException if already closed
      * @throws WrongThreadException  if used from another thread
      */
     @Override
     public void close() {
-        checkThread();
-        region.release(0);
-        releaseOwnMemory();
+        checkOpen();
+        owner = null;
+        engine.release();
     }
 
-    private void releaseOwnMemory() {
-        if (owner != null) {
-            owner = null;
-            for (Arena scope : hugeScopes.values()) {
-                scope.close();
-            }
-            hugeScopes.clear();
-            engine.release();
-        }
+    /** The arena under the heap closed: the region is gone, the huge mappings go too. */
+    private void takenAway() {
+        owner = null;
+        engine.releaseHuge();
     }
 
-    /** {@return {address, byteSize} of every mapping this heap holds: its region, page map, huge mappings; for leak tests} */
-    java.util.List<long[]> osRanges() {
-        java.util.List<long[]> ranges = new java.util.ArrayList<>(engine.osRanges());
+    /** {@return {address, byteSize} of every mapping this heap holds: its region and huge mappings; for leak tests} */
+    List<long[]> osRanges() {
+        List<long[]> ranges = new ArrayList<>(engine.hugeRanges());
         ranges.add(new long[] {region.address(), region.reservedBytes()});
         return ranges;
     }
 
     @Override
     public String toString() {
-        return owner == null ? "Heap[closed]" : "Heap[live=" + Bits.bytes(engine.liveBytes()) + " in "
-                + engine.liveAllocations() + " allocations, committed=" + Bits.bytes(engine.footprint()) + "]";
+        if (owner == null) {
+            return "Heap[closed]";
+        }
+        String shortfall = region.shortfall();
+        return "Heap[live=" + Bits.bytes(engine.liveBytes()) + " in " + engine.liveAllocations()
+                + " allocations, committed=" + Bits.bytes(engine.footprint()) + ", reserved="
+                + Bits.bytes(region.reservedBytes()) + (shortfall != null ? " (" + shortfall + ")" : "") + "]";
     }
 
-    /**
-     * {@return a segment over a payload}: a slice of the heap's region, or for a huge payload (mapped apart and
-     * unmapped by its free) a segment with a lifetime of its own that its free ends, so that a stale segment throws
-     * instead of touching unmapped memory.
-     */
-    private MemorySegment segmentAt(long address, long byteSize) {
-        long off = address - base;
-        if (off >= 0 && off < all.byteSize()) {
-            return all.asSlice(off, byteSize);
-        }
-        Arena scope = Arena.ofConfined();
-        Arena old = hugeScopes.put(address, scope);
-        if (old != null) {
-            old.close();
-        }
-        return MemorySegment.ofAddress(address).reinterpret(byteSize, scope, null);
-    }
-
-    /** Ends the lifetime of the segment over a huge payload at {@code address}, before it is unmapped. */
-    private void endHugeScope(long address) {
-        if (!hugeScopes.isEmpty()) {
-            Arena scope = hugeScopes.remove(address);
-            if (scope != null) {
-                scope.close();
-            }
-        }
-    }
-
-    private void checkThread() {
+    private void checkOpen() {
         if (Thread.currentThread() != owner) {
-            throw owner == null ? new IllegalStateException("Already closed: Heap")
-                    : new WrongThreadException("Heap is confined to " + owner.getName() + ", used from "
-                    + Thread.currentThread().getName());
+            Confinement.check(this, creator, owner == null);
         }
     }
 }

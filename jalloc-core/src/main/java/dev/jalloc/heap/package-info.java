@@ -8,7 +8,7 @@
  *       and a footer (free). Sizes are multiples of 16 bytes, at least 32.</dd>
  *   <dt>payload</dt>
  *   <dd>The bytes handed out: the block after its 8-byte header, 16-byte aligned. Its address is what
- *       {@code allocateAddress} returns and what {@code free} takes.</dd>
+ *       {@code allocateAddressNoInit} returns and what {@code free} takes.</dd>
  *   <dt>usable size</dt>
  *   <dd>The payload's real size, at least the size asked for: the block size less its header.</dd>
  *   <dt>boundary tags</dt>

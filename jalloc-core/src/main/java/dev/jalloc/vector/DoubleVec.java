@@ -3,7 +3,7 @@ package dev.jalloc.vector;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 import dev.jalloc.arena.LinearArena;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.PrimitiveIterator;
@@ -56,7 +56,7 @@ public final class DoubleVec extends Vec {
      * @throws dev.jalloc.OutOfNativeMemoryError if the current block has no room left
      */
     public static DoubleVec onTailOf(LinearArena arena) {
-        return new DoubleVec(VecBuilder.tailOf(arena, JAVA_DOUBLE), arena.isShared(), arena.commitSize());
+        return new DoubleVec(VecBuilder.tailOf(arena, JAVA_DOUBLE), arena.isShared(), arena.commitStep());
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.jalloc.vector;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.jalloc.arena.LinearArena;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.PrimitiveIterator;
@@ -56,7 +56,7 @@ public final class IntVec extends Vec {
      * @throws dev.jalloc.OutOfNativeMemoryError if the current block has no room left
      */
     public static IntVec onTailOf(LinearArena arena) {
-        return new IntVec(VecBuilder.tailOf(arena, JAVA_INT), arena.isShared(), arena.commitSize());
+        return new IntVec(VecBuilder.tailOf(arena, JAVA_INT), arena.isShared(), arena.commitStep());
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.jalloc.vector;
 
 import dev.jalloc.internal.util.Checks;
 import dev.jalloc.arena.LinearArena;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.NoSuchElementException;
@@ -58,7 +58,7 @@ public final class LayoutVec extends Vec {
      */
     public static LayoutVec onTailOf(LinearArena arena, MemoryLayout elementLayout) {
         return new LayoutVec(elementLayout, VecBuilder.tailOf(arena, elementLayout), arena.isShared(),
-                arena.commitSize());
+                arena.commitStep());
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.jalloc.vector;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.jalloc.arena.LinearArena;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.PrimitiveIterator;
@@ -55,7 +55,7 @@ public final class LongVec extends Vec {
      * @throws dev.jalloc.OutOfNativeMemoryError if the current block has no room left
      */
     public static LongVec onTailOf(LinearArena arena) {
-        return new LongVec(VecBuilder.tailOf(arena, JAVA_LONG), arena.isShared(), arena.commitSize());
+        return new LongVec(VecBuilder.tailOf(arena, JAVA_LONG), arena.isShared(), arena.commitStep());
     }
 
     /**

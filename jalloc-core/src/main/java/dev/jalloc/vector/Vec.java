@@ -3,7 +3,8 @@ package dev.jalloc.vector;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.util.Confinement;
+import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * {@link MemoryLayout} (structs included). Build one with {@link #builder()} or a kind's {@code create()}.
  *
  * <h2>Memory</h2>
- * A vector reserves {@link #reservedBytes()} of address space up front ({@value #DEFAULT_MAX_BYTE_SIZE} bytes by
+ * A vector reserves {@link #reservedBytes()} of address space up front ({@value #DEFAULT_RESERVE_SIZE} bytes by
  * default), which costs no memory, and commits pages as it grows: while small, the committed size doubles from one
  * page; from {@link VecBuilder#commitStep(long) the commit step} on ({@value #DEFAULT_COMMIT_STEP} bytes by
  * default) it grows one step at a time. So {@link #committedBytes()} never exceeds the live bytes by more than one
@@ -58,7 +59,7 @@ import java.util.Objects;
  */
 public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVec, DoubleVec, LayoutVec {
     /** The reservation of a vector: 64 GiB of address space, which costs nothing until committed. */
-    public static final long DEFAULT_MAX_BYTE_SIZE = 64L << 30;
+    public static final long DEFAULT_RESERVE_SIZE = 64L << 30;
     /** The commit step of a vector: 2 MiB, the largest single growth of the committed size. */
     public static final long DEFAULT_COMMIT_STEP = 2L << 20;
     /** The largest array {@code toArray} makes (the JDK's own limit on array lengths). */
@@ -316,8 +317,10 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         if (writer == null) {
             return kind + "[closed]";
         }
+        String shortfall = region.shortfall();
         return kind + "[size=" + size + ", capacity=" + capacity + ", committed=" + Bits.bytes(region.committedBytes())
-                + ", reserved=" + Bits.bytes(region.reservedBytes()) + "]";
+                + ", reserved=" + Bits.bytes(region.reservedBytes()) + (shortfall != null ? " (" + shortfall + ")" : "")
+                + "]";
     }
 
     // ---- for the kinds: checks ----
@@ -325,23 +328,16 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /** Throws unless the calling thread may change the structure: the owner, while open. */
     final void checkWriter() {
         if (Thread.currentThread() != writer) {
-            throw accessFailure();
+            Confinement.check(shared ? kind + " (shared: only its owner changes its structure)" : kind, owner,
+                    writer == null);
         }
     }
 
     /** Throws unless the calling thread may read and write elements. */
     final void checkReader() {
         if (Thread.currentThread() != writer && (!shared || writer == null)) {
-            throw accessFailure();
+            Confinement.check(kind, owner, writer == null);
         }
-    }
-
-    private RuntimeException accessFailure() {
-        if (writer == null) {
-            return new IllegalStateException("Already closed: " + kind);
-        }
-        return new WrongThreadException(kind + " is owned by thread " + owner.getName() + ", not by "
-                + Thread.currentThread().getName() + (shared ? " (shared vectors: only the owner changes structure)" : ""));
     }
 
     /** Throws unless {@code 0 <= index < size}. */
@@ -434,7 +430,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     private OutOfNativeMemoryError full(long more) {
         return new OutOfNativeMemoryError(kind + " is full: " + more + " more element(s) asked for, " + size
                 + " held, at most " + maxCapacity + " fit in its reservation of " + Bits.bytes(region.reservedBytes())
-                + " (build it with a larger VecBuilder.maxByteSize)");
+                + " (build it with a larger VecBuilder.reserveSize)");
     }
 
     /** Opens a gap of {@code count} elements at {@code index}, moving the tail up; the gap holds stale values. */
@@ -470,7 +466,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     private void purgeAbove(long keep) {
         if (keep < region.committedBytes()) {
-            region.purgeAbove(keep);
+            region.purgeAbove(keep, 0);
             capacity = region.committedBytes() / stride;
         }
     }

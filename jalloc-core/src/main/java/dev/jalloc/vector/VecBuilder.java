@@ -3,8 +3,9 @@ package dev.jalloc.vector;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.arena.OwnReservation;
-import dev.jalloc.internal.arena.Region;
+import dev.jalloc.internal.memory.OwnRegion;
+import dev.jalloc.internal.memory.Usage;
+import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.ValueLayout;
 
@@ -13,13 +14,14 @@ import java.lang.foreign.ValueLayout;
  * factory call makes a new vector owned by the calling thread.
  *
  * {@snippet :
- * try (LongVec offsets = Vec.builder().maxByteSize(1L << 40).commitStep(16 << 20).ofLongs()) {
+ * try (LongVec offsets = Vec.builder().reserveSize(1L << 40).commitStep(16 << 20).ofLongs()) {
  *     offsets.add(0);
  * }
  * }
  */
 public final class VecBuilder {
-    private long maxByteSize = Vec.DEFAULT_MAX_BYTE_SIZE;
+    private long reserveSize = Vec.DEFAULT_RESERVE_SIZE;
+    private boolean reserveSizeSet;
     private long commitStep = Vec.DEFAULT_COMMIT_STEP;
     private boolean shared;
     private boolean populate = true;
@@ -29,17 +31,18 @@ public final class VecBuilder {
 
     /**
      * Sets the reservation: the address space held for the vector, which bounds its size (default
-     * {@value Vec#DEFAULT_MAX_BYTE_SIZE}); rounded up to the page size. It costs no memory, but a process has at
-     * most 128 TiB of address space on x86-64 Linux, which is 2048 default reservations.
+     * {@value Vec#DEFAULT_RESERVE_SIZE}); rounded up to the page size. It costs no memory, but a process has at
+     * most 128 TiB of address space on x86-64 Linux, which is 2048 default reservations: without this call the
+     * default reservation degrades to a smaller one when the OS refuses it (and {@link Vec#toString()} says so);
+     * with it, such a refusal is an error.
      *
-     * @throws IllegalArgumentException if not positive or above {@value Checks#MAX_BYTE_SIZE}
+     * @param reserveSize the number of bytes
+     * @return this builder
+     * @throws IllegalArgumentException if not positive or above 2<sup>46</sup>
      */
-    public VecBuilder maxByteSize(long maxByteSize) {
-        Checks.checkByteSize("maxByteSize", maxByteSize);
-        if (maxByteSize == 0) {
-            throw Checks.illegalArgument("maxByteSize", maxByteSize, "> 0");
-        }
-        this.maxByteSize = maxByteSize;
+    public VecBuilder reserveSize(long reserveSize) {
+        this.reserveSize = Checks.checkPositiveByteSize("reserveSize", reserveSize);
+        this.reserveSizeSet = true;
         return this;
     }
 
@@ -51,11 +54,7 @@ public final class VecBuilder {
      * @throws IllegalArgumentException if not positive or above {@value Checks#MAX_BYTE_SIZE}
      */
     public VecBuilder commitStep(long commitStep) {
-        Checks.checkByteSize("commitStep", commitStep);
-        if (commitStep == 0) {
-            throw Checks.illegalArgument("commitStep", commitStep, "> 0");
-        }
-        this.commitStep = commitStep;
+        this.commitStep = Checks.checkPositiveByteSize("commitStep", commitStep);
         return this;
     }
 
@@ -145,10 +144,12 @@ public final class VecBuilder {
     }
 
     private Region reserve(MemoryLayout elementLayout) {
-        if (elementLayout.byteSize() > maxByteSize) {
+        if (elementLayout.byteSize() > reserveSize) {
             throw Checks.illegalArgument("elementLayout.byteSize()", elementLayout.byteSize(),
-                    "<= maxByteSize " + maxByteSize);
+                    "<= reserveSize " + reserveSize);
         }
-        return new OwnReservation(Os.current(), maxByteSize, populate, shared);
+        Os os = Os.current();
+        return OwnRegion.reserve(os, reserveSize, os.pageSize(), !reserveSizeSet,
+                Math.max(commitStep, elementLayout.byteSize()), populate, shared, new Usage(), "a vector");
     }
 }

@@ -21,7 +21,7 @@ class GrowthTest {
         try (LinearArena fixed = LinearArena.ofFixed(100 * KIB);
              LinearArena chained = LinearArena.ofChained();
              LinearArena virtual = LinearArena.ofVirtual();
-             LinearArena both = LinearArena.builder().reserveSize(MIB).commitSize(64 * KIB).chaining(true).build()) {
+             LinearArena both = LinearArena.builder().reserveSize(MIB).commitStep(64 * KIB).chaining(true).build()) {
             assertEquals(LinearArena.Growth.FIXED, fixed.growth());
             assertEquals(LinearArena.Growth.CHAINED, chained.growth());
             assertEquals(LinearArena.Growth.VIRTUAL, virtual.growth());
@@ -29,7 +29,7 @@ class GrowthTest {
             assertEquals(Os4k.PAGE, fixed.pageSize());
             assertEquals(100 * KIB, fixed.reservedBytes());
             assertEquals(100 * KIB, fixed.committedBytes());
-            assertEquals(LinearArena.DEFAULT_VIRTUAL_RESERVE, virtual.reservedBytes());
+            assertEquals(LinearArena.DEFAULT_RESERVE_SIZE, virtual.reservedBytes());
             assertEquals(0, virtual.committedBytes());
             assertEquals(LinearArena.DEFAULT_BLOCK_SIZE, chained.committedBytes());
         }
@@ -37,12 +37,12 @@ class GrowthTest {
 
     @Test
     void aVirtualArenaCommitsInStepsAsPosGrowsAndNeverMoves() {
-        try (LinearArena arena = LinearArena.builder().commitSize(64 * KIB).build()) {
+        try (LinearArena arena = LinearArena.builder().commitStep(64 * KIB).build()) {
             MemorySegment first = arena.push(1);
             assertEquals(64 * KIB, arena.committedBytes());
-            arena.pushNoZero(64 * KIB);
+            arena.pushNoInit(64 * KIB);
             assertEquals(128 * KIB, arena.committedBytes());
-            MemorySegment far = arena.pushNoZero(10 * MIB);
+            MemorySegment far = arena.pushNoInit(10 * MIB);
             assertEquals(first.address() + arena.pos() - 10 * MIB, far.address(), "one reservation: no moves");
             assertEquals(alignUp(arena.pos(), 64 * KIB), arena.committedBytes());
             assertEquals(1, arena.blockCount());
@@ -51,11 +51,11 @@ class GrowthTest {
 
     @Test
     void aChainedArenaLinksBlocksAndGivesOversizedPushesTheirOwn() {
-        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitSize(64 * KIB).chaining(true)
+        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitStep(64 * KIB).chaining(true)
                 .build()) {
-            arena.pushNoZero(60 * KIB);
+            arena.pushNoInit(60 * KIB);
             assertEquals(1, arena.blockCount());
-            arena.pushNoZero(8 * KIB);
+            arena.pushNoInit(8 * KIB);
             assertEquals(2, arena.blockCount());
             assertEquals(64 * KIB + 8 * KIB, arena.pos(), "pos jumps to the next block's base position");
             MemorySegment huge = arena.push(1 * MIB);
@@ -68,13 +68,13 @@ class GrowthTest {
 
     @Test
     void popsAcrossBlocksKeepThemAsSparesAndReuseThem() {
-        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitSize(64 * KIB).chaining(true)
+        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitStep(64 * KIB).chaining(true)
                 .retainBytes(16 * MIB).build()) {
             MemorySegment bottom = arena.push(100);
             bottom.fill((byte) 42);
             long mark = arena.pos();
             for (int i = 0; i < 10; i++) {
-                arena.pushNoZero(40 * KIB).fill((byte) 1);
+                arena.pushNoInit(40 * KIB).fill((byte) 1);
             }
             long reserved = arena.reservedBytes();
             assertEquals(10, arena.blockCount());
@@ -94,8 +94,8 @@ class GrowthTest {
 
     @Test
     void clearAfterABurstPurgesAboveTheRetainedAmount() {
-        try (LinearArena arena = LinearArena.builder().commitSize(MIB).retainBytes(4 * MIB).build()) {
-            MemorySegment burst = arena.pushNoZero(256 * MIB);
+        try (LinearArena arena = LinearArena.builder().commitStep(MIB).retainBytes(4 * MIB).build()) {
+            MemorySegment burst = arena.pushNoInit(256 * MIB);
             burst.asSlice(0, 64 * MIB).fill((byte) 1);
             assertEquals(256 * MIB, arena.committedBytes());
             arena.clear();
@@ -111,10 +111,10 @@ class GrowthTest {
 
     @Test
     void chainedBlocksPoppedAboveTheRetainedAmountArePurged() {
-        try (LinearArena arena = LinearArena.builder().reserveSize(MIB).commitSize(MIB).chaining(true)
+        try (LinearArena arena = LinearArena.builder().reserveSize(MIB).commitStep(MIB).chaining(true)
                 .retainBytes(MIB).build()) {
             for (int i = 0; i < 8; i++) {
-                arena.pushNoZero(MIB - 4096).fill((byte) 7);
+                arena.pushNoInit(MIB - 4096).fill((byte) 7);
             }
             assertEquals(8 * MIB, arena.committedBytes());
             arena.clear();
@@ -125,16 +125,16 @@ class GrowthTest {
 
     @Test
     void chainingCanBeSwitchedOnALiveArena() {
-        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitSize(64 * KIB).build()) {
+        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitStep(64 * KIB).build()) {
             assertEquals(LinearArena.Growth.FIXED, arena.growth());
-            arena.pushNoZero(60 * KIB);
+            arena.pushNoInit(60 * KIB);
             assertThrows(OutOfNativeMemoryError.class, () -> arena.push(8 * KIB));
             arena.setChaining(true);
             assertEquals(LinearArena.Growth.CHAINED, arena.growth());
             arena.push(8 * KIB);
             assertEquals(2, arena.blockCount());
             arena.setChaining(false);
-            arena.pushNoZero(50 * KIB);
+            arena.pushNoInit(50 * KIB);
             assertThrows(OutOfNativeMemoryError.class, () -> arena.push(8 * KIB));
         }
     }
@@ -143,7 +143,7 @@ class GrowthTest {
     void aFixedArenaOverCallerMemoryCanChainOntoOsBlocks() {
         try (Arena owner = Arena.ofConfined()) {
             MemorySegment mine = owner.allocate(4 * KIB, 8);
-            try (LinearArena arena = LinearArena.builder().over(mine).reserveSize(64 * KIB).commitSize(64 * KIB)
+            try (LinearArena arena = LinearArena.builder().over(mine).reserveSize(64 * KIB).commitStep(64 * KIB)
                     .build()) {
                 assertEquals(mine.address(), arena.push(16).address());
                 assertEquals(0, arena.reservedBytes(), "caller memory is not counted as reserved");
@@ -161,12 +161,12 @@ class GrowthTest {
 
     @Test
     void largePagesAreUsedOrRefusedWithAReason() {
-        try (LinearArena arena = LinearArena.builder().largePages(true).commitSize(MIB).build()) {
+        try (LinearArena arena = LinearArena.builder().largePages(true).commitStep(MIB).build()) {
             if (arena.largePages()) {
                 assertEquals(2 * MIB, arena.pageSize());
                 MemorySegment s = arena.push(1);
                 assertEquals(0, s.address() % (2 * MIB), "a large-page reservation is aligned to the large page");
-                assertEquals(2 * MIB, arena.commitSize(), "the commit step is rounded up to the large page");
+                assertEquals(2 * MIB, arena.commitStep(), "the commit step is rounded up to the large page");
             } else {
                 assertEquals(Os4k.PAGE, arena.pageSize());
             }
@@ -175,7 +175,7 @@ class GrowthTest {
 
     @Test
     void aTempOverManyBlocksRestoresEverything() {
-        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitSize(16 * KIB).chaining(true)
+        try (LinearArena arena = LinearArena.builder().reserveSize(64 * KIB).commitStep(16 * KIB).chaining(true)
                 .build()) {
             arena.push(10);
             long start = arena.pos();

@@ -48,6 +48,11 @@ class LinearArenaContractTest {
         }
 
         /** Whether the memory is native (segments die with the arena, addresses can be pushed). */
+        /** {@return the caller's segment the arena bumps through, or null for memory of the arena's own} */
+        MemorySegment callerMemory() {
+            return null;
+        }
+
         boolean isNative() {
             return true;
         }
@@ -94,7 +99,7 @@ class LinearArenaContractTest {
             arena.setAutoAlign(256);
             assertEquals(256, arena.autoAlign());
             assertEquals(0, arena.allocate(5).address() % 256);
-            assertEquals(0, arena.pushNoZero(5).address() % 256);
+            assertEquals(0, arena.pushNoInit(5).address() % 256);
             assertEquals(0, arena.push(5).address() % 256);
         }
 
@@ -104,7 +109,8 @@ class LinearArenaContractTest {
             assertEquals(40, s.byteSize());
             assertEquals(0, s.address() % 16);
             assertAllBytes(s, (byte) 0);
-            assertSame(arena.scope(), isNative() ? s.scope() : arena.scope());
+            // Segments over the caller's memory keep the caller's lifetime; the arena's own have the arena's scope.
+            assertSame(callerMemory() == null ? arena.scope() : callerMemory().scope(), s.scope());
             MemorySegment ints = arena.allocateFrom(JAVA_INT, 1, 2, 3);
             assertArrayEquals(new int[] {1, 2, 3}, ints.toArray(JAVA_INT));
             MemorySegment l = arena.allocateFrom(JAVA_LONG, 42L);
@@ -122,8 +128,8 @@ class LinearArenaContractTest {
         }
 
         @Test
-        void pushNoZeroHasSizeAndAlignment() {
-            MemorySegment s = arena.pushNoZero(100, 32);
+        void pushNoInitHasSizeAndAlignment() {
+            MemorySegment s = arena.pushNoInit(100, 32);
             assertEquals(100, s.byteSize());
             assertEquals(0, s.address() % 32);
             s.fill((byte) 1);
@@ -139,7 +145,7 @@ class LinearArenaContractTest {
             MemorySegment view = MemorySegment.ofAddress(a).reinterpret(64);
             assertAllBytes(view, (byte) 0);
             view.fill((byte) 9);
-            long b = arena.pushAddressNoZero(8, 8);
+            long b = arena.pushAddressNoInit(8, 8);
             assertEquals(a + 64, b);
         }
 
@@ -148,7 +154,7 @@ class LinearArenaContractTest {
             assumeTrue(!isNative());
             long pos = arena.pos();
             assertThrows(UnsupportedOperationException.class, () -> arena.pushAddress(8, 8));
-            assertThrows(UnsupportedOperationException.class, () -> arena.pushAddressNoZero(8, 8));
+            assertThrows(UnsupportedOperationException.class, () -> arena.pushAddressNoInit(8, 8));
             assertEquals(pos, arena.pos());
         }
 
@@ -156,11 +162,11 @@ class LinearArenaContractTest {
         void reusedMemoryIsZeroedAgain() {
             long mark = arena.pos();
             arena.push(256).fill((byte) 0xFF);
-            arena.pushNoZero(256).fill((byte) 0xFF);
+            arena.pushNoInit(256).fill((byte) 0xFF);
             arena.popTo(mark);
             assertAllBytes(arena.push(512), (byte) 0);
             arena.popTo(mark);
-            MemorySegment noZero = arena.pushNoZero(256);
+            MemorySegment noZero = arena.pushNoInit(256);
             noZero.fill((byte) 0xEE);
             arena.popTo(mark);
             if (isNative()) {
@@ -178,14 +184,14 @@ class LinearArenaContractTest {
             for (int n = 0; n <= 130; n++) {
                 for (int skew = 0; skew < 16; skew++) {
                     arena.popTo(mark);
-                    arena.pushNoZero(400, 1).fill((byte) 0x77);
+                    arena.pushNoInit(400, 1).fill((byte) 0x77);
                     arena.popTo(mark);
                     // Popped bytes hold 0x77, or the poison in checked mode: either way, not zero.
                     byte dirty = arena.isChecked() ? LinearArena.POISON : (byte) 0x77;
-                    MemorySegment guardBefore = arena.pushNoZero(16 + skew, 1);
+                    MemorySegment guardBefore = arena.pushNoInit(16 + skew, 1);
                     guardBefore.fill((byte) 0x55);
                     MemorySegment s = arena.push(n, 1);
-                    MemorySegment guardAfter = arena.pushNoZero(16, 1);
+                    MemorySegment guardAfter = arena.pushNoInit(16, 1);
                     assertAllBytes(s, (byte) 0);
                     assertAllBytes(guardBefore, (byte) 0x55);
                     assertAllBytes(guardAfter, dirty);
@@ -199,7 +205,7 @@ class LinearArenaContractTest {
             arena.pushAligner(64);
             assertEquals(0, arena.pos() % 64);
             long pos = arena.pos();
-            MemorySegment s = arena.pushNoZero(1, 1);
+            MemorySegment s = arena.pushNoInit(1, 1);
             assertEquals(0, s.address() % 64);
             assertEquals(pos + 1, arena.pos());
         }
@@ -249,7 +255,7 @@ class LinearArenaContractTest {
             long pushed = 0;
             for (int i = 0; pushed < total; i++) {
                 long size = 1 + (i * 7919L) % 5000;
-                MemorySegment s = arena.pushNoZero(size, 1L << (i % 7));
+                MemorySegment s = arena.pushNoInit(size, 1L << (i % 7));
                 s.fill((byte) i);
                 segments.add(s);
                 pushed += size;
@@ -330,10 +336,10 @@ class LinearArenaContractTest {
             long committed = arena.committedBytes();
             List<Runnable> bad = List.of(
                     () -> arena.push(-1), () -> arena.push(Long.MAX_VALUE), () -> arena.push((1L << 46) + 1),
-                    () -> arena.pushNoZero(-8), () -> arena.allocate(-1, 8), () -> arena.push(8, 0),
+                    () -> arena.pushNoInit(-8), () -> arena.allocate(-1, 8), () -> arena.push(8, 0),
                     () -> arena.push(8, 3), () -> arena.push(8, 24), () -> arena.push(8, -8),
-                    () -> arena.push(8, 1L << 31), () -> arena.allocate(8, 12), () -> arena.pushNoZero(8, 6),
-                    () -> arena.pushAddress(-1, 8), () -> arena.pushAddressNoZero(8, 5),
+                    () -> arena.push(8, 1L << 31), () -> arena.allocate(8, 12), () -> arena.pushNoInit(8, 6),
+                    () -> arena.pushAddress(-1, 8), () -> arena.pushAddressNoInit(8, 5),
                     () -> arena.pushAligner(0), () -> arena.pushAligner(48), () -> arena.setAutoAlign(7),
                     () -> arena.pop(-1));
             for (Runnable r : bad) {
@@ -364,8 +370,10 @@ class LinearArenaContractTest {
             Temp temp = arena.temp();
             arena.close();
             assertFalse(arena.scope().isAlive());
-            if (isNative()) {
+            if (callerMemory() == null) {
                 assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0));
+            } else {
+                s.get(JAVA_BYTE, 0);   // the caller's memory outlives the arena
             }
             for (Runnable r : verbs(arena)) {
                 assertThrows(IllegalStateException.class, r::run);
@@ -449,13 +457,13 @@ class LinearArenaContractTest {
         /** Every verb, each called once with arguments that are fine on an open arena. */
         List<Runnable> verbs(LinearArena a) {
             List<Runnable> verbs = new ArrayList<>(List.of(
-                    () -> a.push(8), () -> a.push(8, 8), () -> a.pushNoZero(8), () -> a.pushNoZero(8, 8),
+                    () -> a.push(8), () -> a.push(8, 8), () -> a.pushNoInit(8), () -> a.pushNoInit(8, 8),
                     () -> a.allocate(8), () -> a.allocate(8, 8), () -> a.pushAligner(16), a::pos,
                     () -> a.popTo(0), () -> a.pop(0), a::clear, () -> a.setAutoAlign(8),
                     () -> a.setChaining(a.isChaining()), () -> a.temp().close()));
             if (isNative()) {
                 verbs.add(() -> a.pushAddress(8, 8));
-                verbs.add(() -> a.pushAddressNoZero(8, 8));
+                verbs.add(() -> a.pushAddressNoInit(8, 8));
             }
             return verbs;
         }
@@ -493,7 +501,7 @@ class LinearArenaContractTest {
     class FixedShared extends FixedConfined {
         @Override
         LinearArena create() {
-            return LinearArena.builder().reserveSize(1 << 20).commitSize(1 << 20).shared(true).build();
+            return LinearArena.builder().reserveSize(1 << 20).commitStep(1 << 20).shared(true).build();
         }
 
         @Override
@@ -505,10 +513,17 @@ class LinearArenaContractTest {
     @Nested
     class FixedOverNativeMemory extends Contract {
         final Arena owner = Arena.ofShared();
+        MemorySegment memory;
 
         @Override
         LinearArena create() {
-            return LinearArena.ofFixed(owner.allocate(1 << 20, 4096));
+            memory = owner.allocate(1 << 20, 4096);
+            return LinearArena.ofFixed(memory);
+        }
+
+        @Override
+        MemorySegment callerMemory() {
+            return memory;
         }
 
         @Override
@@ -524,9 +539,17 @@ class LinearArenaContractTest {
 
     @Nested
     class FixedOverHeapMemory extends Contract {
+        MemorySegment memory;
+
         @Override
         LinearArena create() {
-            return LinearArena.ofFixed(MemorySegment.ofArray(new long[(1 << 20) / 8]));
+            memory = MemorySegment.ofArray(new long[(1 << 20) / 8]);
+            return LinearArena.ofFixed(memory);
+        }
+
+        @Override
+        MemorySegment callerMemory() {
+            return memory;
         }
 
         @Override
@@ -544,7 +567,7 @@ class LinearArenaContractTest {
     class ChainedConfined extends Contract {
         @Override
         LinearArena create() {
-            return LinearArena.builder().reserveSize(64 << 10).commitSize(64 << 10).chaining(true).build();
+            return LinearArena.builder().reserveSize(64 << 10).commitStep(64 << 10).chaining(true).build();
         }
     }
 
@@ -552,7 +575,7 @@ class LinearArenaContractTest {
     class ChainedShared extends ChainedConfined {
         @Override
         LinearArena create() {
-            return LinearArena.builder().reserveSize(64 << 10).commitSize(64 << 10).chaining(true).shared(true)
+            return LinearArena.builder().reserveSize(64 << 10).commitStep(64 << 10).chaining(true).shared(true)
                     .build();
         }
 
@@ -566,7 +589,7 @@ class LinearArenaContractTest {
     class VirtualConfined extends Contract {
         @Override
         LinearArena create() {
-            return LinearArena.builder().commitSize(64 << 10).build();
+            return LinearArena.builder().commitStep(64 << 10).build();
         }
     }
 
@@ -574,7 +597,7 @@ class LinearArenaContractTest {
     class VirtualShared extends VirtualConfined {
         @Override
         LinearArena create() {
-            return LinearArena.builder().commitSize(64 << 10).shared(true).build();
+            return LinearArena.builder().commitStep(64 << 10).shared(true).build();
         }
 
         @Override
@@ -587,7 +610,7 @@ class LinearArenaContractTest {
     class VirtualChainedConfined extends Contract {
         @Override
         LinearArena create() {
-            return LinearArena.builder().reserveSize(256 << 10).commitSize(16 << 10).chaining(true).build();
+            return LinearArena.builder().reserveSize(256 << 10).commitStep(16 << 10).chaining(true).build();
         }
     }
 
@@ -595,7 +618,7 @@ class LinearArenaContractTest {
     class VirtualChainedShared extends VirtualChainedConfined {
         @Override
         LinearArena create() {
-            return LinearArena.builder().reserveSize(256 << 10).commitSize(16 << 10).chaining(true).shared(true)
+            return LinearArena.builder().reserveSize(256 << 10).commitStep(16 << 10).chaining(true).shared(true)
                     .build();
         }
 
@@ -609,7 +632,7 @@ class LinearArenaContractTest {
     class CheckedVirtual extends Contract {
         @Override
         LinearArena create() {
-            return LinearArena.builder().commitSize(64 << 10).checked(true).build();
+            return LinearArena.builder().commitStep(64 << 10).checked(true).build();
         }
     }
 

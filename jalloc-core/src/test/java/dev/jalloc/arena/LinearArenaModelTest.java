@@ -3,6 +3,7 @@ package dev.jalloc.arena;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -38,15 +39,15 @@ class LinearArenaModelTest {
         return List.of(
                 Arguments.of("fixed", (Supplier<LinearArena>) () -> LinearArena.ofFixed(8 << 20), false),
                 Arguments.of("chained", (Supplier<LinearArena>) () -> LinearArena.builder()
-                        .reserveSize(256 << 10).commitSize(256 << 10).chaining(true).retainBytes(512 << 10)
+                        .reserveSize(256 << 10).commitStep(256 << 10).chaining(true).retainBytes(512 << 10)
                         .build(), true),
                 Arguments.of("virtual", (Supplier<LinearArena>) () -> LinearArena.builder()
-                        .commitSize(64 << 10).retainBytes(1 << 20).build(), true),
+                        .commitStep(64 << 10).retainBytes(1 << 20).build(), true),
                 Arguments.of("virtual+chained", (Supplier<LinearArena>) () -> LinearArena.builder()
-                        .reserveSize(1 << 20).commitSize(32 << 10).chaining(true).retainBytes(256 << 10)
+                        .reserveSize(1 << 20).commitStep(32 << 10).chaining(true).retainBytes(256 << 10)
                         .build(), true),
                 Arguments.of("virtual+chained, checked", (Supplier<LinearArena>) () -> LinearArena.builder()
-                        .reserveSize(1 << 20).commitSize(32 << 10).chaining(true).checked(true)
+                        .reserveSize(1 << 20).commitStep(32 << 10).chaining(true).checked(true)
                         .build(), true));
     }
 
@@ -66,6 +67,11 @@ class LinearArenaModelTest {
         final boolean grows;
         final Deque<Live> live = new ArrayDeque<>();
         final TreeMap<Long, Long> byAddress = new TreeMap<>();
+        /**
+         * Positions never handed out: (end of a block's used part, start of the next block's first push), open at
+         * both ends. A push or aligner that skips ahead has moved to a new block; pops below a gap remove it.
+         */
+        final TreeMap<Long, Long> gaps = new TreeMap<>();
         final Deque<Temp> temps = new ArrayDeque<>();
         final Deque<Integer> tempDepths = new ArrayDeque<>();
         long pos;
@@ -125,8 +131,9 @@ class LinearArenaModelTest {
             long size = randomSize();
             long align = 1L << random.nextInt(random.nextInt(20) == 0 ? 13 : 7);
             MemorySegment s;
+            int blocks = arena.blockCount();
             try {
-                s = zeroed ? arena.push(size, align) : arena.pushNoZero(size, align);
+                s = zeroed ? arena.push(size, align) : arena.pushNoInit(size, align);
             } catch (OutOfMemoryError e) {
                 if (grows) {
                     throw e;
@@ -156,15 +163,22 @@ class LinearArenaModelTest {
             s.fill(fill);
             live.push(new Live(start, s.address(), s, fill));
             byAddress.put(s.address(), s.address() + size);
+            if (arena.blockCount() > blocks) {
+                gaps.put(pos, start);   // moved to a new block: what lies between was never handed out
+            }
             pos = arena.pos();
         }
 
         void pushAligner() {
             long align = 1L << random.nextInt(10);
+            int blocks = arena.blockCount();
             arena.pushAligner(align);
             long expected = alignUp(pos, align);
             if (arena.pos() != expected) {
                 assertTrue(grows && arena.pos() > pos && arena.pos() % align == 0, "aligner");
+            }
+            if (arena.blockCount() > blocks) {
+                gaps.put(pos, arena.pos());
             }
             pos = arena.pos();
         }
@@ -204,6 +218,16 @@ class LinearArenaModelTest {
                 return;
             }
             long n = random.nextLong(pos - floor + 1);
+            Map.Entry<Long, Long> gap = gaps.lowerEntry(pos - n);
+            if (gap != null && gap.getValue() > pos - n) {
+                // Into an earlier block's unused reservation: never handed out, refused, nothing changes.
+                long committed = arena.committedBytes();
+                assertThrows(IndexOutOfBoundsException.class, () -> arena.pop(n), "pop into a gap");
+                assertEquals(pos, arena.pos(), "a refused pop moved pos");
+                assertEquals(committed, arena.committedBytes(), "a refused pop changed the committed bytes");
+                assertThrows(IndexOutOfBoundsException.class, () -> arena.popTo(pos - n), "popTo into a gap");
+                return;
+            }
             arena.pop(n);
             dropAbove(pos - n);
         }
@@ -219,6 +243,7 @@ class LinearArenaModelTest {
         }
 
         void dropAbove(long to) {
+            gaps.tailMap(to, true).clear();
             while (!live.isEmpty() && live.peek().pos() + live.peek().segment().byteSize() > to
                     && live.peek().pos() >= to) {
                 Live l = live.pop();
@@ -278,6 +303,7 @@ class LinearArenaModelTest {
                 assertEquals(l, live.pop());
                 byAddress.remove(l.address());
             }
+            gaps.tailMap(t.startPos(), true).clear();
             pos = t.startPos();
         }
 

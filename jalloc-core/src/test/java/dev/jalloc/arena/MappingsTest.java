@@ -32,10 +32,10 @@ class MappingsTest {
         return List.of(
                 Arguments.of("fixed", (Supplier<LinearArena>) () -> LinearArena.ofFixed(3 << 20)),
                 Arguments.of("chained", (Supplier<LinearArena>) () -> LinearArena.builder().reserveSize(256 << 10)
-                        .commitSize(256 << 10).chaining(true).retainBytes(0).build()),
+                        .commitStep(256 << 10).chaining(true).retainBytes(0).build()),
                 Arguments.of("virtual", (Supplier<LinearArena>) () -> LinearArena.builder().retainBytes(0).build()),
                 Arguments.of("virtual+chained", (Supplier<LinearArena>) () -> LinearArena.builder()
-                        .reserveSize(1 << 20).commitSize(64 << 10).chaining(true).build()),
+                        .reserveSize(1 << 20).commitStep(64 << 10).chaining(true).build()),
                 Arguments.of("shared, checked, large pages", (Supplier<LinearArena>) () -> LinearArena.builder()
                         .shared(true).checked(true).largePages(true).build()));
     }
@@ -46,7 +46,7 @@ class MappingsTest {
         LinearArena arena = factory.get();
         // Grow, pop (making spares and purged ranges), grow again, with a temp open at close.
         for (int i = 0; i < 10; i++) {
-            arena.pushNoZero(200 << 10).fill((byte) i);
+            arena.pushNoInit(200 << 10).fill((byte) i);
         }
         arena.popTo(100);
         arena.push(300 << 10);

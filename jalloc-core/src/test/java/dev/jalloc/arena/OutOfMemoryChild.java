@@ -14,25 +14,32 @@ public final class OutOfMemoryChild {
     }
 
     public static void main(String[] args) {
-        // 1. A virtual arena's 64 GiB reservation does not fit under the limit: build() refuses cleanly.
+        // 1. An explicit 64 GiB reservation does not fit under the limit: build() refuses cleanly...
         try {
-            LinearArena.ofVirtual().close();
+            LinearArena.builder().reserveSize(LinearArena.DEFAULT_RESERVE_SIZE).build().close();
             System.out.println("virtualBuild=succeeded");
         } catch (OutOfNativeMemoryError e) {
             System.out.println("virtualBuild=refused");
             System.out.println("virtualBuildCause=" + describe(e));
         }
+        // ...while the default one degrades to what the OS grants, works, and says so.
+        try (LinearArena arena = LinearArena.ofVirtual()) {
+            arena.push(4 << 20).fill((byte) 1);
+            System.out.println("virtualDefault=" + (arena.reserveSize() < LinearArena.DEFAULT_RESERVE_SIZE
+                    ? "degraded" : "full size"));
+            System.out.println("virtualDefaultSays=" + (arena.toString().contains("refused by the OS") ? "yes" : "no"));
+        }
 
         // 2. A chained arena grows block by block until a reservation is refused.
         for (String mode : new String[] {"chained", "virtualChained"}) {
             LinearArenaBuilder b = LinearArena.builder().reserveSize(64 << 20).chaining(true);
-            LinearArena arena = (mode.equals("chained") ? b.commitSize(64 << 20) : b.commitSize(1 << 20)).build();
+            LinearArena arena = (mode.equals("chained") ? b.commitStep(64 << 20) : b.commitStep(1 << 20)).build();
             MemorySegment first = arena.push(64);
             first.fill((byte) 7);
             long blocks = 0;
             try {
                 for (; blocks < 1_000; blocks++) {
-                    arena.pushNoZero(48 << 20);
+                    arena.pushNoInit(48 << 20);
                 }
                 System.out.println(mode + "=never refused");
             } catch (OutOfNativeMemoryError e) {

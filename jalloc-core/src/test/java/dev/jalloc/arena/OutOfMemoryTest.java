@@ -29,7 +29,7 @@ class OutOfMemoryTest {
         assumeTrue(Os.current().name().equals("linux"), "Linux commit accounting");
         assumeTrue(MemInfo.refusesOversizedCommits(), "overcommit_memory=1 accepts every commit");
         long tooMuch = MemInfo.physicalPlusSwapBytes() * 2;
-        assumeTrue(tooMuch < LinearArena.DEFAULT_VIRTUAL_RESERVE, "a reservation larger than twice this machine");
+        assumeTrue(tooMuch < LinearArena.DEFAULT_RESERVE_SIZE, "a reservation larger than twice this machine");
         try (LinearArena arena = LinearArena.ofVirtual()) {
             MemorySegment kept = arena.push(100);
             kept.fill((byte) 5);
@@ -73,6 +73,8 @@ class OutOfMemoryTest {
         assertTrue(output.strip().endsWith("DONE"), output);
         assertEquals("refused", found.get("virtualBuild"));
         assertEquals("mmap ENOMEM", found.get("virtualBuildCause"));
+        assertEquals("degraded", found.get("virtualDefault"));
+        assertEquals("yes", found.get("virtualDefaultSays"));
         for (String mode : List.of("chained", "virtualChained")) {
             assertTrue(found.get(mode).startsWith("refused after "), mode + ": " + found.get(mode));
             assertEquals("mmap ENOMEM", found.get(mode + "Cause"));

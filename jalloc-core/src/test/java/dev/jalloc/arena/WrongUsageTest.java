@@ -46,9 +46,9 @@ class WrongUsageTest {
                     "(expected: at most the current pos"),
             new Row("negative pop", a -> a.pop(-1), IllegalArgumentException.class, "byteSize: -1"),
             new Row("use from a wrong thread", a -> rethrow(CompletableFuture.runAsync(() -> a.push(8))),
-                    WrongThreadException.class, "outside owning thread"),
+                    WrongThreadException.class, "LinearArena is confined to thread"),
             new Row("close from a wrong thread", a -> rethrow(CompletableFuture.runAsync(a::close)),
-                    WrongThreadException.class, "outside owning thread"),
+                    WrongThreadException.class, "LinearArena is confined to thread"),
             new Row("temps closed out of order", a -> {
                 Temp outer = a.temp();
                 Temp inner = a.temp();
@@ -87,14 +87,14 @@ class WrongUsageTest {
 
     @TestFactory
     Stream<DynamicTest> useAfterCloseAndDoubleClose() {
-        return Stream.of("push", "pushNoZero", "pushAddress", "allocate", "pos", "popTo", "pop", "clear", "temp",
+        return Stream.of("push", "pushNoInit", "pushAddress", "allocate", "pos", "popTo", "pop", "clear", "temp",
                 "pushAligner", "setAutoAlign", "setChaining", "close").map(verb -> DynamicTest.dynamicTest(verb,
                 () -> {
                     LinearArena arena = LinearArena.ofChained();
                     arena.close();
                     Runnable call = switch (verb) {
                         case "push" -> () -> arena.push(8);
-                        case "pushNoZero" -> () -> arena.pushNoZero(8);
+                        case "pushNoInit" -> () -> arena.pushNoInit(8);
                         case "pushAddress" -> () -> arena.pushAddress(8, 8);
                         case "allocate" -> () -> arena.allocate(8);
                         case "pos" -> arena::pos;
@@ -108,7 +108,7 @@ class WrongUsageTest {
                         default -> arena::close;
                     };
                     IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
-                    assertEquals("Already closed", e.getMessage());
+                    assertEquals("Already closed: LinearArena", e.getMessage());
                 }));
     }
 
@@ -117,8 +117,8 @@ class WrongUsageTest {
         return Stream.of(
                 DynamicTest.dynamicTest("zero reserveSize", () -> assertThrows(IllegalArgumentException.class,
                         () -> LinearArena.builder().reserveSize(0))),
-                DynamicTest.dynamicTest("negative commitSize", () -> assertThrows(IllegalArgumentException.class,
-                        () -> LinearArena.builder().commitSize(-4096))),
+                DynamicTest.dynamicTest("negative commitStep", () -> assertThrows(IllegalArgumentException.class,
+                        () -> LinearArena.builder().commitStep(-4096))),
                 DynamicTest.dynamicTest("negative retainBytes", () -> assertThrows(IllegalArgumentException.class,
                         () -> LinearArena.builder().retainBytes(-1))),
                 DynamicTest.dynamicTest("bad autoAlign", () -> assertThrows(IllegalArgumentException.class,

@@ -38,7 +38,7 @@ class AddressAllocatorContractTest {
     static List<Kind> kinds() {
         return List.of(
                 new Kind("heap", Heap::create, Heap::onTailOf),
-                new Kind("bestfit", max -> BestFitAllocator.create(max, 64 << 10), BestFitAllocator::onTailOf));
+                new Kind("bestfit", max -> BestFitAllocator.builder().reserveSize(max).commitStep(64 << 10).build(), BestFitAllocator::onTailOf));
     }
 
     static List<Arguments> kindArguments() {
@@ -63,7 +63,7 @@ class AddressAllocatorContractTest {
                 live.add(s);
             }
             for (long alignment = 32; alignment <= 1 << 22; alignment <<= 1) {
-                long p = a.allocateAddress(10, alignment);
+                long p = a.allocateAddressNoInit(10, alignment);
                 assertEquals(0, p % alignment, "alignment " + alignment);
                 a.free(p);
             }
@@ -83,7 +83,7 @@ class AddressAllocatorContractTest {
     @MethodSource("kindArguments")
     void reallocateKeepsTheBytesAcrossEveryKindOfMove(Kind kind) {
         try (AddressAllocator a = kind.withMax().apply(1L << 32)) {
-            long p = a.allocateAddress(24, 16);
+            long p = a.allocateAddressNoInit(24, 16);
             MemorySegment.ofAddress(p).reinterpret(24).fill((byte) 7);
             long size = 24;
             for (long to : new long[] {40, 200, 3000, 40_000, 1 << 20, 20 << 20, 100, 8, 70_000}) {
@@ -110,9 +110,9 @@ class AddressAllocatorContractTest {
     @MethodSource("kindArguments")
     void badInputIsRefusedAndChangesNothing(Kind kind) throws Exception {
         try (AddressAllocator a = kind.withMax().apply(8 << 20)) {
-            long p = a.allocateAddress(48, 16);
-            long big = a.allocateAddress(100_000, 16);
-            long q = a.allocateAddress(48, 16);
+            long p = a.allocateAddressNoInit(48, 16);
+            long big = a.allocateAddressNoInit(100_000, 16);
+            long q = a.allocateAddressNoInit(48, 16);
             a.free(q);
             long committed = a.committedBytes();
             String before = a.toString();
@@ -174,7 +174,7 @@ class AddressAllocatorContractTest {
         AddressAllocator a = kind.withMax().apply(1L << 30);
         List<Long> addresses = new ArrayList<>();
         for (long size : new long[] {16, 3000, 100_000, 3 << 20, 20 << 20}) {
-            addresses.add(a.allocateAddress(size, 16));
+            addresses.add(a.allocateAddressNoInit(size, 16));
         }
         var before = ProcMaps.read();
         for (long p : addresses) {

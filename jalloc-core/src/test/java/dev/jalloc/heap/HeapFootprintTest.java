@@ -37,13 +37,13 @@ class HeapFootprintTest {
     private static double peakOverLive(long from, long to, long step, long small) {
         try (Heap heap = Heap.create(1L << 30)) {
             long start = heap.committedBytes();
-            long buffer = heap.allocateAddress(from, 16);
-            long previous = heap.allocateAddress(small, 16);
+            long buffer = heap.allocateAddressNoInit(from, 16);
+            long previous = heap.allocateAddressNoInit(small, 16);
             long peak = 0;
             long live = 0;
             for (long size = from + step; size <= to; size += step) {
                 buffer = heap.reallocate(buffer, size);
-                long next = heap.allocateAddress(small, 16);
+                long next = heap.allocateAddressNoInit(small, 16);
                 heap.free(previous);
                 previous = next;
                 live = Math.max(live, size + small);

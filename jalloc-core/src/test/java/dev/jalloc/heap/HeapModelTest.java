@@ -24,7 +24,7 @@ class HeapModelTest {
             AllocatorModel.Subject subject = new AllocatorModel.Subject() {
                 @Override
                 public long allocate(long byteSize, long byteAlignment) {
-                    return heap.allocateAddress(byteSize, byteAlignment);
+                    return heap.allocateAddressNoInit(byteSize, byteAlignment);
                 }
 
                 @Override

@@ -15,13 +15,32 @@ public final class HeapOutOfMemoryChild {
     }
 
     public static void main(String[] args) {
-        // 1. The default 64 GiB reservations do not fit under the limit.
-        refusedAtCreation("heapCreate", () -> Heap.create().close());
-        refusedAtCreation("bestFitCreate", () -> BestFitAllocator.create().close());
+        // 1. Explicit 64 GiB reservations do not fit under the limit: refused...
+        refusedAtCreation("heapCreate", () -> Heap.create(Heap.DEFAULT_RESERVE_SIZE).close());
+        refusedAtCreation("bestFitCreate", () -> BestFitAllocator.builder()
+                .reserveSize(BestFitAllocator.DEFAULT_RESERVE_SIZE).build().close());
+        refusedAtCreation("vecCreate", () -> dev.jalloc.vector.Vec.builder()
+                .reserveSize(dev.jalloc.vector.Vec.DEFAULT_RESERVE_SIZE).ofInts().close());
+        // ...while the default ones degrade to what the OS grants, work, and say so.
+        try (Heap heap = Heap.create()) {
+            heap.free(heap.allocateAddress(1 << 20, 16));
+            System.out.println("heapDefault=" + (heap.reservedBytes() < Heap.DEFAULT_RESERVE_SIZE
+                    && heap.toString().contains("refused by the OS") ? "degraded" : "not degraded: " + heap));
+        }
+        try (BestFitAllocator fit = BestFitAllocator.create()) {
+            fit.free(fit.allocateAddress(1 << 20, 16));
+            System.out.println("bestFitDefault=" + (fit.reservedBytes() < BestFitAllocator.DEFAULT_RESERVE_SIZE
+                    && fit.toString().contains("refused by the OS") ? "degraded" : "not degraded: " + fit));
+        }
+        try (dev.jalloc.vector.IntVec vec = dev.jalloc.vector.IntVec.create()) {
+            vec.add(1);
+            System.out.println("vecDefault=" + (vec.toString().contains("refused by the OS") ? "degraded"
+                    : "not degraded: " + vec));
+        }
 
         // 2. Huge allocations, each a mapping of its own, until the OS refuses one.
         try (Heap heap = Heap.create(256L << 20)) {
-            long small = heap.allocateAddress(100, 16);
+            long small = heap.allocateAddressNoInit(100, 16);
             List<Long> huge = new ArrayList<>();
             OutOfNativeMemoryError refusal = null;
             while (refusal == null && huge.size() < 1000) {
@@ -29,7 +48,7 @@ public final class HeapOutOfMemoryChild {
                 long count = heap.liveAllocations();
                 long committed = heap.committedBytes();
                 try {
-                    huge.add(heap.allocateAddress(64L << 20, 16));
+                    huge.add(heap.allocateAddressNoInit(64L << 20, 16));
                 } catch (OutOfNativeMemoryError e) {
                     refusal = e;
                     expect(live == heap.liveBytes() && count == heap.liveAllocations()
@@ -39,14 +58,14 @@ public final class HeapOutOfMemoryChild {
             System.out.println("huge=" + (refusal == null ? "never refused" : "refused after " + huge.size()));
             System.out.println("hugeCause=" + describe(refusal));
             heap.check();
-            long again = heap.allocateAddress(1000, 16);   // small and large requests still work
-            long large = heap.allocateAddress(1 << 20, 16);
+            long again = heap.allocateAddressNoInit(1000, 16);   // small and large requests still work
+            long large = heap.allocateAddressNoInit(1 << 20, 16);
             heap.free(again);
             heap.free(large);
             for (long p : huge) {
                 heap.free(p);
             }
-            heap.allocateAddress(64L << 20, 16);            // and, with the huge ones freed, a huge one again
+            heap.allocateAddressNoInit(64L << 20, 16);            // and, with the huge ones freed, a huge one again
             heap.free(small);
             heap.check();
             System.out.println("hugeAfter=usable");
@@ -59,7 +78,7 @@ public final class HeapOutOfMemoryChild {
             while (full == null && large.size() < 1000) {
                 long live = heap.liveBytes();
                 try {
-                    large.add(heap.allocateAddress(4L << 20, 16));
+                    large.add(heap.allocateAddressNoInit(4L << 20, 16));
                 } catch (OutOfNativeMemoryError e) {
                     full = e;
                     expect(live == heap.liveBytes(), "fullRefusalChangedTheHeap");
@@ -68,7 +87,7 @@ public final class HeapOutOfMemoryChild {
             System.out.println("large=" + (full == null ? "never full" : "full after " + large.size()));
             System.out.println("largeMessage=" + (full == null ? "-" : full.getMessage().split(" \\(")[0]));
             heap.free(large.remove(0));
-            large.add(heap.allocateAddress(4L << 20, 16));   // the freed span is reused
+            large.add(heap.allocateAddressNoInit(4L << 20, 16));   // the freed span is reused
             heap.check();
             System.out.println("largeAfter=usable");
         }

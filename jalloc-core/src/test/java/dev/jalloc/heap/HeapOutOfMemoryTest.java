@@ -35,6 +35,7 @@ class HeapOutOfMemoryTest {
         assertEquals(0, child.exitValue(), output);
         assertFalse(output.contains("FAIL="), output);
         for (String expected : new String[] {"heapCreate=refused", "heapCreateCause=mmap ENOMEM",
+                "vecCreate=refused", "heapDefault=degraded", "bestFitDefault=degraded", "vecDefault=degraded",
                 "bestFitCreate=refused", "bestFitCreateCause=mmap ENOMEM", "huge=refused after",
                 "hugeCause=mmap ENOMEM", "hugeAfter=usable", "large=full after 16", "largeMessage=heap full",
                 "largeAfter=usable", "DONE"}) {

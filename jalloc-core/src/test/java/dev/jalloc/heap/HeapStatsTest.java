@@ -18,14 +18,14 @@ class HeapStatsTest {
             int c3000 = SizeClasses.index(3000);
             List<Long> small = new ArrayList<>();
             for (int i = 0; i < 700; i++) {          // more than one slab and more than a cache's worth
-                small.add(heap.allocateAddress(40 + i % 9, 16));
+                small.add(heap.allocateAddressNoInit(40 + i % 9, 16));
             }
             List<Long> medium = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
-                medium.add(heap.allocateAddress(3000, 16));
+                medium.add(heap.allocateAddressNoInit(3000, 16));
             }
-            long large = heap.allocateAddress(100_000, 16);
-            long huge = heap.allocateAddress(20 << 20, 16);
+            long large = heap.allocateAddressNoInit(100_000, 16);
+            long huge = heap.allocateAddressNoInit(20 << 20, 16);
             assertEquals(700, heap.liveAllocations(c48));
             assertEquals(9, heap.liveAllocations(c3000));
             assertEquals(700 + 9 + 2, heap.liveAllocations());

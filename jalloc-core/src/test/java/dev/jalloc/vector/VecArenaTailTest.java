@@ -20,7 +20,7 @@ class VecArenaTailTest {
 
     @Test
     void growsThroughTheArenaAndLeavesItsElementsPushed() {
-        try (LinearArena arena = LinearArena.builder().commitSize(MIB).retainBytes(0).build()) {
+        try (LinearArena arena = LinearArena.builder().commitStep(MIB).retainBytes(0).build()) {
             MemorySegment before = arena.push(3);
             before.fill((byte) 7);
             long committedBefore = arena.committedBytes();
@@ -51,7 +51,7 @@ class VecArenaTailTest {
 
     @Test
     void removalsAndTrimPurgeThroughTheArena() {
-        try (LinearArena arena = LinearArena.builder().commitSize(64 << 10).build()) {
+        try (LinearArena arena = LinearArena.builder().commitStep(64 << 10).build()) {
             IntVec v = IntVec.onTailOf(arena);
             for (int i = 0; i < 4_000_000; i++) {
                 v.add(i);
@@ -81,7 +81,7 @@ class VecArenaTailTest {
 
     @Test
     void aChainedArenaLendsWhatIsLeftOfItsBlock() {
-        try (LinearArena arena = LinearArena.builder().reserveSize(64 << 10).commitSize(64 << 10)
+        try (LinearArena arena = LinearArena.builder().reserveSize(64 << 10).commitStep(64 << 10)
                 .chaining(true).build()) {
             arena.push(1000);
             IntVec v = IntVec.onTailOf(arena);

@@ -21,18 +21,18 @@ class VecBuilderTest {
         try (IntVec ints = IntVec.create(); LongVec longs = LongVec.create(); DoubleVec doubles = DoubleVec.create();
                 LayoutVec bytes = LayoutVec.create(JAVA_BYTE)) {
             for (Vec v : new Vec[] {ints, longs, doubles, bytes}) {
-                assertEquals(Vec.DEFAULT_MAX_BYTE_SIZE, v.reservedBytes());
+                assertEquals(Vec.DEFAULT_RESERVE_SIZE, v.reservedBytes());
                 assertEquals(Vec.DEFAULT_COMMIT_STEP, v.commitStep());
                 assertEquals(0, v.committedBytes());
             }
             assertEquals(JAVA_INT, ints.elementLayout());
-            assertEquals(Vec.DEFAULT_MAX_BYTE_SIZE, bytes.maxCapacity());
+            assertEquals(Vec.DEFAULT_RESERVE_SIZE, bytes.maxCapacity());
         }
     }
 
     @Test
     void optionsAreRoundedUpToThePage() {
-        try (IntVec v = Vec.builder().maxByteSize(PAGE + 1).commitStep(1).ofInts()) {
+        try (IntVec v = Vec.builder().reserveSize(PAGE + 1).commitStep(1).ofInts()) {
             assertEquals(2 * PAGE, v.reservedBytes());
             assertEquals(PAGE, v.commitStep());
             assertEquals(2 * PAGE / 4, v.maxCapacity());
@@ -57,7 +57,7 @@ class VecBuilderTest {
     void badOptionsAreRefused() {
         VecBuilder builder = Vec.builder();
         for (long bad : new long[] {0, -1, Checks.MAX_BYTE_SIZE + 1, Long.MIN_VALUE}) {
-            assertThrows(IllegalArgumentException.class, () -> builder.maxByteSize(bad));
+            assertThrows(IllegalArgumentException.class, () -> builder.reserveSize(bad));
             assertThrows(IllegalArgumentException.class, () -> builder.commitStep(bad));
         }
     }
@@ -75,7 +75,7 @@ class VecBuilderTest {
             assertThrows(IllegalArgumentException.class, () -> Vec.builder().of(layout), layout.toString());
         }
         MemoryLayout large = MemoryLayout.sequenceLayout(PAGE + 8, JAVA_BYTE);
-        assertThrows(IllegalArgumentException.class, () -> Vec.builder().maxByteSize(PAGE).of(large));
+        assertThrows(IllegalArgumentException.class, () -> Vec.builder().reserveSize(PAGE).of(large));
         MemoryLayout pageAligned = MemoryLayout.structLayout(MemoryLayout.paddingLayout(PAGE)).withByteAlignment(PAGE);
         try (LayoutVec v = Vec.builder().of(pageAligned)) {
             v.add();

@@ -40,7 +40,7 @@ class VecMemoryContractTest extends VecContract {
         assertEquals(0, vec.byteSize());
         assertEquals(0, vec.capacity());
         assertEquals(0, vec.committedBytes());
-        assertEquals(Vec.DEFAULT_MAX_BYTE_SIZE, vec.reservedBytes());
+        assertEquals(Vec.DEFAULT_RESERVE_SIZE, vec.reservedBytes());
         assertEquals(vec.reservedBytes() / kind.stride, vec.maxCapacity());
         assertEquals(kind.layout, vec.elementLayout());
         assertEquals(alignUp(mode.commitStep(), PAGE), vec.commitStep());
@@ -181,7 +181,7 @@ class VecMemoryContractTest extends VecContract {
     @Test
     void aFullReservationRefusesEveryAppendAndChangesNothing() {
         vec.close();
-        vec = kind.create(mode.builder().maxByteSize(PAGE));
+        vec = kind.create(mode.builder().reserveSize(PAGE));
         long max = vec.maxCapacity();
         assertEquals(vec.reservedBytes() / kind.stride, max);
         List<Object> model = append(new ArrayList<>(), 0, (int) max - 3);
@@ -303,7 +303,7 @@ class VecMemoryContractTest extends VecContract {
         assertThrows(IllegalStateException.class, vec::close, "close twice");
         assertEquals(max, vec.maxCapacity());
         assertEquals(kind.layout, vec.elementLayout());
-        assertEquals(Vec.DEFAULT_MAX_BYTE_SIZE, vec.reservedBytes());
+        assertEquals(Vec.DEFAULT_RESERVE_SIZE, vec.reservedBytes());
         assertEquals(alignUp(mode.commitStep(), PAGE), vec.commitStep());
         try (Vec other = kind.create(Vec.builder())) {
             kind.add(other, 1);

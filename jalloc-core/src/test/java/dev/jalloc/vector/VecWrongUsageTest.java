@@ -152,7 +152,7 @@ class VecWrongUsageTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("misuses")
     void misuseIsRefusedAndChangesNothing(Misuse misuse) {
-        try (IntVec v = Vec.builder().maxByteSize(SMALL_MAX * 4L).commitStep(PAGE).ofInts()) {
+        try (IntVec v = Vec.builder().reserveSize(SMALL_MAX * 4L).commitStep(PAGE).ofInts()) {
             for (int i = 0; i < 10; i++) {
                 v.add(i * 3);
             }
@@ -212,10 +212,10 @@ class VecWrongUsageTest {
 
     @Test
     void badBuilderArgumentsAndLayouts() {
-        assertEquals("maxByteSize: 0 (expected: > 0)",
-                assertThrows(IllegalArgumentException.class, () -> Vec.builder().maxByteSize(0)).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Vec.builder().maxByteSize(-1));
-        assertThrows(IllegalArgumentException.class, () -> Vec.builder().maxByteSize(1L << 50));
+        assertEquals("reserveSize: 0 (expected: > 0)",
+                assertThrows(IllegalArgumentException.class, () -> Vec.builder().reserveSize(0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Vec.builder().reserveSize(-1));
+        assertThrows(IllegalArgumentException.class, () -> Vec.builder().reserveSize(1L << 50));
         assertThrows(IllegalArgumentException.class, () -> Vec.builder().commitStep(0));
         assertThrows(IllegalArgumentException.class, () -> Vec.builder().commitStep(-4096));
         // A struct of 9 bytes aligned to 8 cannot be an array element.
@@ -226,7 +226,7 @@ class VecWrongUsageTest {
         assertThrows(IllegalArgumentException.class,
                 () -> LayoutVec.create(MemoryLayout.paddingLayout(8192).withByteAlignment(8192)));
         assertThrows(IllegalArgumentException.class,
-                () -> Vec.builder().maxByteSize(8).of(MemoryLayout.sequenceLayout(4, JAVA_LONG)));
+                () -> Vec.builder().reserveSize(8).of(MemoryLayout.sequenceLayout(4, JAVA_LONG)));
     }
 
     /** Every public method, each run on a closed vector: {@link IllegalStateException}. */
@@ -299,7 +299,7 @@ class VecWrongUsageTest {
                     IntVec::trimToSize, IntVec::close)) {
                 Throwable t = onOtherThread(() -> structural.accept(v));
                 assertInstanceOf(WrongThreadException.class, t);
-                assertTrue(t.getMessage().contains("only the owner changes structure"), t.getMessage());
+                assertTrue(t.getMessage().contains("only its owner changes its structure"), t.getMessage());
             }
             assertArrayEquals(new int[] {10, 2, 30}, v.toArray());
         }
@@ -309,7 +309,7 @@ class VecWrongUsageTest {
     void whenTheOsRefusesACommitTheVectorIsUnchanged() throws Exception {
         assumeTrue(MemInfo.refusesOversizedCommits(), "skipped: vm.overcommit_memory=1 accepts any commit");
         long tooMuch = MemInfo.physicalPlusSwapBytes() * 2;
-        try (LongVec v = Vec.builder().maxByteSize(tooMuch * 2).ofLongs()) {
+        try (LongVec v = Vec.builder().reserveSize(tooMuch * 2).ofLongs()) {
             v.add(1);
             long committed = v.committedBytes();
             OutOfNativeMemoryError e = assertThrows(OutOfNativeMemoryError.class,
@@ -331,11 +331,11 @@ class VecWrongUsageTest {
             IntVec v = IntVec.onTailOf(arena);
             v.add(1);
             long pos = arena.pos();
-            for (Runnable refused : List.<Runnable>of(() -> arena.push(8), () -> arena.pushNoZero(8),
+            for (Runnable refused : List.<Runnable>of(() -> arena.push(8), () -> arena.pushNoInit(8),
                     () -> arena.pushAddress(8, 8), () -> arena.popTo(0), () -> arena.pop(8), arena::clear,
                     arena::temp, openTemp::close, () -> arena.pushAligner(64), () -> IntVec.onTailOf(arena))) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, refused::run);
-                assertTrue(e.getMessage().contains("a vector holds this arena's tail"), e.getMessage());
+                assertTrue(e.getMessage().contains("holds this arena's tail"), e.getMessage());
                 assertEquals(pos, arena.pos());
                 assertEquals(1, v.get(0));
             }

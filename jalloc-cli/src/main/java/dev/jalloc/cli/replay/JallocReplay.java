@@ -25,13 +25,13 @@ final class JallocReplay implements ReplayAllocator {
     }
 
     static ReplayAllocator bestFit() {
-        return new JallocReplay(BestFitAllocator.create(BestFitAllocator.DEFAULT_MAX_BYTE_SIZE, 4096));
+        return new JallocReplay(BestFitAllocator.builder().commitStep(4096).build());
     }
 
     @Override
     public long allocate(long byteSize) {
         try {
-            long address = allocator.allocateAddress(byteSize, 16);
+            long address = allocator.allocateAddressNoInit(byteSize, 16);
             peak = Math.max(peak, allocator.committedBytes());
             return address;
         } catch (OutOfNativeMemoryError e) {
@@ -47,7 +47,7 @@ final class JallocReplay implements ReplayAllocator {
     @Override
     public long reallocate(long address, long byteSize) {
         try {
-            long moved = allocator.reallocate(address, byteSize);
+            long moved = allocator.reallocateNoInit(address, byteSize);
             peak = Math.max(peak, allocator.committedBytes());
             return moved;
         } catch (OutOfNativeMemoryError e) {

@@ -1,10 +1,12 @@
 package dev.jalloc.internal.arena;
 
+import dev.jalloc.internal.memory.Reservation;
+
 /**
- * One block of an arena: a reservation (or the caller's memory) with its committed prefix, zero mark and, while
- * it is not the block being bumped, its saved offset.
+ * One block of an arena: a reservation from the OS layer (or the caller's memory) with its committed prefix, zero
+ * mark and, while it is not the block being bumped, its saved offset.
  *
- * <p>Invariant: {@code 0 <= zeroMark}, {@code committed <= reserved}, and every byte in
+ * <p>Invariant: {@code 0 <= used <= committed <= reserved}, {@code zeroMark <= reserved}, and every byte in
  * {@code [zeroMark, committed)} reads as zero. Mutable, owned by one arena and guarded by it.
  */
 public final class Block {
@@ -12,8 +14,8 @@ public final class Block {
     public final long address;
     /** Bytes of address space (the capacity, for caller memory). */
     public final long reserved;
-    /** Whether the OS layer made this block (and it must be released), or the caller supplied it. */
-    public final boolean fromOs;
+    /** The reservation, or {@code null} for the caller's memory, which jalloc never commits, purges or releases. */
+    final Reservation reservation;
     /** The arena position of the first byte. */
     public long basePos;
     /** Bytes from {@link #address} that are committed. */
@@ -25,25 +27,38 @@ public final class Block {
     /** The block before this one in the chain, or the next spare in the spare list. */
     public Block prev;
 
-    Block(long address, long reserved, long committed, boolean fromOs, long zeroMark) {
-        this.address = address;
-        this.reserved = reserved;
+    Block(Reservation reservation, long committed) {
+        this.reservation = reservation;
+        this.address = reservation.address();
+        this.reserved = reservation.byteSize();
         this.committed = committed;
-        this.fromOs = fromOs;
-        this.zeroMark = zeroMark;
+    }
+
+    private Block(long address, long byteSize) {
+        this.reservation = null;
+        this.address = address;
+        this.reserved = byteSize;
+        this.committed = byteSize;
+        this.zeroMark = byteSize;
     }
 
     /**
-     * {@return a block over memory the caller owns}: committed whole and, since its contents are unknown,
-     * with its zero mark at the end.
+     * {@return a block over memory the caller owns}: committed whole and, since its contents are unknown, with its
+     * zero mark at the end.
      */
     public static Block ofCallerMemory(long address, long byteSize) {
-        return new Block(address, byteSize, byteSize, false, byteSize);
+        return new Block(address, byteSize);
+    }
+
+    /** {@return whether the OS layer made this block (jalloc commits, purges and releases it), not the caller} */
+    public boolean fromOs() {
+        return reservation != null;
     }
 
     @Override
     public String toString() {
         return "Block[address=0x" + Long.toHexString(address) + ", reserved=" + reserved + ", committed=" + committed
-                + ", basePos=" + basePos + ", used=" + used + ", zeroMark=" + zeroMark + "]";
+                + ", basePos=" + basePos + ", used=" + used + ", zeroMark=" + zeroMark
+                + (fromOs() ? "" : ", caller's memory") + "]";
     }
 }

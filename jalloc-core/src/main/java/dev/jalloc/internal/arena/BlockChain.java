@@ -63,14 +63,14 @@ public final class BlockChain {
      * @throws OutOfNativeMemoryError if the block is full and chaining is off, or the OS refuses; nothing changed
      */
     public void grow(long byteSize, long byteAlignment, long end, boolean chaining) {
-        if (current.fromOs && end <= current.reserved) {
+        if (current.fromOs() && end <= current.reserved) {
             source.commitTo(current, end);
             return;
         }
         if (!chaining) {
             throw new OutOfNativeMemoryError("arena full: cannot push " + byteSize + " bytes aligned to "
                     + byteAlignment + " at pos " + (current.basePos + current.used) + " ("
-                    + (current.fromOs ? "reservation of " : "fixed block of ") + current.reserved
+                    + (current.fromOs() ? "reservation of " : "fixed block of ") + current.reserved
                     + " bytes, chaining off)");
         }
         // A block starts at an arena page boundary; a larger alignment needs room for padding.
@@ -110,16 +110,51 @@ public final class BlockChain {
     }
 
     /**
-     * Moves the position back to {@code pos} (between 0 and the current position, checked by the caller):
-     * blocks above it become spares, and pages above {@code max(pos, retainBytes)} are purged.
+     * {@return whether {@code pos} is a position the arena handed out}: at most the current position
+     * ({@code currentOffset} into the current block) and within the used part of a block of the chain. A position
+     * in an earlier block's unused reservation, or between blocks, was never handed out.
+     */
+    public boolean isHandedOut(long pos, long currentOffset) {
+        if (pos < 0) {
+            return false;
+        }
+        Block b = current;
+        long used = currentOffset;
+        while (pos < b.basePos) {
+            b = b.prev;
+            if (b == null) {
+                return false;
+            }
+            used = b.used;
+        }
+        return pos - b.basePos <= used;
+    }
+
+    /**
+     * {@return the highest position handed out at or below {@code pos}}: {@code pos} itself if it was handed out,
+     * else the end of the used part of the block it falls in (or between).
+     */
+    public long handedOutAtOrBelow(long pos, long currentOffset) {
+        Block b = current;
+        long used = currentOffset;
+        while (pos < b.basePos && b.prev != null) {
+            b = b.prev;
+            used = b.used;
+        }
+        return Math.max(0, Math.min(pos, b.basePos + used));
+    }
+
+    /**
+     * Moves the position back to {@code pos}, a position the arena handed out ({@link #isHandedOut}, checked by the
+     * caller): blocks above it become spares, and pages above {@code max(pos, retainBytes)} are purged.
      *
      * @param poison fills popped bytes, or {@code null}
      */
     public void popTo(long pos, Filler poison) {
         while (pos < current.basePos) {
             Block dropped = current;
-            if (poison != null && dropped.used > 0) {
-                poison.fill(dropped, 0, dropped.used);
+            if (poison != null) {
+                fill(poison, dropped, 0, dropped.used);
             }
             current = dropped.prev;
             dropped.used = 0;
@@ -128,11 +163,31 @@ public final class BlockChain {
             source.purgeAbove(dropped, retainBytes - dropped.basePos);
         }
         long offset = pos - current.basePos;
-        if (poison != null && offset < current.used) {
-            poison.fill(current, offset, current.used);
+        if (poison != null) {
+            fill(poison, current, offset, current.used);
         }
         current.used = offset;
         source.purgeAbove(current, Math.max(offset, retainBytes - current.basePos));
+    }
+
+    /** Poisons {@code [from, to)} of {@code block}, never past what is committed. */
+    private static void fill(Filler poison, Block block, long from, long to) {
+        long end = Math.min(to, block.committed);
+        if (from < end) {
+            poison.fill(block, from, end);
+        }
+    }
+
+    /**
+     * Gives back the memory nothing holds (the position's block saved by the caller): the spare blocks and the
+     * current block's pages above the position are purged, whatever {@code retainBytes} says. Addresses stay
+     * reserved until the arena closes: segments may still point there, and purged memory reads as zero.
+     */
+    public void trim() {
+        for (Block b = spares; b != null; b = b.prev) {
+            source.purgeFrom(b, 0, 0);
+        }
+        source.purgeFrom(current, Bits.alignUp(current.used, source.pageSize()), 0);
     }
 
     /**
@@ -142,7 +197,7 @@ public final class BlockChain {
      * which is never purged.
      */
     public long purgeFloor(Block block) {
-        if (!block.fromOs) {
+        if (!block.fromOs()) {
             return Long.MAX_VALUE;
         }
         return Math.min(block.reserved, Bits.alignUp(Math.max(retainBytes - block.basePos, 0), source.commitStep()));
@@ -162,7 +217,7 @@ public final class BlockChain {
         List<long[]> ranges = new ArrayList<>();
         for (Block list : new Block[] {current, spares}) {
             for (Block b = list; b != null; b = b.prev) {
-                if (b.fromOs) {
+                if (b.fromOs()) {
                     ranges.add(new long[] {b.address, b.reserved});
                 }
             }

@@ -2,6 +2,8 @@ package dev.jalloc.internal.arena;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.SystemCallException;
+import dev.jalloc.internal.memory.Reservation;
+import dev.jalloc.internal.memory.Usage;
 import dev.jalloc.internal.os.Advice;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
@@ -9,34 +11,39 @@ import java.lang.System.Logger.Level;
 
 /**
  * Makes, grows, purges and releases the blocks of one arena, with that arena's page size, reservation size and
- * commit step, and counts the bytes it holds reserved and committed.
+ * commit step; every block is a {@link Reservation} counted in the arena's {@link Usage}, which a heap or vector on
+ * the arena's tail shares.
  *
  * <p>Every method either does all it says or, when the OS refuses, throws and changes nothing: a failed commit
- * leaves the block's committed prefix as it was; a block whose first commit fails is released before the
- * error is thrown. Not thread-safe: the owning arena guards it.
+ * leaves the block's committed prefix as it was; a block whose first commit fails is released before the error is
+ * thrown. With {@code degrade} (the reservation size was not asked for), a reservation the OS refuses is retried at
+ * half the size, down to what the request needs, and later blocks use the size granted. Not thread-safe: the owning
+ * arena guards it.
  */
 public final class BlockSource {
     private static final System.Logger LOG = System.getLogger("dev.jalloc.arena");
 
     private final Os os;
     private final long pageSize;
-    private final long reserveSize;
+    private long reserveSize;
     private final long commitStep;
     private final boolean largePages;
+    private final boolean degrade;
+    private final Usage usage = new Usage();
     private boolean adviseHugePages;
-    private boolean populate;
-    private long reservedBytes;
-    private long committedBytes;
     private int blocks;
+    private String shortfall;
 
     /**
      * @param os          the primitives
      * @param reserveSize the reservation of an ordinary block, rounded up to the arena page
      * @param commitStep  the commit step, rounded up to the arena page and capped at the reservation
      * @param largePages  whether to try large pages (falling back to OS pages with a logged reason)
+     * @param degrade     whether a refused reservation is retried smaller
      */
-    public BlockSource(Os os, long reserveSize, long commitStep, boolean largePages) {
+    public BlockSource(Os os, long reserveSize, long commitStep, boolean largePages, boolean degrade) {
         this.os = os;
+        this.degrade = degrade;
         long page = os.pageSize();
         boolean large = false;
         if (largePages) {
@@ -52,8 +59,12 @@ public final class BlockSource {
         this.pageSize = page;
         this.largePages = large;
         this.adviseHugePages = large;
-        this.reserveSize = Bits.alignUp(reserveSize, Math.max(page, os.allocationGranularity()));
+        this.reserveSize = Bits.alignUp(reserveSize, granule());
         this.commitStep = Math.min(Bits.alignUp(commitStep, page), this.reserveSize);
+    }
+
+    private long granule() {
+        return Math.max(pageSize, os.allocationGranularity());
     }
 
     /** {@return the arena page: the granularity of reservations and commits} */
@@ -61,12 +72,17 @@ public final class BlockSource {
         return pageSize;
     }
 
+    /** {@return the OS page: the granularity of purges of a tail's holes} */
+    public long osPageSize() {
+        return os.pageSize();
+    }
+
     /** {@return whether blocks are backed by large pages} */
     public boolean largePages() {
         return largePages;
     }
 
-    /** {@return the reservation of an ordinary block} */
+    /** {@return the reservation of an ordinary block (smaller than asked if the OS refused that much)} */
     public long reserveSize() {
         return reserveSize;
     }
@@ -81,23 +97,19 @@ public final class BlockSource {
         return commitStep < reserveSize;
     }
 
-    /**
-     * Asks the OS to map every page of each commit at once ({@link Advice#POPULATE}) instead of faulting them in
-     * one by one on first touch: several times faster for memory that is about to be written in full, as a
-     * growing vector's is. Where the system has no such advice it is turned off, with a logged reason.
-     */
-    public void populateOnCommit(boolean populate) {
-        this.populate = populate;
+    /** {@return how the reservations fell short of the size asked for, or {@code null}} */
+    public String shortfall() {
+        return shortfall;
     }
 
     /** {@return bytes of address space held by blocks from this source} */
     public long reservedBytes() {
-        return reservedBytes;
+        return usage.reservedBytes();
     }
 
-    /** {@return bytes committed in blocks from this source} */
+    /** {@return bytes committed in blocks from this source, by the arena or by what lives on its tail} */
     public long committedBytes() {
-        return committedBytes;
+        return usage.committedBytes();
     }
 
     /** {@return the number of blocks from this source not yet released} */
@@ -111,27 +123,28 @@ public final class BlockSource {
      * @throws OutOfNativeMemoryError if the OS refuses the reservation or the commit
      */
     public Block newBlock(long minBytes, long commitTo) {
-        long granule = Math.max(pageSize, os.allocationGranularity());
-        long size = Math.max(reserveSize, Bits.alignUp(minBytes, granule));
-        long address;
-        long committed;
-        try {
-            if (!isVirtual() && size == reserveSize && !largePages) {
-                address = os.reserveCommitted(size);
-                committed = size;
-            } else {
-                address = os.reserve(size, pageSize);
-                committed = 0;
+        long need = Bits.alignUp(Math.max(minBytes, 1), granule());
+        long size = Math.max(reserveSize, need);
+        Reservation r;
+        long committed = 0;
+        if (!isVirtual() && size == reserveSize && !largePages) {
+            r = Reservation.reserveCommitted(os, size, usage, "an arena block");
+            committed = size;
+        } else if (degrade && size == reserveSize) {
+            r = Reservation.reserveDegrading(os, size, Math.max(need, Bits.alignUp(commitStep, granule())), pageSize,
+                    usage, "an arena block");
+            if (r.shortfall() != null) {
+                shortfall = r.shortfall();
+                reserveSize = r.byteSize();
+                LOG.log(Level.INFO, "arena reservation reduced: {0}", shortfall);
             }
-        } catch (SystemCallException e) {
-            throw outOfMemory("cannot reserve a block of " + size + " bytes", e);
+        } else {
+            r = Reservation.reserve(os, size, pageSize, usage, "an arena block");
         }
-        reservedBytes += size;
-        committedBytes += committed;
         blocks++;
-        Block block = new Block(address, size, committed, true, 0);
+        Block block = new Block(r, committed);
         try {
-            commitTo(block, isVirtual() ? commitTo : size);
+            commitTo(block, isVirtual() ? commitTo : block.reserved);
         } catch (OutOfNativeMemoryError e) {
             release(block);
             throw e;
@@ -140,86 +153,78 @@ public final class BlockSource {
     }
 
     /**
-     * Commits {@code block} so that at least its first {@code end} bytes are committed, in whole commit steps.
+     * Commits {@code block} so that at least its first {@code end} bytes are committed, in whole commit steps. The
+     * caller's memory is committed already.
      *
      * @throws OutOfNativeMemoryError if the OS refuses; the block is unchanged
      */
     public void commitTo(Block block, long end) {
-        if (end <= block.committed) {
+        if (end <= block.committed || !block.fromOs()) {
             return;
         }
         long target = Math.min(block.reserved, Bits.alignUp(end, commitStep));
         long from = block.committed;
-        try {
-            os.commit(block.address + from, target - from);
-        } catch (SystemCallException e) {
-            throw outOfMemory("cannot commit " + (target - from) + " bytes", e);
-        }
+        block.reservation.commit(from, target - from);
         if (adviseHugePages) {
             try {
-                os.advise(block.address + from, target - from, Advice.HUGE_PAGES);
+                block.reservation.advise(from, target - from, Advice.HUGE_PAGES);
             } catch (SystemCallException e) {
                 adviseHugePages = false;
                 LOG.log(Level.WARNING, "large pages refused, using OS pages from now on: {0}", e.getMessage());
             }
         }
-        if (populate) {
-            populate(block.address + from, target - from);
-        }
-        committedBytes += target - from;
         block.committed = target;
     }
 
-    private void populate(long address, long byteSize) {
-        String why;
-        try {
-            if (os.advise(address, byteSize, Advice.POPULATE)) {
-                return;
-            }
-            why = "this system has no populate advice";
-        } catch (SystemCallException e) {
-            // The commit itself succeeded: the pages are charged and will be faulted in on first touch instead.
-            why = e.getMessage();
+    /**
+     * Purges {@code block} above {@code keep} bytes (rounded up to a commit step) if at least one whole step lies
+     * above it; the purged range reads as zero and is no longer counted as committed. The caller's memory is never
+     * purged.
+     */
+    public void purgeAbove(Block block, long keep) {
+        long from = Math.min(block.reserved, Bits.alignUp(Math.max(keep, 0), commitStep));
+        if (block.committed - from >= commitStep) {
+            purgeFrom(block, from, 0);
         }
-        populate = false;
-        LOG.log(Level.DEBUG, "populating commits turned off, pages are faulted in on first touch: {0}", why);
     }
 
     /**
-     * Purges {@code block} above {@code keep} bytes (rounded up to a commit step) if at least one whole step
-     * lies above it; the purged range reads as zero and is no longer counted as committed.
-     *
-     * @throws SystemCallException if the OS refuses (it does not, for a range it committed)
+     * Purges {@code block} from {@code from} (a multiple of the OS page) to its committed end, of which
+     * {@code alreadyPurged} bytes were purged before (holes a heap on the tail made); the prefix ends at {@code from}.
      */
-    public void purgeAbove(Block block, long keep) {
-        if (!block.fromOs) {
+    public void purgeFrom(Block block, long from, long alreadyPurged) {
+        if (!block.fromOs() || from >= block.committed) {
             return;
         }
-        long from = Math.min(block.reserved, Bits.alignUp(Math.max(keep, 0), commitStep));
-        if (block.committed - from < commitStep) {
-            return;
-        }
-        os.purge(block.address + from, block.committed - from);
-        committedBytes -= block.committed - from;
+        block.reservation.purge(from, block.committed - from, alreadyPurged);
         block.committed = from;
         block.zeroMark = Math.min(block.zeroMark, from);
     }
 
-    /** Releases a block made by this source: its address range is returned to the OS. */
-    public void release(Block block) {
-        if (!block.fromOs) {
-            return;
+    /**
+     * Purges a range of a block's committed prefix for the heap or best-fit allocator on the arena's tail (a hole
+     * it will commit again with {@link #recommitHole}). {@return false for the caller's memory: nothing done}
+     */
+    public boolean purgeHole(Block block, long offset, long byteSize) {
+        if (!block.fromOs()) {
+            return false;
         }
-        os.release(block.address, block.reserved);
-        reservedBytes -= block.reserved;
-        committedBytes -= block.committed;
-        blocks--;
+        block.reservation.purge(offset, byteSize, 0);
+        return true;
     }
 
-    private static OutOfNativeMemoryError outOfMemory(String what, SystemCallException e) {
-        if (!e.isOutOfMemory()) {
-            throw e;
+    /** Commits again a hole {@link #purgeHole} made. */
+    public void recommitHole(Block block, long offset, long byteSize) {
+        if (block.fromOs()) {
+            block.reservation.commit(offset, byteSize);
         }
-        return new OutOfNativeMemoryError(what, e);
+    }
+
+    /** Releases a block made by this source: its address range is returned to the OS. */
+    public void release(Block block) {
+        if (block.fromOs() && !block.reservation.isReleased()) {
+            block.reservation.release();
+            blocks--;
+        }
     }
 }

@@ -1,226 +1,264 @@
 package dev.jalloc.internal.heap;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import dev.jalloc.internal.arena.Region;
-import dev.jalloc.internal.util.Bits;
-import java.lang.foreign.MemorySegment;
+import dev.jalloc.internal.util.SearchBitmap;
+import java.util.Arrays;
 
 /**
- * A best-fit allocator over one {@link Region}: boundary tags, coalescing on every free, and the free blocks in a
- * {@link FreeTree} inside themselves. Deals in offsets from the region's start; the public edge makes addresses
- * and segments.
+ * Best-fit allocation of a range of <em>units</em> (16-byte granules for {@code BestFitAllocator}, heap pages for the
+ * heap's page map), with every free merged with its free neighbours in O(1) and all metadata out of band: it never
+ * reads or writes the memory it manages, so nothing a program writes there (through a stale segment, say) can
+ * reach it, and freeing never touches a page.
  *
  * <pre>
- *   offset 0      8              40                                                   end-8   end
- *   | pad | NIL / prologue (32) | block | block | block | ........................ | epilogue |
- *                                ^ first block (offset % 16 == 8, so payloads are 16-byte aligned)
- *
- *   allocated block at b:                       free block at b:
- *   b+0   header  size | PREV_ALLOC | ALLOC=1    b+0   header  size | RED | PREV_ALLOC | ALLOC=0
- *   b+8   payload (size - 8 bytes usable)        b+8   tree links (see FreeTree)
- *                                                b+size-8  footer  size
- *
- *   size: a multiple of 16, at least 32, in the high bits of the header; flags in the low four bits.
- *   epilogue: a header of size 0 with ALLOC set, at end - 8; PREV_ALLOC tells whether the last block is free.
+ *   units      0                                                              limit
+ *              [ alloc ][ free      ][ alloc ][ alloc ][ free  ][ alloc ]     |sentinel
+ *   starts     1         1            1        1        1       1            1      a block starts here
+ *   allocated  1         0            1        1        0       1                   ... and is handed out
+ *   free tree  (size, start) of every free block: best fit in O(log n); index start -> node
  * </pre>
- * An allocated block has no footer: its successor's PREV_ALLOC bit says it is allocated, so nobody needs its
- * start, and the eight bytes belong to the payload (CS:APP's optimisation of Knuth's boundary tags). Invariants:
- * every block's PREV_ALLOC equals its predecessor's ALLOC; no two free blocks are neighbours; the tree holds
- * exactly the free blocks; a free block's footer equals its size. {@link #check()} verifies all of them.
+ * A block's size is the distance to the next start bit ({@link SearchBitmap#nextSetBit}, O(1) whatever the size);
+ * its predecessor is the previous start bit. No two free blocks are neighbours. Alignment is of
+ * {@code origin + start} (the unit index of the managed memory's first byte), so a region that starts anywhere
+ * gets truly aligned blocks. At most {@link #MAX_UNITS} units.
  *
- * <p>Validity of frees is checked out of band: a bitmap with one bit per 16-byte granule marks the start of every
- * allocated block, so a foreign, interior or already freed address is refused deterministically, in O(1), without
- * trusting anything stored inline. Not thread-safe.
+ * <p>Costs 2 bits per unit (about 1/64 of a 16-byte granule) plus about 40 bytes per free block, all in the Java
+ * heap. Not thread-safe.
  */
 public final class BestFit {
-    static final long ALLOC = 1;
-    static final long PREV_ALLOC = 2;
-    static final long FLAGS = 15;
-    /** The smallest block: a header, three tree links and a footer. */
-    public static final long MIN_BLOCK = 32;
-    static final long GRANULE = 16;
-    static final long FIRST_BLOCK = 40;
-    /** The largest region a best-fit allocator manages: 2<sup>32</sup> granules of 16 bytes. */
-    public static final long MAX_REGION = 1L << 36;
+    /** The most units one allocator manages: starts and sizes are unsigned 32-bit. */
+    public static final long MAX_UNITS = 0xFFFF_FFFEL;
 
-    private final Region region;
-    private final MemorySegment mem;
-    /** The region's address: alignments are of addresses, and a region on an arena's tail starts anywhere. */
-    private final long base;
-    private final FreeTree tree;
-    private final long growStep;
-    /** Block sizes are multiples of this: 16, or 32 for a page map (one 32-byte block unit per page). */
-    private final long unit;
-    private long end;
-    private long[] starts;
-    private long allocatedBlockBytes;
+    private final long origin;
+    private final SearchBitmap starts = new SearchBitmap(64);
+    private long[] allocated = new long[1];
+    private final FreeTree free = new FreeTree();
+    private long limit;
+    private long allocatedUnits;
     private long allocatedBlocks;
-    private long freeBytes;
+    private long freeUnits;
 
     /**
-     * Lays out an empty allocator at the start of {@code region}, committing its first {@code growStep} bytes.
+     * Creates an allocator of no units (see {@link #grow}).
      *
-     * @param growStep how far to commit beyond what an allocation needs when the region must grow
-     * @throws dev.jalloc.OutOfNativeMemoryError if the region cannot commit its first step
+     * @param origin the unit index of unit 0 in the address space ({@code address / unitSize}): alignments are of
+     *               {@code origin + start}
      */
-    public BestFit(Region region, long growStep) {
-        this(region, growStep, GRANULE);
+    public BestFit(long origin) {
+        this.origin = origin;
+        starts.set(0);   // the sentinel at the limit
     }
 
-    /**
-     * Lays out an empty allocator whose block sizes are multiples of {@code unit} (16 or 32).
-     *
-     * @see #BestFit(Region, long)
-     */
-    public BestFit(Region region, long growStep, long unit) {
-        if (unit != GRANULE && unit != 2 * GRANULE) {
-            throw new IllegalArgumentException("unit: " + unit + " (expected: 16 or 32)");
+    /** {@return the units managed: blocks tile {@code [0, limit())}} */
+    public long limit() {
+        return limit;
+    }
+
+    // ---- growing and shrinking the range ----
+
+    /** Adds units {@code [limit(), newLimit)} as free space, merged with a free last block. */
+    public void grow(long newLimit) {
+        if (newLimit <= limit) {
+            return;
         }
-        this.unit = unit;
-        this.region = region;
-        this.mem = region.segment();
-        this.base = region.address();
-        if ((base & (GRANULE - 1)) != 0) {
-            throw new IllegalArgumentException("region at " + Bits.hex(base) + ": not 16-byte aligned");
+        if (newLimit > MAX_UNITS) {
+            throw new IllegalArgumentException("newLimit: " + newLimit + " (expected: <= " + MAX_UNITS + ")");
         }
-        this.growStep = Bits.alignUp(Math.max(growStep, region.pageSize()), region.pageSize());
-        region.commitTo(Math.min(region.reservedBytes(), Math.min(MAX_REGION,
-                Bits.alignUp(FIRST_BLOCK + 8 + MIN_BLOCK, region.pageSize()))));
-        this.end = usableEnd(region.committedBytes());
-        this.tree = new FreeTree(mem);
-        mem.set(JAVA_LONG, 8, MIN_BLOCK | ALLOC);        // the NIL node doubles as the prologue
-        this.starts = new long[Math.max(1, (int) ((end / GRANULE + 63) >>> 6))];
-        long first = end - FIRST_BLOCK - 8;
-        if (first < MIN_BLOCK) {
-            throw new IllegalArgumentException("region of " + end + " bytes: too small for a best-fit allocator");
+        starts.ensureCapacity(newLimit + 1);
+        int words = (int) ((newLimit + 63) >>> 6);
+        if (words > allocated.length) {
+            allocated = Arrays.copyOf(allocated, Math.max(words, allocated.length + (allocated.length >> 1)));
         }
-        writeEpilogue(end, false);
-        addFree(FIRST_BLOCK, first, PREV_ALLOC);   // the prologue counts as allocated
+        long old = limit;
+        long start = old;
+        long size = newLimit - old;
+        long last = old > 0 ? starts.prevSetBit(old - 1) : -1;
+        if (last >= 0 && !isAllocated(last)) {
+            size += free.remove(last);
+            starts.clear(old);
+            start = last;
+        }
+        free.add(start, size);
+        starts.set(newLimit);
+        limit = newLimit;
+        freeUnits += newLimit - old;
+    }
+
+    /** {@return the start of the free block that ends at the limit, or {@code limit()} if the last block is allocated} */
+    public long freeTailStart() {
+        long last = limit > 0 ? starts.prevSetBit(limit - 1) : -1;
+        return last >= 0 && !isAllocated(last) ? last : limit;
+    }
+
+    /** Gives up units {@code [newLimit, limit())}, which lie in the free last block ({@code newLimit >= freeTailStart()}). */
+    public void shrink(long newLimit) {
+        long tail = freeTailStart();
+        if (newLimit >= limit) {
+            return;
+        }
+        if (newLimit < tail) {
+            throw new IllegalArgumentException("newLimit: " + newLimit + " (expected: >= " + tail + ", the free tail)");
+        }
+        free.remove(tail);
+        if (newLimit > tail) {
+            free.add(tail, newLimit - tail);
+            starts.set(newLimit);
+        }
+        starts.clear(limit);
+        freeUnits -= limit - newLimit;
+        limit = newLimit;
     }
 
     // ---- the operations ----
 
     /**
-     * {@return the offset of a payload of at least {@code byteSize} bytes aligned to {@code byteAlignment}, or -1
-     * if the region cannot grow enough} The caller checked the arguments (sizes up to {@link #MAX_REGION}).
+     * {@return the start of a block of {@code n > 0} units whose {@code origin + start} is a multiple of
+     * {@code alignUnits} (a power of two), or -1 if no free block holds it (grow by {@link #needToGrow} and retry)}
      */
-    public long allocate(long byteSize, long byteAlignment) {
-        long asize = blockSize(byteSize, unit);
-        if (byteAlignment <= GRANULE) {
-            long b = findOrGrow(asize);
-            if (b < 0) {
+    public long allocate(long n, long alignUnits) {
+        if (alignUnits <= 1) {
+            int node = free.bestFit(n);
+            if (node == FreeTree.NIL) {
                 return -1;
             }
-            unlinkFree(b);
-            place(b, asize);
-            return b + 8;
+            long key = free.key(node);
+            long start = FreeTree.start(key);
+            long size = FreeTree.size(key);
+            free.removeNode(node);
+            take(start, size, n);
+            return start;
         }
-        long b = findOrGrow(asize + byteAlignment + MIN_BLOCK);
-        if (b < 0) {
+        int node = free.bestFit(n + alignUnits - 1);
+        if (node == FreeTree.NIL) {
             return -1;
         }
-        long size = unlinkFree(b);
-        long payload = Bits.alignUp(base + b + 8, byteAlignment) - base;
-        long lead = payload - 8 - b;
-        if (lead > 0 && lead < MIN_BLOCK) {
-            payload += byteAlignment;
-            lead += byteAlignment;
-        }
+        long key = free.key(node);
+        long start = FreeTree.start(key);
+        long size = FreeTree.size(key);
+        free.removeNode(node);
+        long aligned = ((origin + start + alignUnits - 1) & -alignUnits) - origin;
+        long lead = aligned - start;
         if (lead > 0) {
-            addFree(b, lead, header(b) & PREV_ALLOC);   // its predecessor is allocated: no merge
-            b += lead;
-            size -= lead;
-            setHeader(b, size);
+            free.add(start, lead);   // its predecessor is allocated (no two free neighbours): nothing to merge
+            starts.set(aligned);
         }
-        place(b, asize);
-        return payload;
+        take(aligned, size - lead, n);
+        return aligned;
     }
 
     /**
-     * Frees the payload at {@code payload}.
-     *
-     * @throws IllegalArgumentException if it is not the start of an allocated payload: foreign, interior, or freed
+     * {@return how many units {@link #grow} must add so that {@link #allocate allocate(n, alignUnits)} succeeds}:
+     * what the free tail lacks.
      */
-    public void free(long payload) {
-        long b = checkAllocated(payload, "free");
-        clearStart(b);
-        long size = sizeOf(b);
-        allocatedBlockBytes -= size;
+    public long needToGrow(long n, long alignUnits) {
+        long tail = freeTailStart();
+        long need = alignUnits <= 1 ? n : n + alignUnits - 1;
+        return Math.max(0, need - (limit - tail));
+    }
+
+    /** Marks {@code [start, start + n)} of the free block {@code [start, start + size)} (out of the tree) allocated. */
+    private void take(long start, long size, long n) {
+        if (size > n) {
+            starts.set(start + n);
+            free.add(start + n, size - n);
+        }
+        allocated[(int) (start >>> 6)] |= 1L << start;
+        allocatedUnits += n;
+        allocatedBlocks++;
+        freeUnits -= n;
+    }
+
+    /** {@return whether an allocated block starts at {@code start}}: the check every free and resize runs first */
+    public boolean isAllocated(long start) {
+        return start >= 0 && start < limit && (allocated[(int) (start >>> 6)] & (1L << start)) != 0;
+    }
+
+    /** {@return the units of the allocated block at {@code start}} ({@link #isAllocated} checked by the caller) */
+    public long sizeOf(long start) {
+        return starts.nextSetBit(start + 1) - start;
+    }
+
+    /**
+     * Frees the allocated block at {@code start} ({@link #isAllocated} checked by the caller) and merges it with its
+     * free neighbours. {@return the start of the free block it became part of} ({@link #freeSizeAt} gives its size)
+     */
+    public long free(long start) {
+        long size = sizeOf(start);
+        allocated[(int) (start >>> 6)] &= ~(1L << start);
+        allocatedUnits -= size;
         allocatedBlocks--;
-        long prevAlloc = header(b) & PREV_ALLOC;
-        long next = b + size;
-        long nh = header(next);
-        if ((nh & ALLOC) == 0) {
-            size += unlinkFree(next);
+        freeUnits += size;
+        long next = start + size;
+        if (next < limit && !isAllocated(next)) {
+            size += free.remove(next);
+            starts.clear(next);
         }
-        long merged = addFree(b, size, prevAlloc);
-        long after = merged + sizeOf(merged);
-        setHeader(after, header(after) & ~PREV_ALLOC);
-    }
-
-    /**
-     * Resizes the payload at {@code payload} in place if the block, its free successor or the region's growth
-     * allow, else moves it (copying the smaller of the sizes) and frees the old one.
-     *
-     * @return the payload's offset, or -1 if there is no room (the old payload is then untouched)
-     * @throws IllegalArgumentException if {@code payload} is not the start of an allocated payload
-     */
-    public long reallocate(long payload, long byteSize) {
-        long b = checkAllocated(payload, "reallocate");
-        long asize = blockSize(byteSize, unit);
-        long size = sizeOf(b);
-        if (asize <= size) {
-            shrink(b, size, asize);
-            return payload;
-        }
-        long next = b + size;
-        long nh = header(next);
-        boolean nextFree = (nh & ALLOC) == 0;
-        long room = size + (nextFree ? nh & ~FLAGS : 0);
-        if (room < asize) {
-            long after = nextFree ? next + (nh & ~FLAGS) : next;
-            if (after == end - 8 && grow(asize - room)) {
-                nh = header(next);   // growing merged the free tail (or the new pages) into one block at next
+        if (start > 0) {
+            long prev = starts.prevSetBit(start - 1);
+            if (!isAllocated(prev)) {
+                size += free.remove(prev);
+                starts.clear(start);
+                start = prev;
             }
         }
-        if ((nh & ALLOC) == 0 && size + (nh & ~FLAGS) >= asize) {
-            long nsize = unlinkFree(next);
-            allocatedBlockBytes -= size;
-            setHeader(b, (size + nsize) | (header(b) & FLAGS));
-            allocatedBlockBytes += size + nsize;
-            setHeader(b + size + nsize, header(b + size + nsize) | PREV_ALLOC);
-            shrink(b, size + nsize, asize);
-            return payload;
+        free.add(start, size);
+        return start;
+    }
+
+    /** {@return the units of the free block at {@code start}} */
+    public long freeSizeAt(long start) {
+        int node = free.nodeAt(start);
+        if (node == FreeTree.NIL) {
+            throw new IllegalArgumentException("no free block at " + start);
         }
-        long moved = allocate(byteSize, GRANULE);
-        if (moved < 0) {
-            return -1;
-        }
-        MemorySegment.copy(mem, payload, mem, moved, size - 8);
-        free(payload);
-        return moved;
+        return FreeTree.size(free.key(node));
     }
 
     /**
-     * {@return the usable bytes of the payload at {@code payload}}
-     *
-     * @throws IllegalArgumentException if {@code payload} is not the start of an allocated payload
+     * Resizes the allocated block at {@code start} to {@code n > 0} units where it is: shrinking frees the rest
+     * (merged with a free successor), growing takes from a free successor. {@return whether it could}
      */
-    public long usableSize(long payload) {
-        return sizeOf(checkAllocated(payload, "usableSize")) - 8;
+    public boolean resize(long start, long n) {
+        long size = sizeOf(start);
+        if (n == size) {
+            return true;
+        }
+        long next = start + size;
+        boolean nextFree = next < limit && !isAllocated(next);
+        if (n < size) {
+            long rest = size - n;
+            if (nextFree) {
+                rest += free.remove(next);
+                starts.clear(next);
+            }
+            starts.set(start + n);
+            free.add(start + n, rest);
+            allocatedUnits -= size - n;
+            freeUnits += size - n;
+            return true;
+        }
+        if (!nextFree) {
+            return false;
+        }
+        long nextSize = freeSizeAt(next);
+        if (size + nextSize < n) {
+            return false;
+        }
+        free.remove(next);
+        starts.clear(next);
+        if (size + nextSize > n) {
+            starts.set(start + n);
+            free.add(start + n, size + nextSize - n);
+        }
+        allocatedUnits += n - size;
+        freeUnits -= n - size;
+        return true;
     }
 
     // ---- statistics ----
 
-    /** {@return the committed bytes of the region this allocator uses} */
-    public long footprint() {
-        return end;
-    }
-
-    /** {@return the bytes of allocated blocks, headers included} */
-    public long allocatedBlockBytes() {
-        return allocatedBlockBytes;
+    /** {@return the units of allocated blocks} */
+    public long allocatedUnits() {
+        return allocatedUnits;
     }
 
     /** {@return the number of allocated blocks} */
@@ -228,269 +266,87 @@ public final class BestFit {
         return allocatedBlocks;
     }
 
-    /** {@return the bytes of free blocks} */
-    public long freeBytes() {
-        return freeBytes;
+    /** {@return the units of free blocks} */
+    public long freeUnits() {
+        return freeUnits;
     }
 
     /** {@return the number of free blocks} */
     public long freeBlocks() {
-        return tree.count();
+        return free.count();
     }
 
-    /** {@return the size of the largest free block, 0 if none} */
+    /** {@return the units of the largest free block, 0 if none} */
     public long largestFreeBlock() {
-        long b = tree.largest();
-        return b < 0 ? 0 : sizeOf(b);
+        int node = free.largest();
+        return node == FreeTree.NIL ? 0 : FreeTree.size(free.key(node));
     }
 
-    /** Calls {@code action(blockOffset, blockSize)} for every free block, smallest first. */
-    public void forEachFree(java.util.function.BiConsumer<Long, Long> action) {
-        tree.forEach(b -> action.accept(b, sizeOf(b)));
+    /** Visitor of blocks. */
+    @FunctionalInterface
+    public interface Visitor {
+        /** Visits the block {@code [start, start + size)}. */
+        void visit(long start, long size);
     }
 
-    // ---- internals ----
-
-    /** {@return the block size for a payload of {@code byteSize} bytes: header added, rounded to 16, at least 32} */
-    static long blockSize(long byteSize, long unit) {
-        return Math.max(MIN_BLOCK, (byteSize + 8 + unit - 1) & -unit);
-    }
-
-    /** {@return the end of the blocks for {@code committed} bytes: the epilogue's end, so that sizes tile in units} */
-    private long usableEnd(long committed) {
-        long c = Math.min(committed, MAX_REGION);
-        return FIRST_BLOCK + 8 + (c - FIRST_BLOCK - 8) / unit * unit;
-    }
-
-    /** Marks the free block {@code b} (already out of the tree) allocated, splitting off what {@code asize} leaves. */
-    private void place(long b, long asize) {
-        long size = sizeOf(b);
-        long prevAlloc = header(b) & PREV_ALLOC;
-        if (size - asize >= MIN_BLOCK) {
-            setHeader(b, asize | prevAlloc | ALLOC);
-            addFree(b + asize, size - asize, PREV_ALLOC);
-            size = asize;
-        } else {
-            setHeader(b, size | prevAlloc | ALLOC);
-            long next = b + size;
-            setHeader(next, header(next) | PREV_ALLOC);
-        }
-        markStart(b);
-        allocatedBlockBytes += size;
-        allocatedBlocks++;
-    }
-
-    /** Shrinks the allocated block {@code b} of {@code size} bytes to {@code asize}, freeing the rest if it can. */
-    private void shrink(long b, long size, long asize) {
-        if (size - asize < MIN_BLOCK) {
-            return;
-        }
-        setHeader(b, asize | (header(b) & FLAGS));
-        allocatedBlockBytes -= size - asize;
-        long rest = b + asize;
-        long restSize = size - asize;
-        long next = b + size;
-        long nh = header(next);
-        if ((nh & ALLOC) == 0) {
-            restSize += unlinkFree(next);
-        } else {
-            setHeader(next, nh & ~PREV_ALLOC);
-        }
-        addFree(rest, restSize, PREV_ALLOC);
-    }
-
-    /** {@return a free block of at least {@code asize} bytes, growing the region if needed, or -1} */
-    private long findOrGrow(long asize) {
-        long b = tree.bestFit(asize);
-        if (b >= 0) {
-            return b;
-        }
-        long lastFree = (header(end - 8) & PREV_ALLOC) == 0 ? mem.get(JAVA_LONG, end - 16) : 0;
-        if (!grow(asize - lastFree)) {
-            return -1;
-        }
-        return tree.bestFit(asize);
-    }
-
-    /**
-     * Commits at least {@code bytes} more (rounded up to the grow step) and turns them into a free block at the end,
-     * merged with the last block if that is free. {@return false if the region cannot grow so far}
-     */
-    private boolean grow(long bytes) {
-        long limit = Math.min(region.reservedBytes(), MAX_REGION);
-        // One unit more than asked: the blocks end a little before the committed end when units do not tile it.
-        long target = Math.min(limit, (end + bytes + unit + growStep - 1) / growStep * growStep);
-        if (usableEnd(target) < end + bytes) {
-            return false;
-        }
-        try {
-            region.commitTo(target);
-        } catch (OutOfMemoryError e) {
-            return false;
-        }
-        long newEnd = usableEnd(Math.min(region.committedBytes(), limit));
-        long oldEpilogue = end - 8;
-        addFree(oldEpilogue, newEnd - end, header(oldEpilogue) & PREV_ALLOC);
-        end = newEnd;
-        writeEpilogue(end, false);
-        growStarts();
-        return true;
-    }
-
-    /**
-     * Makes {@code [b, b + size)} a free block in the tree, merged with its predecessor when {@code prevAlloc} says
-     * that is free (the caller merged the successor). {@return the offset of the block, merged or not}
-     */
-    private long addFree(long b, long size, long prevAlloc) {
-        if (prevAlloc == 0) {
-            b -= mem.get(JAVA_LONG, b - 8);   // the predecessor's footer: its size
-            size += unlinkFree(b);
-            prevAlloc = header(b) & PREV_ALLOC;
-        }
-        setHeader(b, size | prevAlloc);
-        setFooter(b, size);
-        tree.insert(b);
-        freeBytes += size;
-        return b;
-    }
-
-    private void writeEpilogue(long regionEnd, boolean prevAllocated) {
-        setHeader(regionEnd - 8, ALLOC | (prevAllocated ? PREV_ALLOC : 0));
-    }
-
-    private long checkAllocated(long payload, String what) {
-        long b = payload - 8;
-        if (payload < FIRST_BLOCK + 8 || payload >= end || (payload & (GRANULE - 1)) != 0 || !isStart(b)) {
-            throw new IllegalArgumentException(what + ": offset " + payload + " is not an allocated block's payload"
-                    + (payload >= FIRST_BLOCK + 8 && payload < end && (payload & (GRANULE - 1)) == 0
-                    ? " (already freed, or inside another block)" : " (outside the region or misaligned)"));
-        }
-        return b;
-    }
-
-    private void markStart(long b) {
-        long g = b >>> 4;
-        starts[(int) (g >>> 6)] |= 1L << g;
-    }
-
-    private void clearStart(long b) {
-        long g = b >>> 4;
-        starts[(int) (g >>> 6)] &= ~(1L << g);
-    }
-
-    boolean isStart(long b) {
-        long g = b >>> 4;
-        return (starts[(int) (g >>> 6)] & (1L << g)) != 0;
-    }
-
-    private void growStarts() {
-        int words = (int) ((end / GRANULE + 63) >>> 6);
-        if (words > starts.length) {
-            starts = java.util.Arrays.copyOf(starts, Math.max(words, starts.length + (starts.length >> 1)));
-        }
-    }
-
-    long header(long b) {
-        return mem.get(JAVA_LONG, b);
-    }
-
-    private void setHeader(long b, long value) {
-        mem.set(JAVA_LONG, b, value);
-    }
-
-    private void setFooter(long b, long size) {
-        mem.set(JAVA_LONG, b + size - 8, size);
-    }
-
-    /** Takes the free block {@code b} out of the tree and the free count. {@return its size} */
-    private long unlinkFree(long b) {
-        long size = sizeOf(b);
-        tree.remove(b);
-        freeBytes -= size;
-        return size;
-    }
-
-    long sizeOf(long b) {
-        return header(b) & ~FLAGS;
+    /** Calls {@code visitor} for every free block, smallest first. */
+    public void forEachFree(Visitor visitor) {
+        free.forEach(visitor::visit);
     }
 
     // ---- the invariant check ----
 
     /**
-     * Walks the region and the tree and checks every invariant: headers in bounds, sizes multiples of 16 and at
-     * least 32, PREV_ALLOC equal to the predecessor's ALLOC, free footers equal to their headers, no two free
-     * neighbours, the epilogue in place, the start bitmap equal to the allocated blocks, the tree's red-black
-     * properties and that it holds exactly the free blocks, and the byte counts.
+     * Walks every block and the free tree: blocks tile {@code [0, limit)}, no two free blocks are neighbours, the
+     * tree holds exactly the free blocks with their sizes, and the counts agree.
      *
-     * @throws IllegalStateException naming the first violation and its offset
+     * @throws IllegalStateException naming the first violation
      */
     public void check() {
-        long b = FIRST_BLOCK;
-        boolean prevAllocated = true;
-        long free = 0;
-        long freeCount = 0;
+        if (!starts.get(limit) || (limit > 0 && !starts.get(0))) {
+            throw new IllegalStateException("best fit: no block starts at 0 or no sentinel at the limit " + limit);
+        }
         long alloc = 0;
         long allocCount = 0;
-        java.util.Set<Long> freeBlocks = new java.util.HashSet<>();
-        while (true) {
-            long h = header(b);
-            long size = h & ~FLAGS;
-            boolean allocated = (h & ALLOC) != 0;
-            if (((h & PREV_ALLOC) != 0) != prevAllocated) {
-                throw violation(b, "PREV_ALLOC is " + ((h & PREV_ALLOC) != 0) + ", the previous block's ALLOC "
-                        + prevAllocated);
-            }
-            if (size == 0) {
-                if (!allocated || b != end - 8) {
-                    throw violation(b, "a zero-size block that is not the epilogue at " + (end - 8));
+        long freeSum = 0;
+        java.util.Map<Long, Long> frees = new java.util.HashMap<>();
+        boolean prevFree = false;
+        for (long b = 0; b < limit; ) {
+            long next = starts.nextSetBit(b + 1);
+            long size = next - b;
+            boolean isFree = !isAllocated(b);
+            if (isFree) {
+                if (prevFree) {
+                    throw new IllegalStateException("best fit: free blocks at " + b + " and before it are neighbours");
                 }
-                break;
-            }
-            if (size < MIN_BLOCK || size % unit != 0 || b + size > end - 8) {
-                throw violation(b, "bad size " + size + " (end " + end + ")");
-            }
-            if (isStart(b) != allocated) {
-                throw violation(b, "start bitmap says " + isStart(b) + ", header says allocated " + allocated);
-            }
-            if (allocated) {
+                frees.put(b, size);
+                freeSum += size;
+            } else {
                 alloc += size;
                 allocCount++;
-            } else {
-                if (!prevAllocated) {
-                    throw violation(b, "two free blocks next to each other");
-                }
-                if (mem.get(JAVA_LONG, b + size - 8) != size) {
-                    throw violation(b, "footer " + mem.get(JAVA_LONG, b + size - 8) + " != size " + size);
-                }
-                free += size;
-                freeCount++;
-                freeBlocks.add(b);
             }
-            prevAllocated = allocated;
-            b += size;
+            prevFree = isFree;
+            b = next;
         }
-        for (long g = (end - 8) >>> 4; g < (long) starts.length << 6; g++) {
-            if ((starts[(int) (g >>> 6)] & (1L << g)) != 0) {
-                throw violation(g << 4, "start bit set past the last block");
+        for (long w = limit; w < (long) allocated.length << 6; w++) {
+            if ((allocated[(int) (w >>> 6)] & (1L << w)) != 0) {
+                throw new IllegalStateException("best fit: allocated bit set at " + w + ", past the limit " + limit);
             }
         }
-        tree.check(node -> {
-            if (!freeBlocks.remove(node)) {
-                throw violation(node, "in the free tree but not a free block of the region");
+        free.check((start, size) -> {
+            Long actual = frees.remove(start);
+            if (actual == null || actual != size) {
+                throw new IllegalStateException("best fit: the tree has a free block at " + start + " of " + size
+                        + " units, the region " + (actual == null ? "no free block there" : actual + " units"));
             }
         });
-        if (!freeBlocks.isEmpty()) {
-            throw violation(freeBlocks.iterator().next(), "a free block missing from the free tree");
+        if (!frees.isEmpty()) {
+            throw new IllegalStateException("best fit: free block at " + frees.keySet().iterator().next()
+                    + " missing from the tree");
         }
-        if (free != freeBytes || freeCount != tree.count() || alloc != allocatedBlockBytes
-                || allocCount != allocatedBlocks) {
-            throw new IllegalStateException("best fit: counts disagree: free " + free + "/" + freeBytes + " bytes, "
-                    + freeCount + "/" + tree.count() + " blocks; allocated " + alloc + "/" + allocatedBlockBytes
-                    + " bytes, " + allocCount + "/" + allocatedBlocks + " blocks");
+        if (alloc != allocatedUnits || allocCount != allocatedBlocks || freeSum != freeUnits) {
+            throw new IllegalStateException("best fit: counts disagree: allocated " + alloc + "/" + allocatedUnits
+                    + " units in " + allocCount + "/" + allocatedBlocks + " blocks, free " + freeSum + "/" + freeUnits);
         }
-    }
-
-    private static IllegalStateException violation(long b, String what) {
-        return new IllegalStateException("best fit: block at offset " + b + ": " + what);
     }
 }

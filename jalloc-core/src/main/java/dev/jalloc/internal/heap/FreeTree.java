@@ -1,314 +1,434 @@
 package dev.jalloc.internal.heap;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
- * The free blocks of a {@link BestFit} region as a red-black tree whose nodes live inside the free blocks
- * themselves, keyed by (size, address): best fit in O(log n), ties to the lowest address.
+ * The free blocks of a {@link BestFit}, out of band: a red-black tree keyed by (size, start) for best fit in
+ * O(log n), and an open-addressing index from start to node for O(1) lookups when blocks merge. Nothing lives in
+ * the memory being managed, so nothing a program writes there can reach this structure.
  *
- * <p>A node is named by its <em>slot</em>, {@code (blockOffset - 8) / 16} as an unsigned 32-bit int, so a region
- * holds at most 2<sup>32</sup> granules of 16 bytes (64 GiB). Slot 0 is the sentinel {@link #NIL}, a black node
- * at offset 8 that the region reserves; its parent field is scratch space for deletion, as in CLRS.
  * <pre>
- *   free block at offset b (b % 16 == 8), at least 32 bytes:
- *   b+0   header  u64  size | RED(4) | PREV_ALLOC(2) | ALLOC(1)=0
- *   b+8   left    u32  slot of the left child   (NIL = 0)
- *   b+12  right   u32  slot of the right child
- *   b+16  parent  u32  slot of the parent
- *   b+20  ...     unused
- *   b+size-8  footer  u64  size (no flags): the next block finds this block's start through it
+ *   node n (arrays indexed by n; node 0 is the sentinel NIL, black, as in CLRS chapter 13)
+ *   key[n]     size << 32 | start      unsigned: sizes and starts below 2^32 units; ordered by size, then start
+ *   left[n] right[n] parent[n]         node indices (NIL = 0); a free node's left is the next free node
+ *   red[n]                             colour
+ *
+ *   index: slots[h] = start (or EMPTY) and nodeOf[h] = node, linear probing from hash(start), deleted by
+ *   shifting the rest of the run back (no tombstones)
  * </pre>
- * Not thread-safe; the owning allocator guards it.
+ * Not thread-safe; the owning {@link BestFit} guards it.
  */
 final class FreeTree {
     static final int NIL = 0;
-    static final long RED = 4;
-    static final long SIZE_MASK = ~15L;
+    private static final int EMPTY = -1;
 
-    private final MemorySegment mem;
+    private long[] key = new long[16];
+    private int[] left = new int[16];
+    private int[] right = new int[16];
+    private int[] parent = new int[16];
+    private boolean[] red = new boolean[16];
     private int root = NIL;
-    private long count;
+    private int count;
+    /** The first node of the free list (linked through {@code left}), or NIL: the next node to hand out. */
+    private int freeNodes = NIL;
+    private int nextNode = 1;
 
-    FreeTree(MemorySegment mem) {
-        this.mem = mem;
-        mem.set(JAVA_LONG, offset(NIL), 0L);   // black, size 0
-        setLeft(NIL, NIL);
-        setRight(NIL, NIL);
-        setParent(NIL, NIL);
+    private int[] slots = filled(16);
+    private int[] nodeOf = new int[16];
+    private int shift = 64 - 4;
+
+    private static int[] filled(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, EMPTY);
+        return a;
     }
 
-    static long offset(int slot) {
-        return (Integer.toUnsignedLong(slot) << 4) + 8;
-    }
-
-    static int slot(long offset) {
-        return (int) (offset >>> 4);
-    }
-
-    /** {@return the number of free blocks in the tree} */
-    long count() {
+    /** {@return the number of free blocks} */
+    int count() {
         return count;
     }
 
-    /** {@return the offset of the smallest free block of at least {@code size} bytes (lowest address first), or -1} */
-    long bestFit(long size) {
-        int best = NIL;
-        int x = root;
-        while (x != NIL) {
-            if (sizeOf(x) >= size) {
-                best = x;
-                x = left(x);
-            } else {
-                x = right(x);
+    static long size(long key) {
+        return key >>> 32;
+    }
+
+    static long start(long key) {
+        return key & 0xFFFF_FFFFL;
+    }
+
+    /** {@return the key of node {@code n}: {@code size << 32 | start}} */
+    long key(int n) {
+        return key[n];
+    }
+
+    // ---- the index by start ----
+
+    private int hash(long start) {
+        return (int) ((start * 0x9E37_79B9_7F4A_7C15L) >>> shift);
+    }
+
+    /** {@return the node of the free block starting at {@code start}, or NIL} */
+    int nodeAt(long start) {
+        int s = (int) start;
+        int mask = slots.length - 1;
+        for (int h = hash(start); ; h = (h + 1) & mask) {
+            int found = slots[h];
+            if (found == s) {
+                return nodeOf[h];
+            }
+            if (found == EMPTY) {
+                return NIL;
             }
         }
-        return best == NIL ? -1 : offset(best);
     }
 
-    /** Calls {@code visitor} with the offset of every free block, in key order, without checking anything. */
-    void forEach(java.util.function.LongConsumer visitor) {
-        int x = root;
-        int[] stack = new int[64];
-        int depth = 0;
-        while (x != NIL || depth > 0) {
-            while (x != NIL) {
-                stack[depth++] = x;   // a red-black tree of 2^32 nodes is at most 64 deep
-                x = left(x);
+    private void indexPut(long start, int node) {
+        if (2 * (count + 1) > slots.length) {
+            rehash(slots.length * 2);
+        }
+        int mask = slots.length - 1;
+        int h = hash(start);
+        while (slots[h] != EMPTY) {
+            h = (h + 1) & mask;
+        }
+        slots[h] = (int) start;
+        nodeOf[h] = node;
+    }
+
+    private void indexRemove(long start) {
+        int s = (int) start;
+        int mask = slots.length - 1;
+        int h = hash(start);
+        while (slots[h] != s) {
+            h = (h + 1) & mask;
+        }
+        // Shift the entries after the hole back while their home slot is at or before the hole (cyclically).
+        int hole = h;
+        for (int j = (hole + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+            int home = hash(Integer.toUnsignedLong(slots[j]));
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                slots[hole] = slots[j];
+                nodeOf[hole] = nodeOf[j];
+                hole = j;
             }
-            x = stack[--depth];
-            visitor.accept(offset(x));
-            x = right(x);
+        }
+        slots[hole] = EMPTY;
+    }
+
+    private void rehash(int n) {
+        int[] oldSlots = slots;
+        int[] oldNodes = nodeOf;
+        slots = filled(n);
+        nodeOf = new int[n];
+        shift = 64 - Integer.numberOfTrailingZeros(n);
+        int mask = n - 1;
+        for (int i = 0; i < oldSlots.length; i++) {
+            if (oldSlots[i] != EMPTY) {
+                int h = hash(Integer.toUnsignedLong(oldSlots[i]));
+                while (slots[h] != EMPTY) {
+                    h = (h + 1) & mask;
+                }
+                slots[h] = oldSlots[i];
+                nodeOf[h] = oldNodes[i];
+            }
         }
     }
 
-    /** {@return the offset of the largest free block (highest address among equals), or -1} */
-    long largest() {
-        int x = root;
-        if (x == NIL) {
-            return -1;
-        }
-        while (right(x) != NIL) {
-            x = right(x);
-        }
-        return offset(x);
-    }
+    // ---- the operations ----
 
-    /** Inserts the free block at {@code blockOffset}, whose header holds its size already. */
-    void insert(long blockOffset) {
-        int z = slot(blockOffset);
-        long size = sizeOf(z);
+    /** Adds the free block {@code [start, start + size)}; no block may start at {@code start} already. */
+    void add(long start, long size) {
+        int z = newNode(size << 32 | start);
+        long k = key[z];
         int y = NIL;
         int x = root;
         while (x != NIL) {
             y = x;
-            x = less(size, z, x) ? left(x) : right(x);
+            x = Long.compareUnsigned(k, key[x]) < 0 ? left[x] : right[x];
         }
-        setParent(z, y);
+        parent[z] = y;
         if (y == NIL) {
             root = z;
-        } else if (less(size, z, y)) {
-            setLeft(y, z);
+        } else if (Long.compareUnsigned(k, key[y]) < 0) {
+            left[y] = z;
         } else {
-            setRight(y, z);
+            right[y] = z;
         }
-        setLeft(z, NIL);
-        setRight(z, NIL);
-        setRed(z, true);
+        left[z] = NIL;
+        right[z] = NIL;
+        red[z] = true;
         insertFixup(z);
+        indexPut(start, z);
         count++;
     }
 
-    /** Removes the free block at {@code blockOffset}, which is in the tree. */
-    void remove(long blockOffset) {
-        int z = slot(blockOffset);
+    /** Removes the free block starting at {@code start}, which is in the tree. {@return its size} */
+    long remove(long start) {
+        int z = nodeAt(start);
+        long size = size(key[z]);
+        removeNode(z);
+        return size;
+    }
+
+    /** Removes node {@code z}, a free block in the tree. */
+    void removeNode(int z) {
+        indexRemove(start(key[z]));
         int y = z;
-        boolean yWasRed = isRed(y);
+        boolean yWasRed = red[y];
         int x;
-        if (left(z) == NIL) {
-            x = right(z);
+        if (left[z] == NIL) {
+            x = right[z];
             transplant(z, x);
-        } else if (right(z) == NIL) {
-            x = left(z);
+        } else if (right[z] == NIL) {
+            x = left[z];
             transplant(z, x);
         } else {
-            y = minimum(right(z));
-            yWasRed = isRed(y);
-            x = right(y);
-            if (parent(y) == z) {
-                setParent(x, y);
+            y = minimum(right[z]);
+            yWasRed = red[y];
+            x = right[y];
+            if (parent[y] == z) {
+                parent[x] = y;
             } else {
                 transplant(y, x);
-                setRight(y, right(z));
-                setParent(right(y), y);
+                right[y] = right[z];
+                parent[right[y]] = y;
             }
             transplant(z, y);
-            setLeft(y, left(z));
-            setParent(left(y), y);
-            setRed(y, isRed(z));
+            left[y] = left[z];
+            parent[left[y]] = y;
+            red[y] = red[z];
         }
         if (!yWasRed) {
             deleteFixup(x);
         }
-        setParent(NIL, NIL);
+        parent[NIL] = NIL;
+        red[NIL] = false;
+        left[z] = freeNodes;
+        freeNodes = z;
         count--;
+    }
+
+    /** {@return the node of the smallest free block of at least {@code size} units (lowest start first), or NIL} */
+    int bestFit(long size) {
+        int best = NIL;
+        int x = root;
+        while (x != NIL) {
+            if (size(key[x]) >= size) {
+                best = x;
+                x = left[x];
+            } else {
+                x = right[x];
+            }
+        }
+        return best;
+    }
+
+    /** {@return the node of the largest free block (highest start among equals), or NIL} */
+    int largest() {
+        int x = root;
+        if (x == NIL) {
+            return NIL;
+        }
+        while (right[x] != NIL) {
+            x = right[x];
+        }
+        return x;
+    }
+
+    /** Visitor of free blocks. */
+    @FunctionalInterface
+    interface Visitor {
+        void visit(long start, long size);
+    }
+
+    /** Calls {@code visitor} with every free block, smallest first. */
+    void forEach(Visitor visitor) {
+        int[] stack = new int[Math.max(8, 2 * (64 - Long.numberOfLeadingZeros(count + 1L)) + 2)];
+        int depth = 0;
+        int x = root;
+        while (x != NIL || depth > 0) {
+            while (x != NIL) {
+                stack[depth++] = x;   // a red-black tree of n nodes is at most 2 log2(n + 1) deep
+                x = left[x];
+            }
+            x = stack[--depth];
+            visitor.visit(start(key[x]), size(key[x]));
+            x = right[x];
+        }
+    }
+
+    private int newNode(long k) {
+        int n = freeNodes;
+        if (n != NIL) {
+            freeNodes = left[n];
+        } else {
+            n = nextNode++;
+            if (n == key.length) {
+                int grown = key.length * 2;
+                key = Arrays.copyOf(key, grown);
+                left = Arrays.copyOf(left, grown);
+                right = Arrays.copyOf(right, grown);
+                parent = Arrays.copyOf(parent, grown);
+                red = Arrays.copyOf(red, grown);
+            }
+        }
+        key[n] = k;
+        return n;
     }
 
     // ---- red-black maintenance (CLRS, chapter 13) ----
 
     private void insertFixup(int z) {
-        while (isRed(parent(z))) {
-            int p = parent(z);
-            int g = parent(p);
-            if (p == left(g)) {
-                int u = right(g);
-                if (isRed(u)) {
-                    setRed(p, false);
-                    setRed(u, false);
-                    setRed(g, true);
+        while (red[parent[z]]) {
+            int p = parent[z];
+            int g = parent[p];
+            if (p == left[g]) {
+                int u = right[g];
+                if (red[u]) {
+                    red[p] = false;
+                    red[u] = false;
+                    red[g] = true;
                     z = g;
                 } else {
-                    if (z == right(p)) {
+                    if (z == right[p]) {
                         z = p;
                         rotateLeft(z);
-                        p = parent(z);
-                        g = parent(p);
+                        p = parent[z];
+                        g = parent[p];
                     }
-                    setRed(p, false);
-                    setRed(g, true);
+                    red[p] = false;
+                    red[g] = true;
                     rotateRight(g);
                 }
             } else {
-                int u = left(g);
-                if (isRed(u)) {
-                    setRed(p, false);
-                    setRed(u, false);
-                    setRed(g, true);
+                int u = left[g];
+                if (red[u]) {
+                    red[p] = false;
+                    red[u] = false;
+                    red[g] = true;
                     z = g;
                 } else {
-                    if (z == left(p)) {
+                    if (z == left[p]) {
                         z = p;
                         rotateRight(z);
-                        p = parent(z);
-                        g = parent(p);
+                        p = parent[z];
+                        g = parent[p];
                     }
-                    setRed(p, false);
-                    setRed(g, true);
+                    red[p] = false;
+                    red[g] = true;
                     rotateLeft(g);
                 }
             }
         }
-        setRed(root, false);
+        red[root] = false;
     }
 
     private void deleteFixup(int x) {
-        while (x != root && !isRed(x)) {
-            int p = parent(x);
-            if (x == left(p)) {
-                int w = right(p);
-                if (isRed(w)) {
-                    setRed(w, false);
-                    setRed(p, true);
+        while (x != root && !red[x]) {
+            int p = parent[x];
+            if (x == left[p]) {
+                int w = right[p];
+                if (red[w]) {
+                    red[w] = false;
+                    red[p] = true;
                     rotateLeft(p);
-                    w = right(p);
+                    w = right[p];
                 }
-                if (!isRed(left(w)) && !isRed(right(w))) {
-                    setRed(w, true);
+                if (!red[left[w]] && !red[right[w]]) {
+                    red[w] = true;
                     x = p;
                 } else {
-                    if (!isRed(right(w))) {
-                        setRed(left(w), false);
-                        setRed(w, true);
+                    if (!red[right[w]]) {
+                        red[left[w]] = false;
+                        red[w] = true;
                         rotateRight(w);
-                        w = right(p);
+                        w = right[p];
                     }
-                    setRed(w, isRed(p));
-                    setRed(p, false);
-                    setRed(right(w), false);
+                    red[w] = red[p];
+                    red[p] = false;
+                    red[right[w]] = false;
                     rotateLeft(p);
                     x = root;
                 }
             } else {
-                int w = left(p);
-                if (isRed(w)) {
-                    setRed(w, false);
-                    setRed(p, true);
+                int w = left[p];
+                if (red[w]) {
+                    red[w] = false;
+                    red[p] = true;
                     rotateRight(p);
-                    w = left(p);
+                    w = left[p];
                 }
-                if (!isRed(right(w)) && !isRed(left(w))) {
-                    setRed(w, true);
+                if (!red[right[w]] && !red[left[w]]) {
+                    red[w] = true;
                     x = p;
                 } else {
-                    if (!isRed(left(w))) {
-                        setRed(right(w), false);
-                        setRed(w, true);
+                    if (!red[left[w]]) {
+                        red[right[w]] = false;
+                        red[w] = true;
                         rotateLeft(w);
-                        w = left(p);
+                        w = left[p];
                     }
-                    setRed(w, isRed(p));
-                    setRed(p, false);
-                    setRed(left(w), false);
+                    red[w] = red[p];
+                    red[p] = false;
+                    red[left[w]] = false;
                     rotateRight(p);
                     x = root;
                 }
             }
         }
-        setRed(x, false);
+        red[x] = false;
     }
 
     private void rotateLeft(int x) {
-        int y = right(x);
-        setRight(x, left(y));
-        if (left(y) != NIL) {
-            setParent(left(y), x);
+        int y = right[x];
+        right[x] = left[y];
+        if (left[y] != NIL) {
+            parent[left[y]] = x;
         }
-        setParent(y, parent(x));
-        if (parent(x) == NIL) {
+        parent[y] = parent[x];
+        if (parent[x] == NIL) {
             root = y;
-        } else if (x == left(parent(x))) {
-            setLeft(parent(x), y);
+        } else if (x == left[parent[x]]) {
+            left[parent[x]] = y;
         } else {
-            setRight(parent(x), y);
+            right[parent[x]] = y;
         }
-        setLeft(y, x);
-        setParent(x, y);
+        left[y] = x;
+        parent[x] = y;
     }
 
     private void rotateRight(int x) {
-        int y = left(x);
-        setLeft(x, right(y));
-        if (right(y) != NIL) {
-            setParent(right(y), x);
+        int y = left[x];
+        left[x] = right[y];
+        if (right[y] != NIL) {
+            parent[right[y]] = x;
         }
-        setParent(y, parent(x));
-        if (parent(x) == NIL) {
+        parent[y] = parent[x];
+        if (parent[x] == NIL) {
             root = y;
-        } else if (x == right(parent(x))) {
-            setRight(parent(x), y);
+        } else if (x == right[parent[x]]) {
+            right[parent[x]] = y;
         } else {
-            setLeft(parent(x), y);
+            left[parent[x]] = y;
         }
-        setRight(y, x);
-        setParent(x, y);
+        right[y] = x;
+        parent[x] = y;
     }
 
     private void transplant(int u, int v) {
-        if (parent(u) == NIL) {
+        if (parent[u] == NIL) {
             root = v;
-        } else if (u == left(parent(u))) {
-            setLeft(parent(u), v);
+        } else if (u == left[parent[u]]) {
+            left[parent[u]] = v;
         } else {
-            setRight(parent(u), v);
+            right[parent[u]] = v;
         }
-        setParent(v, parent(u));
+        parent[v] = parent[u];
     }
 
     private int minimum(int x) {
-        while (left(x) != NIL) {
-            x = left(x);
+        while (left[x] != NIL) {
+            x = left[x];
         }
         return x;
     }
@@ -316,96 +436,61 @@ final class FreeTree {
     // ---- the invariant check ----
 
     /**
-     * Checks the tree: BST order by (size, slot), parent links, a black root, no red node with a red child, the same
-     * number of black nodes on every path, and {@code count()} nodes. Every node is reported to {@code visitor}.
+     * Checks BST order, parent links, a black root, no red node with a red child, equal black heights, the index
+     * agreeing with the tree, and {@link #count()} nodes; reports every block to {@code visitor}.
      *
      * @throws IllegalStateException naming the first violation
      */
-    void check(java.util.function.LongConsumer visitor) {
-        if (isRed(root)) {
+    void check(Visitor visitor) {
+        if (red[root]) {
             throw new IllegalStateException("free tree: the root is red");
         }
-        if (root != NIL && parent(root) != NIL) {
+        if (root != NIL && parent[root] != NIL) {
             throw new IllegalStateException("free tree: the root has a parent");
         }
-        long[] nodes = {0};
+        int[] nodes = {0};
         blackHeight(root, NIL, visitor, nodes);
         if (nodes[0] != count) {
             throw new IllegalStateException("free tree: " + nodes[0] + " nodes reachable, " + count + " counted");
         }
+        int indexed = 0;
+        for (int s : slots) {
+            indexed += s != EMPTY ? 1 : 0;
+        }
+        if (indexed != count) {
+            throw new IllegalStateException("free tree: " + indexed + " starts indexed, " + count + " blocks");
+        }
     }
 
-    private int blackHeight(int x, int parent, java.util.function.LongConsumer visitor, long[] nodes) {
+    private int blackHeight(int x, int p, Visitor visitor, int[] nodes) {
         if (x == NIL) {
             return 1;
         }
         nodes[0]++;
-        if (parent(x) != parent) {
-            throw new IllegalStateException("free tree: node at " + offset(x) + " has a wrong parent link");
+        long start = start(key[x]);
+        if (parent[x] != p) {
+            throw new IllegalStateException("free tree: block at " + start + " has a wrong parent link");
         }
-        int l = left(x);
-        int r = right(x);
-        if (l != NIL && !less(sizeOf(l), l, x)) {
-            throw new IllegalStateException("free tree: left child " + offset(l) + " not below " + offset(x));
+        if (nodeAt(start) != x) {
+            throw new IllegalStateException("free tree: block at " + start + " is not indexed by its start");
         }
-        if (r != NIL && less(sizeOf(r), r, x)) {
-            throw new IllegalStateException("free tree: right child " + offset(r) + " below " + offset(x));
+        int l = left[x];
+        int r = right[x];
+        if (l != NIL && Long.compareUnsigned(key[l], key[x]) >= 0) {
+            throw new IllegalStateException("free tree: left child of the block at " + start + " is not below it");
         }
-        if (isRed(x) && (isRed(l) || isRed(r))) {
-            throw new IllegalStateException("free tree: red node at " + offset(x) + " has a red child");
+        if (r != NIL && Long.compareUnsigned(key[r], key[x]) <= 0) {
+            throw new IllegalStateException("free tree: right child of the block at " + start + " is not above it");
         }
-        visitor.accept(offset(x));
+        if (red[x] && (red[l] || red[r])) {
+            throw new IllegalStateException("free tree: red block at " + start + " has a red child");
+        }
+        visitor.visit(start, size(key[x]));
         int hl = blackHeight(l, x, visitor, nodes);
         int hr = blackHeight(r, x, visitor, nodes);
         if (hl != hr) {
-            throw new IllegalStateException("free tree: black heights " + hl + " and " + hr + " under " + offset(x));
+            throw new IllegalStateException("free tree: black heights " + hl + " and " + hr + " under " + start);
         }
-        return hl + (isRed(x) ? 0 : 1);
-    }
-
-    // ---- fields ----
-
-    /** {@return whether block (size, a) orders before block b} */
-    private boolean less(long size, int a, int b) {
-        long sb = sizeOf(b);
-        return size < sb || (size == sb && Integer.compareUnsigned(a, b) < 0);
-    }
-
-    private long sizeOf(int s) {
-        return mem.get(JAVA_LONG, offset(s)) & SIZE_MASK;
-    }
-
-    private boolean isRed(int s) {
-        return (mem.get(JAVA_LONG, offset(s)) & RED) != 0;
-    }
-
-    private void setRed(int s, boolean red) {
-        long o = offset(s);
-        long h = mem.get(JAVA_LONG, o);
-        mem.set(JAVA_LONG, o, red ? h | RED : h & ~RED);
-    }
-
-    private int left(int s) {
-        return mem.get(JAVA_INT, offset(s) + 8);
-    }
-
-    private int right(int s) {
-        return mem.get(JAVA_INT, offset(s) + 12);
-    }
-
-    private int parent(int s) {
-        return mem.get(JAVA_INT, offset(s) + 16);
-    }
-
-    private void setLeft(int s, int v) {
-        mem.set(JAVA_INT, offset(s) + 8, v);
-    }
-
-    private void setRight(int s, int v) {
-        mem.set(JAVA_INT, offset(s) + 12, v);
-    }
-
-    private void setParent(int s, int v) {
-        mem.set(JAVA_INT, offset(s) + 16, v);
+        return hl + (red[x] ? 0 : 1);
     }
 }

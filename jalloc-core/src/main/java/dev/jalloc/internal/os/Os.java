@@ -11,7 +11,7 @@ package dev.jalloc.internal.os;
  *
  * <p>Implementations are stateless and thread-safe.
  */
-public abstract sealed class Os permits PosixOs, WindowsOs {
+public abstract sealed class Os permits PosixOs, WindowsOs, CoarsePagesOs {
 
     private static final class Holder {
         static final Os CURRENT = System.getProperty("os.name", "").startsWith("Windows")
@@ -22,6 +22,17 @@ public abstract sealed class Os permits PosixOs, WindowsOs {
     /** {@return the primitives of the operating system this JVM runs on} */
     public static Os current() {
         return Holder.CURRENT;
+    }
+
+    /**
+     * {@return {@code system} seen as a system whose page is {@code pageSize}}: every call must be aligned to that
+     * page, as on a kernel with 16 KiB or 64 KiB pages, and one that is not throws {@link IllegalArgumentException}
+     * (where such a kernel would fail with {@code EINVAL}). For running the allocators as they would run there.
+     *
+     * @param pageSize a power of two, at least {@code system.pageSize()}
+     */
+    public static Os withPageSize(Os system, long pageSize) {
+        return new CoarsePagesOs(system, pageSize);
     }
 
     /** {@return a short name for messages: {@code linux}, {@code macos}, {@code windows}} */

@@ -23,10 +23,11 @@ public final class Checks {
      * which call {@link #checkSizeAndAlignment} to throw when it says no.
      */
     public static boolean isValidSizeAndAlignment(long byteSize, long byteAlignment) {
-        return (byteSize | (byteAlignment - 1)) >= 0
-                && byteSize <= MAX_BYTE_SIZE
-                && (byteAlignment & (byteAlignment - 1)) == 0
-                && byteAlignment <= MAX_ALIGNMENT;
+        // Each term is negative when its bound is broken: byteSize < 0, byteSize > MAX_BYTE_SIZE, byteAlignment < 1,
+        // byteAlignment > MAX_ALIGNMENT. The one alignment below 1 whose "byteAlignment - 1" wraps to positive is
+        // Long.MIN_VALUE, and for it "MAX_ALIGNMENT - byteAlignment" wraps to negative (it once passed: issue 9).
+        return (byteSize | (MAX_BYTE_SIZE - byteSize) | (byteAlignment - 1) | (MAX_ALIGNMENT - byteAlignment)) >= 0
+                && (byteAlignment & (byteAlignment - 1)) == 0;
     }
 
     /** Throws the exception that says what is wrong with {@code byteSize} or {@code byteAlignment}, if anything. */
@@ -65,6 +66,18 @@ public final class Checks {
             throw illegalArgument(name, value, "<= " + MAX_ALIGNMENT);
         }
         return value;
+    }
+
+    /**
+     * {@return {@code value} if it is a positive byte size}: for the sizes builders take (a reservation, a commit step).
+     *
+     * @throws IllegalArgumentException if {@code value} is not positive or above {@link #MAX_BYTE_SIZE}
+     */
+    public static long checkPositiveByteSize(String name, long value) {
+        if (value <= 0) {
+            throw illegalArgument(name, value, "> 0");
+        }
+        return checkByteSize(name, value);
     }
 
     /** {@return an {@link IllegalArgumentException} with the message {@code name: value (expected: expected)}} */

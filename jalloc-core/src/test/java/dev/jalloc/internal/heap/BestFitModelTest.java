@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jalloc.internal.arena.OwnReservation;
+import dev.jalloc.internal.memory.OwnRegion;
+import dev.jalloc.internal.memory.Usage;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.testing.AllocatorModel;
 import dev.jalloc.testing.Seeds;
@@ -13,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The best-fit allocator against a model of its live payloads ({@link AllocatorModel}): 10<sup>6</sup> random
- * operations per profile, the invariant checker (tags, neighbours, tree, red-black properties, bitmap, counts)
- * after every 1000, bad frees refused; at the end everything coalesces back into one free block.
+ * The best-fit engine against a model of its live payloads ({@link AllocatorModel}): 10<sup>6</sup> random
+ * operations per profile, the invariant checker (blocks tiling the range, no free neighbours, the tree's red-black
+ * properties and index, the counts) after every 1000, bad frees refused; at the end everything coalesces back into
+ * one free block.
  */
 class BestFitModelTest {
     private static final int OPS = 1_000_000;
@@ -24,33 +26,31 @@ class BestFitModelTest {
     @ValueSource(strings = {"small", "mixed", "aligned", "realloc-heavy"})
     void randomOperationsAgainstTheModel(String profile) {
         SplittableRandom random = Seeds.random("BestFitModelTest[" + profile + "]");
-        OwnReservation region = new OwnReservation(Os.current(), 1L << 30, false, false);
+        BestFitEngine fit = new BestFitEngine(region(1L << 30), 4096);
         try {
-            BestFit fit = new BestFit(region, 4096);
-            long base = region.address();
             AllocatorModel.Subject subject = new AllocatorModel.Subject() {
                 @Override
                 public long allocate(long byteSize, long byteAlignment) {
-                    long p = fit.allocate(byteSize, byteAlignment);
+                    long p = fit.allocate(byteSize, byteAlignment, false);
                     assertTrue(p >= 0, "allocation of " + byteSize + " failed");
-                    return base + p;
+                    return p;
                 }
 
                 @Override
                 public void free(long address) {
-                    fit.free(address - base);
+                    fit.free(address);
                 }
 
                 @Override
                 public long reallocate(long address, long byteSize) {
-                    long p = fit.reallocate(address - base, byteSize);
+                    long p = fit.reallocate(address, byteSize, false);
                     assertTrue(p >= 0, "reallocation to " + byteSize + " failed");
-                    return base + p;
+                    return p;
                 }
 
                 @Override
                 public long usableSize(long address) {
-                    return fit.usableSize(address - base);
+                    return fit.usableSize(address);
                 }
 
                 @Override
@@ -74,21 +74,22 @@ class BestFitModelTest {
                     1000);
             assertEquals(0, fit.allocatedBlocks());
             assertEquals(1, fit.freeBlocks(), "everything coalesced back into one block");
-            assertEquals(fit.footprint() - BestFit.FIRST_BLOCK - 8, fit.freeBytes());
+            assertEquals(fit.committedBytes(), fit.freeBytes());
+            fit.trim();
+            fit.check();
         } finally {
-            region.release(0);
+            fit.release();
         }
     }
 
     @ParameterizedTest(name = "double free after {0} neighbouring frees")
     @ValueSource(ints = {0, 1, 2})
     void doubleFreeIsRefusedEvenAfterCoalescing(int neighbours) {
-        OwnReservation region = new OwnReservation(Os.current(), 1 << 20, false, false);
+        BestFitEngine fit = new BestFitEngine(region(1 << 20), 4096);
         try {
-            BestFit fit = new BestFit(region, 4096);
             long[] p = new long[8];
             for (int i = 0; i < p.length; i++) {
-                p[i] = fit.allocate(40, 16);
+                p[i] = fit.allocate(40, 16, false);
             }
             fit.free(p[3]);
             if (neighbours >= 1) {
@@ -107,7 +108,12 @@ class BestFitModelTest {
             fit.check();
             assertEquals(8 - 1 - neighbours, fit.allocatedBlocks());
         } finally {
-            region.release(0);
+            fit.release();
         }
+    }
+
+    static OwnRegion region(long byteSize) {
+        return OwnRegion.reserve(Os.current(), byteSize, Os.current().pageSize(), false, 0, false, false, new Usage(),
+                "a test");
     }
 }

@@ -1,0 +1,80 @@
+package dev.jalloc.heap;
+
+import dev.jalloc.OutOfNativeMemoryError;
+import dev.jalloc.arena.LinearArena;
+import dev.jalloc.internal.memory.Region;
+import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.util.Checks;
+import java.util.Objects;
+
+/**
+ * Configures a {@link Heap}, with the vocabulary of every jalloc builder: {@code reserveSize} (address space) and
+ * where the memory comes from.
+ *
+ * {@snippet :
+ * Heap heap = Heap.builder()
+ *         .reserveSize(4L << 30)     // 4 GiB of address space for its pages
+ *         .build();
+ * }
+ */
+public final class HeapBuilder {
+    private long reserveSize = Heap.DEFAULT_RESERVE_SIZE;
+    private boolean reserveSizeSet;
+    private LinearArena arena;
+    private Os os = Os.current();
+
+    HeapBuilder() {
+    }
+
+    /**
+     * Sets the address space of the heap's own reservation (rounded up to the page): its pages, not its huge
+     * mappings. Without it the default reservation degrades to a smaller one when the OS refuses that much address
+     * space; with it, such a refusal is an error.
+     *
+     * @param byteSize the number of bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code byteSize} is not positive or above {@value Heap#MAX_RESERVE_SIZE}
+     */
+    public HeapBuilder reserveSize(long byteSize) {
+        Checks.checkPositiveByteSize("reserveSize", byteSize);
+        if (byteSize > Heap.MAX_RESERVE_SIZE) {
+            throw Checks.illegalArgument("reserveSize", byteSize, "<= " + Heap.MAX_RESERVE_SIZE);
+        }
+        this.reserveSize = byteSize;
+        this.reserveSizeSet = true;
+        return this;
+    }
+
+    /**
+     * Puts the heap's pages on the tail of {@code arena} instead of a reservation of its own (see
+     * {@link Heap#onTailOf}).
+     *
+     * @param arena the arena to take the tail of
+     * @return this builder
+     */
+    public HeapBuilder onTailOf(LinearArena arena) {
+        this.arena = Objects.requireNonNull(arena, "arena");
+        return this;
+    }
+
+    /** Runs the heap over {@code os}: for tests on systems with other page sizes ({@link Os#withPageSize}). */
+    HeapBuilder os(Os os) {
+        this.os = os;
+        return this;
+    }
+
+    /**
+     * {@return a new heap, confined to the calling thread}
+     *
+     * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or it (or the arena's block) has no
+     *                                       room for a page
+     * @throws IllegalStateException         if the arena is closed or already lends its tail
+     * @throws WrongThreadException          if the arena is confined to another thread
+     * @throws UnsupportedOperationException if the arena is over heap memory
+     */
+    public Heap build() {
+        Region region = arena != null ? Regions.tail(arena)
+                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, "a heap");
+        return Regions.build(region, r -> new Heap(os, r));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.jalloc.heap;
+
+import dev.jalloc.arena.LinearArena;
+import dev.jalloc.internal.memory.OwnRegion;
+import dev.jalloc.internal.memory.Region;
+import dev.jalloc.internal.memory.Usage;
+import dev.jalloc.internal.os.Os;
+import java.util.Objects;
+import java.util.function.Function;
+
+/** Where the allocators of this package get their memory: a reservation of their own, or an arena's tail. */
+final class Regions {
+    private Regions() {
+    }
+
+    /**
+     * {@return a region of the allocator's own of {@code reserveSize} bytes; if {@code degrade} (the size was not
+     * asked for), a smaller one down to {@code minimum} when the OS refuses that much address space}
+     */
+    static Region own(Os os, long reserveSize, boolean degrade, long minimum, String what) {
+        return OwnRegion.reserve(os, reserveSize, os.pageSize(), degrade, minimum, false, false, new Usage(), what);
+    }
+
+    /** {@return the tail of {@code arena} from its position aligned up to the OS page} */
+    static Region tail(LinearArena arena) {
+        return Region.Tails.take(Objects.requireNonNull(arena, "arena"), Os.current().pageSize());
+    }
+
+    /** {@return {@code make} applied to {@code region}; the region is released if it throws} */
+    static <T> T build(Region region, Function<Region, T> make) {
+        try {
+            return make.apply(region);
+        } catch (RuntimeException | Error e) {
+            try {
+                region.release(0);
+            } catch (RuntimeException | Error again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+}

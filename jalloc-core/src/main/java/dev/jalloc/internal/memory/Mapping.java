@@ -1,0 +1,58 @@
+package dev.jalloc.internal.memory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@link Reservation} together with the lifetime of every segment over it: one owner ends both, the scope first
+ * (so that no segment can reach the range any more, the JDK's handshake guaranteeing it for a shared scope) and
+ * then the mapping. A heap's huge allocation and a vector's or allocator's own reservation are mappings.
+ */
+public final class Mapping {
+    private final Reservation reservation;
+    private final Arena scope;
+    private final MemorySegment segment;
+    private final boolean shared;
+
+    private Mapping(Reservation reservation, boolean shared) {
+        this.reservation = reservation;
+        this.shared = shared;
+        this.scope = shared ? Arena.ofShared() : Arena.ofConfined();
+        this.segment = MemorySegment.ofAddress(reservation.address()).reinterpret(reservation.byteSize(), scope, null);
+    }
+
+    /**
+     * {@return a mapping over {@code reservation}, whose segments are accessible from every thread ({@code shared})
+     * or from the calling thread only}
+     */
+    public static Mapping of(Reservation reservation, boolean shared) {
+        return new Mapping(reservation, shared);
+    }
+
+    /** {@return the reservation} */
+    public Reservation reservation() {
+        return reservation;
+    }
+
+    /** {@return a segment over the whole range, with this mapping's lifetime} */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** {@return whether its segments are accessible from every thread} */
+    public boolean isShared() {
+        return shared;
+    }
+
+    /**
+     * Ends the lifetime of every segment over the range, then returns the range to the OS.
+     *
+     * @throws IllegalStateException if a segment over it is in use by a downcall right now (as {@link Arena#close()});
+     *                               nothing has changed then
+     * @throws WrongThreadException  if the mapping is confined to another thread
+     */
+    public void release() {
+        scope.close();
+        reservation.release();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.jalloc.internal.memory;
+
+import dev.jalloc.SystemCallException;
+import dev.jalloc.internal.os.Advice;
+import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.util.Bits;
+import java.lang.System.Logger.Level;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A region of the allocator's own: one {@link Mapping} whose prefix is committed in OS pages. With
+ * {@code populate}, each commit also asks the OS to map every page at once ({@link Advice#POPULATE}), which is
+ * several times cheaper than a page fault per page for memory about to be written in full (a growing vector);
+ * where the system has no such advice it is turned off once, with a logged reason.
+ */
+public final class OwnRegion implements Region {
+    private static final System.Logger LOG = System.getLogger("dev.jalloc.memory");
+
+    private final Mapping mapping;
+    private final Reservation reservation;
+    private final long page;
+    private boolean populate;
+    private long committed;
+
+    private OwnRegion(Mapping mapping, boolean populate) {
+        this.mapping = mapping;
+        this.reservation = mapping.reservation();
+        this.page = reservation.pageSize();
+        this.populate = populate;
+    }
+
+    /**
+     * {@return a region of {@code byteSize} bytes (rounded up to the page) aligned to {@code alignment}, nothing
+     * committed}; with {@code degrade}, a smaller one (down to {@code minimum}) if the OS refuses that much
+     *
+     * @param shared whether its segments are accessible from every thread (else from the calling one)
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
+     */
+    public static OwnRegion reserve(Os os, long byteSize, long alignment, boolean degrade, long minimum,
+            boolean populate, boolean shared, Usage usage, String what) {
+        long granule = Math.max(os.pageSize(), os.allocationGranularity());
+        long size = Bits.alignUp(byteSize, granule);
+        Reservation r = degrade
+                ? Reservation.reserveDegrading(os, size, Bits.alignUp(Math.max(minimum, 1), granule), alignment,
+                        usage, what)
+                : Reservation.reserve(os, size, alignment, usage, what);
+        return new OwnRegion(Mapping.of(r, shared), populate);
+    }
+
+    @Override
+    public long address() {
+        return reservation.address();
+    }
+
+    @Override
+    public long pageSize() {
+        return page;
+    }
+
+    @Override
+    public long osPageSize() {
+        return page;
+    }
+
+    @Override
+    public long reservedBytes() {
+        return reservation.byteSize();
+    }
+
+    @Override
+    public long committedBytes() {
+        return committed;
+    }
+
+    @Override
+    public long cleanFrom() {
+        return 0;
+    }
+
+    @Override
+    public String shortfall() {
+        return reservation.shortfall();
+    }
+
+    @Override
+    public void commitTo(long end) {
+        long target = Math.min(reservation.byteSize(), Bits.alignUp(end, page));
+        if (target <= committed) {
+            return;
+        }
+        reservation.commit(committed, target - committed);
+        if (populate) {
+            populate(committed, target - committed);
+        }
+        committed = target;
+    }
+
+    private void populate(long offset, long byteSize) {
+        String why;
+        try {
+            if (reservation.advise(offset, byteSize, Advice.POPULATE)) {
+                return;
+            }
+            why = "this system has no populate advice";
+        } catch (SystemCallException e) {
+            // The commit itself succeeded: the pages are charged and will be faulted in on first touch instead.
+            why = e.getMessage();
+        }
+        populate = false;
+        LOG.log(Level.DEBUG, "populating commits turned off, pages are faulted in on first touch: {0}", why);
+    }
+
+    @Override
+    public void purgeAbove(long keep, long purgedAbove) {
+        long from = Math.min(reservation.byteSize(), Bits.alignUp(Math.max(keep, 0), page));
+        if (from < committed) {
+            reservation.purge(from, committed - from, purgedAbove);
+            committed = from;
+        }
+    }
+
+    @Override
+    public boolean purge(long offset, long byteSize) {
+        reservation.purge(offset, byteSize, 0);
+        return true;
+    }
+
+    @Override
+    public void recommit(long offset, long byteSize) {
+        reservation.commit(offset, byteSize);
+    }
+
+    @Override
+    public MemorySegment segment() {
+        return mapping.segment();
+    }
+
+    @Override
+    public boolean isShared() {
+        return mapping.isShared();
+    }
+
+    @Override
+    public boolean ownsMemory() {
+        return true;
+    }
+
+    @Override
+    public void release(long liveBytes) {
+        mapping.release();
+    }
+
+    @Override
+    public void onTakenAway(Runnable action) {
+        // Nobody else can take a region of the allocator's own.
+    }
+}
