@@ -9,9 +9,13 @@ import java.util.Arrays;
  *
  * <pre>
  *   node n (arrays indexed by n; node 0 is the sentinel NIL, black, as in CLRS chapter 13)
- *   key[n]     size << 32 | start      unsigned: sizes and starts below 2^32 units; ordered by size, then start
- *   left[n] right[n] parent[n]         node indices (NIL = 0); a free node's left is the next free node
- *   red[n]                             colour
+ *   key[n]                 size << 32 | start      unsigned: sizes and starts below 2^32 units; by size, then start
+ *   child[2n], child[2n+1] left and right child     node indices (NIL = 0); a free node's left is the next free one
+ *   parent[n]  red[n]
+ *
+ *   The children are one array indexed by direction (LEFT = 0, RIGHT = 1), so every mirrored step of the
+ *   red-black algorithms (the two rotations, the two halves of each fix-up) is written once, for a direction d and
+ *   its opposite 1 - d.
  *
  *   index: slots[h] = start (or EMPTY) and nodeOf[h] = node, linear probing from hash(start), deleted by
  *   shifting the rest of the run back (no tombstones)
@@ -22,9 +26,11 @@ final class FreeTree {
     static final int NIL = 0;
     private static final int EMPTY = -1;
 
+    private static final int LEFT = 0;
+    private static final int RIGHT = 1;
+
     private long[] key = new long[16];
-    private int[] left = new int[16];
-    private int[] right = new int[16];
+    private int[] child = new int[32];
     private int[] parent = new int[16];
     private boolean[] red = new boolean[16];
     private int root = NIL;
@@ -136,26 +142,34 @@ final class FreeTree {
 
     // ---- the operations ----
 
+    private int left(int n) {
+        return child[2 * n];
+    }
+
+    private int right(int n) {
+        return child[2 * n + 1];
+    }
+
     /** Adds the free block {@code [start, start + size)}; no block may start at {@code start} already. */
     void add(long start, long size) {
         int z = newNode(size << 32 | start);
         long k = key[z];
         int y = NIL;
         int x = root;
+        int d = LEFT;
         while (x != NIL) {
             y = x;
-            x = Long.compareUnsigned(k, key[x]) < 0 ? left[x] : right[x];
+            d = Long.compareUnsigned(k, key[x]) < 0 ? LEFT : RIGHT;
+            x = child[2 * x + d];
         }
         parent[z] = y;
         if (y == NIL) {
             root = z;
-        } else if (Long.compareUnsigned(k, key[y]) < 0) {
-            left[y] = z;
         } else {
-            right[y] = z;
+            child[2 * y + d] = z;
         }
-        left[z] = NIL;
-        right[z] = NIL;
+        child[2 * z] = NIL;
+        child[2 * z + 1] = NIL;
         red[z] = true;
         insertFixup(z);
         indexPut(start, z);
@@ -170,32 +184,35 @@ final class FreeTree {
         return size;
     }
 
-    /** Removes node {@code z}, a free block in the tree. */
+    /** Removes node {@code z}, a free block in the tree (CLRS's RB-DELETE, NIL's parent used as scratch). */
     void removeNode(int z) {
         indexRemove(start(key[z]));
         int y = z;
         boolean yWasRed = red[y];
         int x;
-        if (left[z] == NIL) {
-            x = right[z];
+        if (left(z) == NIL) {
+            x = right(z);
             transplant(z, x);
-        } else if (right[z] == NIL) {
-            x = left[z];
+        } else if (right(z) == NIL) {
+            x = left(z);
             transplant(z, x);
         } else {
-            y = minimum(right[z]);
+            y = right(z);
+            while (left(y) != NIL) {
+                y = left(y);
+            }
             yWasRed = red[y];
-            x = right[y];
+            x = right(y);
             if (parent[y] == z) {
                 parent[x] = y;
             } else {
                 transplant(y, x);
-                right[y] = right[z];
-                parent[right[y]] = y;
+                child[2 * y + 1] = right(z);
+                parent[right(y)] = y;
             }
             transplant(z, y);
-            left[y] = left[z];
-            parent[left[y]] = y;
+            child[2 * y] = left(z);
+            parent[left(y)] = y;
             red[y] = red[z];
         }
         if (!yWasRed) {
@@ -203,7 +220,7 @@ final class FreeTree {
         }
         parent[NIL] = NIL;
         red[NIL] = false;
-        left[z] = freeNodes;
+        child[2 * z] = freeNodes;
         freeNodes = z;
         count--;
     }
@@ -215,9 +232,9 @@ final class FreeTree {
         while (x != NIL) {
             if (size(key[x]) >= size) {
                 best = x;
-                x = left[x];
+                x = left(x);
             } else {
-                x = right[x];
+                x = right(x);
             }
         }
         return best;
@@ -229,8 +246,8 @@ final class FreeTree {
         if (x == NIL) {
             return NIL;
         }
-        while (right[x] != NIL) {
-            x = right[x];
+        while (right(x) != NIL) {
+            x = right(x);
         }
         return x;
     }
@@ -249,25 +266,24 @@ final class FreeTree {
         while (x != NIL || depth > 0) {
             while (x != NIL) {
                 stack[depth++] = x;   // a red-black tree of n nodes is at most 2 log2(n + 1) deep
-                x = left[x];
+                x = left(x);
             }
             x = stack[--depth];
             visitor.visit(start(key[x]), size(key[x]));
-            x = right[x];
+            x = right(x);
         }
     }
 
     private int newNode(long k) {
         int n = freeNodes;
         if (n != NIL) {
-            freeNodes = left[n];
+            freeNodes = child[2 * n];
         } else {
             n = nextNode++;
             if (n == key.length) {
                 int grown = key.length * 2;
                 key = Arrays.copyOf(key, grown);
-                left = Arrays.copyOf(left, grown);
-                right = Arrays.copyOf(right, grown);
+                child = Arrays.copyOf(child, 2 * grown);
                 parent = Arrays.copyOf(parent, grown);
                 red = Arrays.copyOf(red, grown);
             }
@@ -276,48 +292,34 @@ final class FreeTree {
         return n;
     }
 
-    // ---- red-black maintenance (CLRS, chapter 13) ----
+    // ---- red-black maintenance (CLRS, chapter 13), each mirrored case written once for a direction d ----
+
+    /** {@return the direction of {@code x} under its parent} */
+    private int side(int x) {
+        return x == left(parent[x]) ? LEFT : RIGHT;
+    }
 
     private void insertFixup(int z) {
         while (red[parent[z]]) {
             int p = parent[z];
             int g = parent[p];
-            if (p == left[g]) {
-                int u = right[g];
-                if (red[u]) {
-                    red[p] = false;
-                    red[u] = false;
-                    red[g] = true;
-                    z = g;
-                } else {
-                    if (z == right[p]) {
-                        z = p;
-                        rotateLeft(z);
-                        p = parent[z];
-                        g = parent[p];
-                    }
-                    red[p] = false;
-                    red[g] = true;
-                    rotateRight(g);
-                }
+            int d = side(p);                      // p is g's child in direction d, the uncle in 1 - d
+            int u = child[2 * g + 1 - d];
+            if (red[u]) {
+                red[p] = false;
+                red[u] = false;
+                red[g] = true;
+                z = g;
             } else {
-                int u = left[g];
-                if (red[u]) {
-                    red[p] = false;
-                    red[u] = false;
-                    red[g] = true;
-                    z = g;
-                } else {
-                    if (z == left[p]) {
-                        z = p;
-                        rotateRight(z);
-                        p = parent[z];
-                        g = parent[p];
-                    }
-                    red[p] = false;
-                    red[g] = true;
-                    rotateLeft(g);
+                if (z == child[2 * p + 1 - d]) {
+                    z = p;
+                    rotate(z, d);
+                    p = parent[z];
+                    g = parent[p];
                 }
+                red[p] = false;
+                red[g] = true;
+                rotate(g, 1 - d);
             }
         }
         red[root] = false;
@@ -326,111 +328,59 @@ final class FreeTree {
     private void deleteFixup(int x) {
         while (x != root && !red[x]) {
             int p = parent[x];
-            if (x == left[p]) {
-                int w = right[p];
-                if (red[w]) {
-                    red[w] = false;
-                    red[p] = true;
-                    rotateLeft(p);
-                    w = right[p];
-                }
-                if (!red[left[w]] && !red[right[w]]) {
-                    red[w] = true;
-                    x = p;
-                } else {
-                    if (!red[right[w]]) {
-                        red[left[w]] = false;
-                        red[w] = true;
-                        rotateRight(w);
-                        w = right[p];
-                    }
-                    red[w] = red[p];
-                    red[p] = false;
-                    red[right[w]] = false;
-                    rotateLeft(p);
-                    x = root;
-                }
+            int d = x == left(p) ? LEFT : RIGHT;  // x is p's child in direction d, its sibling in 1 - d
+            int w = child[2 * p + 1 - d];
+            if (red[w]) {
+                red[w] = false;
+                red[p] = true;
+                rotate(p, d);
+                w = child[2 * p + 1 - d];
+            }
+            if (!red[child[2 * w + d]] && !red[child[2 * w + 1 - d]]) {
+                red[w] = true;
+                x = p;
             } else {
-                int w = left[p];
-                if (red[w]) {
-                    red[w] = false;
-                    red[p] = true;
-                    rotateRight(p);
-                    w = left[p];
-                }
-                if (!red[right[w]] && !red[left[w]]) {
+                if (!red[child[2 * w + 1 - d]]) {
+                    red[child[2 * w + d]] = false;
                     red[w] = true;
-                    x = p;
-                } else {
-                    if (!red[left[w]]) {
-                        red[right[w]] = false;
-                        red[w] = true;
-                        rotateLeft(w);
-                        w = left[p];
-                    }
-                    red[w] = red[p];
-                    red[p] = false;
-                    red[left[w]] = false;
-                    rotateRight(p);
-                    x = root;
+                    rotate(w, 1 - d);
+                    w = child[2 * p + 1 - d];
                 }
+                red[w] = red[p];
+                red[p] = false;
+                red[child[2 * w + 1 - d]] = false;
+                rotate(p, d);
+                x = root;
             }
         }
         red[x] = false;
     }
 
-    private void rotateLeft(int x) {
-        int y = right[x];
-        right[x] = left[y];
-        if (left[y] != NIL) {
-            parent[left[y]] = x;
+    /** Rotates around {@code x} in direction {@code d}: its child in direction {@code 1 - d} takes its place. */
+    private void rotate(int x, int d) {
+        int y = child[2 * x + 1 - d];
+        int inner = child[2 * y + d];
+        child[2 * x + 1 - d] = inner;
+        if (inner != NIL) {
+            parent[inner] = x;
         }
         parent[y] = parent[x];
         if (parent[x] == NIL) {
             root = y;
-        } else if (x == left[parent[x]]) {
-            left[parent[x]] = y;
         } else {
-            right[parent[x]] = y;
+            child[2 * parent[x] + side(x)] = y;
         }
-        left[y] = x;
-        parent[x] = y;
-    }
-
-    private void rotateRight(int x) {
-        int y = left[x];
-        left[x] = right[y];
-        if (right[y] != NIL) {
-            parent[right[y]] = x;
-        }
-        parent[y] = parent[x];
-        if (parent[x] == NIL) {
-            root = y;
-        } else if (x == right[parent[x]]) {
-            right[parent[x]] = y;
-        } else {
-            left[parent[x]] = y;
-        }
-        right[y] = x;
+        child[2 * y + d] = x;
         parent[x] = y;
     }
 
     private void transplant(int u, int v) {
         if (parent[u] == NIL) {
             root = v;
-        } else if (u == left[parent[u]]) {
-            left[parent[u]] = v;
         } else {
-            right[parent[u]] = v;
+            child[2 * parent[u] + side(u)] = v;
         }
         parent[v] = parent[u];
-    }
-
-    private int minimum(int x) {
-        while (left[x] != NIL) {
-            x = left[x];
-        }
-        return x;
     }
 
     // ---- the invariant check ----
@@ -474,8 +424,8 @@ final class FreeTree {
         if (nodeAt(start) != x) {
             throw new IllegalStateException("free tree: block at " + start + " is not indexed by its start");
         }
-        int l = left[x];
-        int r = right[x];
+        int l = left(x);
+        int r = right(x);
         if (l != NIL && Long.compareUnsigned(key[l], key[x]) >= 0) {
             throw new IllegalStateException("free tree: left child of the block at " + start + " is not below it");
         }
