@@ -115,19 +115,8 @@ public final class BestFit {
      * {@code alignUnits} (a power of two), or -1 if no free block holds it (grow by {@link #needToGrow} and retry)}
      */
     public long allocate(long n, long alignUnits) {
-        if (alignUnits <= 1) {
-            int node = free.bestFit(n);
-            if (node == FreeTree.NIL) {
-                return -1;
-            }
-            long key = free.key(node);
-            long start = FreeTree.start(key);
-            long size = FreeTree.size(key);
-            free.removeNode(node);
-            take(start, size, n);
-            return start;
-        }
-        int node = free.bestFit(n + alignUnits - 1);
+        boolean aligned = alignUnits > 1;
+        int node = free.bestFit(aligned ? n + alignUnits - 1 : n);
         if (node == FreeTree.NIL) {
             return -1;
         }
@@ -135,14 +124,13 @@ public final class BestFit {
         long start = FreeTree.start(key);
         long size = FreeTree.size(key);
         free.removeNode(node);
-        long aligned = ((origin + start + alignUnits - 1) & -alignUnits) - origin;
-        long lead = aligned - start;
+        long lead = aligned ? (((origin + start + alignUnits - 1) & -alignUnits) - origin) - start : 0;
         if (lead > 0) {
             free.add(start, lead);   // its predecessor is allocated (no two free neighbours): nothing to merge
-            starts.set(aligned);
+            starts.set(start + lead);
         }
-        take(aligned, size - lead, n);
-        return aligned;
+        take(start + lead, size - lead, n);
+        return start + lead;
     }
 
     /**

@@ -78,19 +78,16 @@ public final class PageStates {
         long end = Math.min(pageOf(to - 1) + 1, (long) purged.length << 6);
         // Commit every run first and change the bits only when all succeeded: a refusal is undone by purging the
         // runs committed before it, which the unchanged bits still name.
-        for (long p = nextPurged(first, end); p < end; p = nextPurged(p, end)) {
-            long run = p;
-            p = runEnd(purged, true, p, end);
-            try {
-                region.recommit(offsetOf(run), (p - run) << shift);
-            } catch (OutOfNativeMemoryError e) {
-                for (long q = nextPurged(first, run); q < run; q = nextPurged(q, run)) {
-                    long r = q;
-                    q = runEnd(purged, true, q, run);
-                    region.purge(offsetOf(r), (q - r) << shift);
-                }
-                throw e;
-            }
+        long[] committedUpTo = {first};
+        try {
+            forEachRun(purged, first, end, (run, runEnd) -> {
+                region.recommit(offsetOf(run), (runEnd - run) << shift);
+                committedUpTo[0] = runEnd;
+            });
+        } catch (OutOfNativeMemoryError e) {
+            forEachRun(purged, first, committedUpTo[0],
+                    (run, runEnd) -> region.purge(offsetOf(run), (runEnd - run) << shift));
+            throw e;
         }
         for (long p = first; p < end; p++) {
             if (test(purged, p)) {
@@ -100,20 +97,23 @@ public final class PageStates {
         }
     }
 
-    private long nextPurged(long from, long end) {
-        long p = from;
-        while (p < end && !test(purged, p)) {
-            p++;
-        }
-        return p;
+    /** What to do with a run of pages. */
+    @FunctionalInterface
+    private interface RunAction {
+        void run(long first, long end);
     }
 
-    /** {@return the first page in {@code [p, end)} whose bit in {@code bits} is not {@code value}, or end} */
-    private static long runEnd(long[] bits, boolean value, long p, long end) {
-        while (p < end && test(bits, p) == value) {
-            p++;
+    /** Calls {@code action} for every maximal run of set bits of {@code bits} in {@code [from, end)}. */
+    private static void forEachRun(long[] bits, long from, long end, RunAction action) {
+        for (long p = from; p < end; p++) {
+            if (test(bits, p)) {
+                long run = p;
+                while (p < end && test(bits, p)) {
+                    p++;
+                }
+                action.run(run, p);
+            }
         }
-        return p;
     }
 
     private long offsetOf(long pageIndex) {
@@ -145,20 +145,12 @@ public final class PageStates {
         long first = pageOf(from);
         long end = pageOf(to - 1) + 1;
         ensure(end);
-        for (long p = first; p < end; p++) {
-            if (!test(dirty, p)) {
-                dirty[(int) (p >>> 6)] |= 1L << p;
-                continue;
-            }
-            long run = p;
-            while (p < end && test(dirty, p)) {
-                p++;
-            }
+        forEachRun(dirty, first, end, (run, runEnd) -> {
             long a = Math.max(from, offsetOf(run));
-            long b = Math.min(to, offsetOf(p));
+            long b = Math.min(to, offsetOf(runEnd));
             mem.asSlice(a, b - a).fill((byte) 0);
-            p--;
-        }
+        });
+        markDirty(from, to);
     }
 
     /**
@@ -178,7 +170,9 @@ public final class PageStates {
                 continue;
             }
             long run = p;
-            p = runEnd(purged, false, p, end);
+            while (p < end && !test(purged, p)) {
+                p++;
+            }
             if (!region.purge(offsetOf(run), (p - run) << shift)) {
                 return done << shift;
             }
