@@ -5,8 +5,6 @@ import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.heap.BestFitEngine;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.util.Bits;
-import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -46,30 +44,23 @@ import java.lang.foreign.MemorySegment;
  * Confined to the creating thread. On the tail of a shared arena, closing the arena from another thread closes the
  * allocator too.
  */
-public final class BestFitAllocator implements AddressAllocator {
+public final class BestFitAllocator extends RegionAllocator implements AddressAllocator {
     /** The most a best-fit allocator manages, and its default reservation: almost 64 GiB (2<sup>32</sup> granules). */
     public static final long DEFAULT_RESERVE_SIZE = BestFitEngine.MAX_BYTES;
     /** How far the committed part grows at a time by default: 64 KiB. */
     public static final long DEFAULT_COMMIT_STEP = 64 << 10;
 
-    private final Region region;
     private final BestFitEngine engine;
     private final MemorySegment all;
     private final long base;
     private final long commitStep;
-    /** The owner while open, null once closed: one comparison checks both. */
-    private Thread owner;
-    private final Thread creator;
 
     BestFitAllocator(Region region, long commitStep) {
-        this.region = region;
+        super(region);
         this.commitStep = commitStep;
         this.engine = new BestFitEngine(region, commitStep);
         this.all = region.segment();
         this.base = region.address();
-        this.creator = Thread.currentThread();
-        this.owner = creator;
-        region.onTakenAway(() -> owner = null);
     }
 
     /** {@return a builder with the defaults of {@link #create()}} */
@@ -105,47 +96,8 @@ public final class BestFitAllocator implements AddressAllocator {
 
     // ---- allocation ----
 
-    /**
-     * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}, a slice of this allocator's memory
-     * with its lifetime.
-     *
-     * @throws IllegalArgumentException if the size is negative or above 2<sup>46</sup>, or the alignment is not a
-     *                                  power of two up to 2<sup>30</sup>
-     * @throws OutOfNativeMemoryError   if the region cannot grow enough
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
-     */
     @Override
-    public MemorySegment allocate(long byteSize, long byteAlignment) {
-        return all.asSlice(allocate(byteSize, byteAlignment, true) - base, byteSize);
-    }
-
-    /** {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As {@link #allocate(long, long)}. */
-    @Override
-    public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
-        return all.asSlice(allocate(byteSize, byteAlignment, false) - base, byteSize);
-    }
-
-    /** {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} As {@link #allocate(long, long)}. */
-    @Override
-    public long allocateAddress(long byteSize, long byteAlignment) {
-        return allocate(byteSize, byteAlignment, true);
-    }
-
-    /**
-     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As
-     * {@link #allocate(long, long)}.
-     */
-    @Override
-    public long allocateAddressNoInit(long byteSize, long byteAlignment) {
-        return allocate(byteSize, byteAlignment, false);
-    }
-
-    private long allocate(long byteSize, long byteAlignment, boolean zero) {
-        checkOpen();
-        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
-        }
+    long allocateChecked(long byteSize, long byteAlignment, boolean zero) {
         long address = byteSize <= BestFitEngine.MAX_BYTES ? engine.allocate(byteSize, byteAlignment, zero) : -1;
         if (address < 0) {
             throw new OutOfNativeMemoryError("best fit: no room for " + byteSize + " bytes aligned to " + byteAlignment
@@ -153,6 +105,11 @@ public final class BestFitAllocator implements AddressAllocator {
                     + Bits.bytes(engine.largestFreeBlock()) + ", region of " + Bits.bytes(region.reservedBytes()) + ")");
         }
         return address;
+    }
+
+    @Override
+    MemorySegment segment(long address, long byteSize) {
+        return all.asSlice(address - base, byteSize);
     }
 
     /**
@@ -168,31 +125,8 @@ public final class BestFitAllocator implements AddressAllocator {
         engine.free(address);
     }
 
-    /**
-     * {@return the address of at least {@code byteSize} bytes holding the old contents (up to the smaller size), the
-     * bytes beyond the old usable size zeroed} In place when the block, its free successor or the region's growth
-     * allow; otherwise moved, and the old address is freed. If there is no room the old memory is untouched and
-     * still allocated.
-     *
-     * @throws IllegalArgumentException if {@code address} is not an allocated payload, or the size is invalid
-     * @throws OutOfNativeMemoryError   if there is no room
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
-     */
     @Override
-    public long reallocate(long address, long byteSize) {
-        return reallocate(address, byteSize, true);
-    }
-
-    /** {@return as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
-    @Override
-    public long reallocateNoInit(long address, long byteSize) {
-        return reallocate(address, byteSize, false);
-    }
-
-    private long reallocate(long address, long byteSize, boolean zero) {
-        checkOpen();
-        Checks.checkByteSize(byteSize);
+    long reallocateChecked(long address, long byteSize, boolean zero) {
         long moved;
         if (byteSize <= BestFitEngine.MAX_BYTES) {
             moved = engine.reallocate(address, byteSize, zero);
@@ -205,15 +139,6 @@ public final class BestFitAllocator implements AddressAllocator {
                     + " bytes (committed " + Bits.bytes(engine.committedBytes()) + ")");
         }
         return moved;
-    }
-
-    /**
-     * {@return a segment of {@code byteSize} bytes holding the old contents of {@code segment}} As
-     * {@link #reallocate(long, long)}.
-     */
-    @Override
-    public MemorySegment reallocate(MemorySegment segment, long byteSize) {
-        return all.asSlice(reallocate(segment.address(), byteSize) - base, byteSize);
     }
 
     /**
@@ -244,12 +169,6 @@ public final class BestFitAllocator implements AddressAllocator {
     public long committedBytes() {
         checkOpen();
         return engine.committedBytes();
-    }
-
-    /** {@return the bytes of address space of the region} */
-    @Override
-    public long reservedBytes() {
-        return region.reservedBytes();
     }
 
     /** {@return the bytes of allocated payloads} */
@@ -298,36 +217,15 @@ public final class BestFitAllocator implements AddressAllocator {
         engine.check();
     }
 
-    /**
-     * Releases the memory: to the OS, or back to the arena for {@link #onTailOf} (the arena's position returns to
-     * where it was). Segments from this allocator become inaccessible (for an arena's tail, they keep the
-     * arena's lifetime).
-     *
-     * @throws IllegalStateException if already closed
-     * @throws WrongThreadException  if used from another thread
-     */
     @Override
-    public void close() {
-        checkOpen();
+    void release() {
         engine.release();
-        owner = null;
     }
 
     @Override
     public String toString() {
-        if (owner == null) {
-            return "BestFitAllocator[closed]";
-        }
-        String shortfall = region.shortfall();
-        return "BestFitAllocator[allocated=" + Bits.bytes(engine.allocatedBytes()) + " in " + engine.allocatedBlocks()
-                + " blocks, free=" + Bits.bytes(engine.freeBytes()) + " in " + engine.freeBlocks() + " blocks, committed="
-                + Bits.bytes(engine.committedBytes()) + ", reserved=" + Bits.bytes(region.reservedBytes())
-                + (shortfall != null ? " (" + shortfall + ")" : "") + "]";
-    }
-
-    private void checkOpen() {
-        if (Thread.currentThread() != owner) {
-            Confinement.check(this, creator, owner == null);
-        }
+        return describe(owner == null ? "" : "allocated=" + Bits.bytes(engine.allocatedBytes()) + " in "
+                + engine.allocatedBlocks() + " blocks, free=" + Bits.bytes(engine.freeBytes()) + " in "
+                + engine.freeBlocks() + " blocks, committed=" + Bits.bytes(engine.committedBytes()));
     }
 }

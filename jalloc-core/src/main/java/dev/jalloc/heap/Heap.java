@@ -8,7 +8,6 @@ import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
-import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,24 +58,17 @@ import java.util.List;
  * Confined to the creating thread. On the tail of a shared arena, closing the arena from another thread closes the
  * heap too.
  */
-public final class Heap implements AddressAllocator {
+public final class Heap extends RegionAllocator implements AddressAllocator {
     /** The address space of a heap: 64 GiB, which costs nothing until used. */
     public static final long DEFAULT_RESERVE_SIZE = 64L << 30;
     /** The most address space one heap manages: 16 TiB (2<sup>32</sup> pages). */
     public static final long MAX_RESERVE_SIZE = 1L << 44;
 
-    private final Region region;
     private final HeapEngine engine;
-    private final Thread creator;
-    /** The owner while open, null once closed: one comparison checks both. */
-    private Thread owner;
 
     Heap(Os os, Region region) {
-        this.region = region;
+        super(region);
         this.engine = new HeapEngine(os, region);
-        this.creator = Thread.currentThread();
-        this.owner = creator;
-        region.onTakenAway(this::takenAway);
     }
 
     /** {@return a builder with the defaults of {@link #create()}} */
@@ -123,7 +115,7 @@ public final class Heap implements AddressAllocator {
     // ---- allocation ----
 
     /**
-     * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}, a slice of the heap's memory.
+     * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}
      *
      * @throws IllegalArgumentException if the size is negative or above 2<sup>46</sup>, or the alignment is not a
      *                                  power of two up to 2<sup>30</sup>
@@ -132,43 +124,24 @@ public final class Heap implements AddressAllocator {
      * @throws WrongThreadException     if used from another thread
      */
     @Override
-    public MemorySegment allocate(long byteSize, long byteAlignment) {
-        return engine.segment(allocateAddress(byteSize, byteAlignment), byteSize);
-    }
-
-    /** {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As {@link #allocate(long, long)}. */
-    @Override
-    public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
-        return engine.segment(allocateAddressNoInit(byteSize, byteAlignment), byteSize);
-    }
-
-    /**
-     * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} As
-     * {@link #allocate(long, long)}.
-     */
-    @Override
     public long allocateAddress(long byteSize, long byteAlignment) {
-        if (Thread.currentThread() != owner || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            refuse(byteSize, byteAlignment);
-        }
+        checkCall(byteSize, byteAlignment);
         return engine.allocateZeroed(byteSize, byteAlignment);
     }
 
     /**
      * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined}: the
-     * cheapest allocation. As {@link #allocate(long, long)}.
+     * cheapest allocation. As {@link #allocateAddress(long, long)}.
      */
     @Override
     public long allocateAddressNoInit(long byteSize, long byteAlignment) {
-        if (Thread.currentThread() != owner || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            refuse(byteSize, byteAlignment);
-        }
+        checkCall(byteSize, byteAlignment);
         return engine.allocate(byteSize, byteAlignment);
     }
 
-    private void refuse(long byteSize, long byteAlignment) {
-        checkOpen();
-        Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+    @Override
+    long allocateChecked(long byteSize, long byteAlignment, boolean zero) {
+        return zero ? engine.allocateZeroed(byteSize, byteAlignment) : engine.allocate(byteSize, byteAlignment);
     }
 
     /**
@@ -184,35 +157,14 @@ public final class Heap implements AddressAllocator {
         engine.free(address);
     }
 
-    /**
-     * {@return the address of at least {@code byteSize} bytes holding the payload's old bytes up to the smaller
-     * size, the bytes beyond its old usable size zeroed} In place when the class or page span allows; otherwise
-     * moved and the old address freed. On failure the old payload is untouched and still allocated.
-     *
-     * @throws IllegalArgumentException if {@code address} is not a live payload, or the size is invalid
-     * @throws OutOfNativeMemoryError   if there is no room
-     * @throws IllegalStateException    if closed
-     * @throws WrongThreadException     if used from another thread
-     */
     @Override
-    public long reallocate(long address, long byteSize) {
-        checkOpen();
-        Checks.checkByteSize(byteSize);
-        return engine.reallocate(address, byteSize, true);
+    long reallocateChecked(long address, long byteSize, boolean zero) {
+        return engine.reallocate(address, byteSize, zero);
     }
 
-    /** {@return as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
     @Override
-    public long reallocateNoInit(long address, long byteSize) {
-        checkOpen();
-        Checks.checkByteSize(byteSize);
-        return engine.reallocate(address, byteSize, false);
-    }
-
-    /** {@return a segment of {@code byteSize} bytes with {@code segment}'s old bytes} As {@link #reallocate(long, long)}. */
-    @Override
-    public MemorySegment reallocate(MemorySegment segment, long byteSize) {
-        return engine.segment(reallocate(segment.address(), byteSize), byteSize);
+    MemorySegment segment(long address, long byteSize) {
+        return engine.segment(address, byteSize);
     }
 
     /**
@@ -257,12 +209,6 @@ public final class Heap implements AddressAllocator {
         return engine.footprint();
     }
 
-    /** {@return the bytes of address space of the heap's region (huge mappings not included)} */
-    @Override
-    public long reservedBytes() {
-        return region.reservedBytes();
-    }
-
     /** {@return the share of the footprint not holding live allocations: {@code 1 - liveBytes / committedBytes}} */
     public double fragmentation() {
         long committed = committedBytes();
@@ -299,23 +245,14 @@ public final class Heap implements AddressAllocator {
         engine.check();
     }
 
-    /**
-     * Releases everything: the heap's pages (to the OS, or back to its arena), and its huge mappings (their
-     * segments end first).
-     *
-     * @throws IllegalStateException if already closed
-     * @throws WrongThreadException  if used from another thread
-     */
     @Override
-    public void close() {
-        checkOpen();
-        owner = null;
+    void release() {
         engine.release();
     }
 
-    /** The arena under the heap closed: the region is gone, the huge mappings go too. */
-    private void takenAway() {
-        owner = null;
+    @Override
+    void takenAway() {
+        super.takenAway();
         engine.releaseHuge();
     }
 
@@ -328,18 +265,7 @@ public final class Heap implements AddressAllocator {
 
     @Override
     public String toString() {
-        if (owner == null) {
-            return "Heap[closed]";
-        }
-        String shortfall = region.shortfall();
-        return "Heap[live=" + Bits.bytes(engine.liveBytes()) + " in " + engine.liveAllocations()
-                + " allocations, committed=" + Bits.bytes(engine.footprint()) + ", reserved="
-                + Bits.bytes(region.reservedBytes()) + (shortfall != null ? " (" + shortfall + ")" : "") + "]";
-    }
-
-    private void checkOpen() {
-        if (Thread.currentThread() != owner) {
-            Confinement.check(this, creator, owner == null);
-        }
+        return describe(owner == null ? "" : "live=" + Bits.bytes(engine.liveBytes()) + " in "
+                + engine.liveAllocations() + " allocations, committed=" + Bits.bytes(engine.footprint()));
     }
 }

@@ -1,0 +1,162 @@
+package dev.jalloc.heap;
+
+import dev.jalloc.internal.memory.Region;
+import dev.jalloc.internal.util.Bits;
+import dev.jalloc.internal.util.Checks;
+import dev.jalloc.internal.util.Confinement;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What {@link Heap} and {@link BestFitAllocator} share at the public edge, written once: the region under them, the
+ * owner thread and the one check of it, the argument checks, the verbs that return segments (each the address verb
+ * plus a segment over the payload), close, and the shape of {@code toString}. Each subclass keeps its address verbs,
+ * which call its own engine type directly, so every hot call site stays monomorphic.
+ */
+abstract class RegionAllocator {
+    final Region region;
+    private final Thread creator;
+    /** The owner while open, null once closed: one comparison checks both. */
+    Thread owner;
+
+    RegionAllocator(Region region) {
+        this.region = region;
+        this.creator = Thread.currentThread();
+        this.owner = creator;
+        region.onTakenAway(this::takenAway);
+    }
+
+    // ---- what each allocator provides ----
+
+    /** {@return the address of a payload, zeroed if {@code zero}: the engine's allocation, arguments checked} */
+    abstract long allocateChecked(long byteSize, long byteAlignment, boolean zero);
+
+    /** {@return the payload at {@code address} moved or resized, new bytes zeroed if {@code zero}} */
+    abstract long reallocateChecked(long address, long byteSize, boolean zero);
+
+    /** {@return a segment of {@code byteSize} bytes over the payload at {@code address}} */
+    abstract MemorySegment segment(long address, long byteSize);
+
+    /** Gives everything back: the allocator is closed already. */
+    abstract void release();
+
+    /** The arena under the allocator closed: its region is gone. */
+    void takenAway() {
+        owner = null;
+    }
+
+    // ---- the shared verbs ----
+
+    /**
+     * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}, a slice of this allocator's memory
+     * (or, for a heap's huge payload, of its own mapping, which its free ends).
+     *
+     * @throws IllegalArgumentException if the size is negative or above 2<sup>46</sup>, or the alignment is not a
+     *                                  power of two up to 2<sup>30</sup>
+     * @throws dev.jalloc.OutOfNativeMemoryError if there is no room or the OS refuses memory
+     * @throws IllegalStateException    if closed
+     * @throws WrongThreadException     if used from another thread
+     */
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        return segment(allocateAddress(byteSize, byteAlignment), byteSize);
+    }
+
+    /**
+     * {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As
+     * {@link #allocate(long, long)}.
+     */
+    public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
+        return segment(allocateAddressNoInit(byteSize, byteAlignment), byteSize);
+    }
+
+    /**
+     * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} As
+     * {@link #allocate(long, long)}.
+     */
+    public long allocateAddress(long byteSize, long byteAlignment) {
+        checkCall(byteSize, byteAlignment);
+        return allocateChecked(byteSize, byteAlignment, true);
+    }
+
+    /**
+     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined}: the
+     * cheapest allocation. As {@link #allocate(long, long)}.
+     */
+    public long allocateAddressNoInit(long byteSize, long byteAlignment) {
+        checkCall(byteSize, byteAlignment);
+        return allocateChecked(byteSize, byteAlignment, false);
+    }
+
+    /**
+     * {@return the address of at least {@code byteSize} bytes holding the payload's old bytes up to the smaller
+     * size, the bytes beyond its old usable size zeroed} In place when the allocator can; otherwise moved and the old
+     * address freed. On failure the old payload is untouched and still allocated.
+     *
+     * @throws IllegalArgumentException if {@code address} is not a live payload, or the size is invalid
+     * @throws dev.jalloc.OutOfNativeMemoryError if there is no room
+     * @throws IllegalStateException    if closed
+     * @throws WrongThreadException     if used from another thread
+     */
+    public long reallocate(long address, long byteSize) {
+        checkOpen();
+        Checks.checkByteSize(byteSize);
+        return reallocateChecked(address, byteSize, true);
+    }
+
+    /** {@return the same as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
+    public long reallocateNoInit(long address, long byteSize) {
+        checkOpen();
+        Checks.checkByteSize(byteSize);
+        return reallocateChecked(address, byteSize, false);
+    }
+
+    /** {@return a segment of {@code byteSize} bytes holding {@code segment}'s bytes: {@link #reallocate(long, long)}} */
+    public MemorySegment reallocate(MemorySegment segment, long byteSize) {
+        return segment(reallocate(segment.address(), byteSize), byteSize);
+    }
+
+    /** {@return the bytes of address space of the region under this allocator} */
+    public long reservedBytes() {
+        return region.reservedBytes();
+    }
+
+    /**
+     * Releases all of the allocator's memory: its own reservation to the OS (a heap's huge mappings too, their
+     * segments ending first), or its pages back to its arena, whose position is then where it was.
+     *
+     * @throws IllegalStateException if already closed
+     * @throws WrongThreadException  if used from another thread
+     */
+    public void close() {
+        checkOpen();
+        owner = null;
+        release();
+    }
+
+    // ---- checks ----
+
+    /** The one check of the allocator's state and thread, then of a size and an alignment. */
+    final void checkCall(long byteSize, long byteAlignment) {
+        if (Thread.currentThread() != owner || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
+            checkOpen();
+            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+        }
+    }
+
+    /** The one check of the allocator's state and thread. */
+    final void checkOpen() {
+        if (Thread.currentThread() != owner) {
+            Confinement.check(this, creator, owner == null);
+        }
+    }
+
+    /** {@return {@code Name[stats, reserved=...]}, or {@code Name[closed]}} */
+    final String describe(String stats) {
+        String name = getClass().getSimpleName();
+        if (owner == null) {
+            return name + "[closed]";
+        }
+        String shortfall = region.shortfall();
+        return name + "[" + stats + ", reserved=" + Bits.bytes(region.reservedBytes())
+                + (shortfall != null ? " (" + shortfall + ")" : "") + "]";
+    }
+}
