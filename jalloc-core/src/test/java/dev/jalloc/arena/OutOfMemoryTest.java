@@ -8,17 +8,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.SystemCallException;
+import dev.jalloc.testing.ChildJvm;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.testing.MemInfo;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** When the OS refuses memory, the arena throws {@link OutOfNativeMemoryError}, changes nothing and goes on. */
@@ -49,20 +47,11 @@ class OutOfMemoryTest {
 
     @Test
     void reservationsRefusedUnderUlimitInAChildJvm() throws Exception {
-        assumeTrue(Os.current().name().equals("linux") && Files.isExecutable(Path.of("/bin/bash")), "needs bash");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String command = "ulimit -v 1500000 && exec \"$0\" -Xmx64m -Xss512k -XX:+UseSerialGC"
-                + " -XX:ReservedCodeCacheSize=32m -XX:CompressedClassSpaceSize=32m -XX:MaxMetaspaceSize=64m"
-                + " -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -cp \"$1\" "
-                + OutOfMemoryChild.class.getName();
-        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", command, java, classPath).redirectErrorStream(true);
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
-        Process child = pb.start();
-        String output = new String(child.getInputStream().readAllBytes());
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+        assumeTrue(ChildJvm.canLimit(), "needs Linux and bash for ulimit -v");
+        ChildJvm.Result result = ChildJvm.of(OutOfMemoryChild.class).ulimitVirtualKiB(1_500_000).run();
+        String output = result.output();
+        assertTrue(result.ok(), result.describe());
         System.out.println("child output:\n" + output);
-        assertEquals(0, child.exitValue(), output);
         Map<String, String> found = new HashMap<>();
         for (String line : output.lines().toList()) {
             int eq = line.indexOf('=');
