@@ -1,7 +1,7 @@
 /**
- * The memory behind linear arenas and vectors: blocks, regions, and the source that reserves, commits, purges
- * and releases them.
- * Everything here deals in addresses and byte counts; segments are made by {@code dev.jalloc.arena}.
+ * The blocks of linear arenas: the chain an arena bumps through, its spares, and the source that makes, commits,
+ * purges and releases them through the memory layer ({@code dev.jalloc.internal.memory}). Everything here deals in
+ * addresses, positions and byte counts; segments are made by {@code dev.jalloc.arena}.
  *
  * <h2>Vocabulary</h2>
  * <dl>
@@ -19,12 +19,15 @@
  *   <dt>zero mark</dt>
  *   <dd>The offset in a block at and above which every byte is known to be zero: it was never handed out since
  *       it was committed or purged. A zeroing push fills only what lies below the mark.</dd>
- *   <dt>region</dt>
- *   <dd>A range whose committed prefix grows and shrinks in whole pages and never moves: what a vector grows
- *       into ({@link dev.jalloc.internal.arena.Region}). Either a reservation of the vector's own
- *       ({@link dev.jalloc.internal.arena.OwnReservation}) or the <em>tail</em> of an arena's current block, from
- *       its position to the end of the block's reservation, lent to one vector at a time.</dd>
- *   <dt>purge</dt>
+ *   <dt>handed out</dt>
+ *   <dd>A position is handed out when it lies at or below the arena's position, within the used part of a block
+ *       of the chain ({@link dev.jalloc.internal.arena.BlockChain#isHandedOut}); the unused end of an earlier
+ *       block's reservation, and the space between blocks, never were, and pops refuse them.</dd>
+ *   <dt>tail</dt>
+ *   <dd>The current block from the position to the end of its reservation, lent to one vector, heap or best-fit
+ *       allocator at a time as a {@link dev.jalloc.internal.memory.Region}: its commits and purges go through this
+ *       block source and count in the arena's numbers.</dd>
+    <dt>purge</dt>
  *   <dd>Give a block's pages above some offset back to the system while keeping them accessible (see
  *       {@link dev.jalloc.internal.os.Os#purge}), so that a segment that outlived its pop cannot crash the JVM.</dd>
  * </dl>
