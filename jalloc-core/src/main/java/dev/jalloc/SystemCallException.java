@@ -14,10 +14,15 @@ public final class SystemCallException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The name of the call, such as {@code mmap}. */
     private final String call;
+    /** The arguments as they were passed, formatted. */
     private final String arguments;
+    /** {@code errno} on POSIX, {@code GetLastError()} on Windows. */
     private final int errorCode;
+    /** The symbolic name of the error, such as {@code ENOMEM}. */
     private final String errorName;
+    /** Whether the error means that memory or address space ran out. */
     private final boolean outOfMemory;
 
     /**

@@ -26,19 +26,42 @@ public sealed interface AddressAllocator extends SegmentAllocator, AutoCloseable
     @Override
     MemorySegment allocate(long byteSize, long byteAlignment);
 
-    /** {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined, as a segment} */
+    /**
+     * {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined, as a segment}
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
+     */
     MemorySegment allocateNoInit(long byteSize, long byteAlignment);
 
-    /** {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} */
+    /**
+     * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
+     */
     long allocateAddress(long byteSize, long byteAlignment);
 
-    /** {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} */
+    /**
+     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined}
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
+     */
     long allocateAddressNoInit(long byteSize, long byteAlignment);
 
-    /** Frees the payload at {@code address}. */
+    /**
+     * Frees the payload at {@code address}.
+     *
+     * @param address the address of a payload this allocator handed out
+     */
     void free(long address);
 
-    /** Frees the payload {@code segment} starts at: {@code free(segment.address())}. */
+    /**
+     * Frees the payload {@code segment} starts at: {@code free(segment.address())}.
+     *
+     * @param segment a segment that starts at a payload this allocator handed out
+     */
     default void free(MemorySegment segment) {
         free(segment.address());
     }
@@ -47,16 +70,33 @@ public sealed interface AddressAllocator extends SegmentAllocator, AutoCloseable
      * {@return the address of at least {@code byteSize} bytes holding the payload's bytes up to the smaller size, the
      * bytes beyond its old usable size zeroed} The old address is freed if the payload moved; on failure it is
      * untouched.
+     *
+     * @param address the address of a payload this allocator handed out
+     * @param byteSize the number of bytes
      */
     long reallocate(long address, long byteSize);
 
-    /** {@return the same as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
+    /**
+     * {@return the same as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined}
+     *
+     * @param address the address of a payload this allocator handed out
+     * @param byteSize the number of bytes
+     */
     long reallocateNoInit(long address, long byteSize);
 
-    /** {@return a segment of {@code byteSize} bytes holding {@code segment}'s bytes: {@link #reallocate(long, long)}} */
+    /**
+     * {@return a segment of {@code byteSize} bytes holding {@code segment}'s bytes: {@link #reallocate(long, long)}}
+     *
+     * @param segment a segment that starts at a payload this allocator handed out
+     * @param byteSize the number of bytes
+     */
     MemorySegment reallocate(MemorySegment segment, long byteSize);
 
-    /** {@return the usable bytes of the payload at {@code address}, at least what was asked for} */
+    /**
+     * {@return the usable bytes of the payload at {@code address}, at least what was asked for}
+     *
+     * @param address the address of a payload this allocator handed out
+     */
     long usableSize(long address);
 
     /** {@return the bytes this allocator holds committed from the OS or its arena: its footprint} */

@@ -85,6 +85,7 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
      * arena refuses pushes, pops and temps. {@link #close()} gives the whole tail back (the arena's position is
      * where it was before); closing the arena closes the allocator.
      *
+     * @param arena the arena to take the tail of
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory

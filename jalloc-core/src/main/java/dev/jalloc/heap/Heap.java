@@ -90,6 +90,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
      * {@return an empty confined heap with its own reservation of {@code reserveSize} bytes (rounded up to the
      * page)}: huge allocations are mapped outside it.
      *
+     * @param reserveSize the number of bytes of address space
      * @throws IllegalArgumentException if {@code reserveSize} is not positive or above {@value #MAX_RESERVE_SIZE}
      * @throws OutOfNativeMemoryError   if the OS refuses the reservation, or it holds no 4 KiB page
      */
@@ -103,6 +104,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
      * position is where it was), and closing the arena closes the heap. Huge allocations are mapped apart and
      * released with it. Memory the arena did not map (the caller's, a mapped file) is never purged.
      *
+     * @param arena the arena to take the tail of
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
@@ -219,6 +221,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
      * {@return live allocations of size class {@code sizeClass} (see {@link #sizeClasses()}), of large payloads
      * (the class count), or of huge ones (the class count + 1)}
      *
+     * @param sizeClass a size class, the number of classes (large payloads) or one more (huge ones)
      * @throws IndexOutOfBoundsException if {@code sizeClass} is outside those
      */
     public long liveAllocations(int sizeClass) {

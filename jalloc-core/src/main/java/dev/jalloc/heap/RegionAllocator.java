@@ -50,6 +50,8 @@ abstract class RegionAllocator {
      * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}, a slice of this allocator's memory
      * (or, for a heap's huge payload, of its own mapping, which its free ends).
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the size is negative or above 2<sup>46</sup>, or the alignment is not a
      *                                  power of two up to 2<sup>30</sup>
      * @throws dev.jalloc.OutOfNativeMemoryError if there is no room or the OS refuses memory
@@ -63,6 +65,9 @@ abstract class RegionAllocator {
     /**
      * {@return {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined} As
      * {@link #allocate(long, long)}.
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      */
     public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
         return segment(allocateAddressNoInit(byteSize, byteAlignment), byteSize);
@@ -71,6 +76,9 @@ abstract class RegionAllocator {
     /**
      * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}} As
      * {@link #allocate(long, long)}.
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      */
     public long allocateAddress(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
@@ -80,6 +88,9 @@ abstract class RegionAllocator {
     /**
      * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, contents undefined}: the
      * cheapest allocation. As {@link #allocate(long, long)}.
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      */
     public long allocateAddressNoInit(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
@@ -91,6 +102,8 @@ abstract class RegionAllocator {
      * size, the bytes beyond its old usable size zeroed} In place when the allocator can; otherwise moved and the old
      * address freed. On failure the old payload is untouched and still allocated.
      *
+     * @param address the address of a payload this allocator handed out
+     * @param byteSize the number of bytes
      * @throws IllegalArgumentException if {@code address} is not a live payload, or the size is invalid
      * @throws dev.jalloc.OutOfNativeMemoryError if there is no room
      * @throws IllegalStateException    if closed
@@ -102,14 +115,24 @@ abstract class RegionAllocator {
         return reallocateChecked(address, byteSize, true);
     }
 
-    /** {@return the same as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined} */
+    /**
+     * {@return the same as {@link #reallocate(long, long)}, the bytes beyond the old usable size undefined}
+     *
+     * @param address the address of a payload this allocator handed out
+     * @param byteSize the number of bytes
+     */
     public long reallocateNoInit(long address, long byteSize) {
         checkOpen();
         Checks.checkByteSize(byteSize);
         return reallocateChecked(address, byteSize, false);
     }
 
-    /** {@return a segment of {@code byteSize} bytes holding {@code segment}'s bytes: {@link #reallocate(long, long)}} */
+    /**
+     * {@return a segment of {@code byteSize} bytes holding {@code segment}'s bytes: {@link #reallocate(long, long)}}
+     *
+     * @param segment a segment that starts at a payload this allocator handed out
+     * @param byteSize the number of bytes
+     */
     public MemorySegment reallocate(MemorySegment segment, long byteSize) {
         return segment(reallocate(segment.address(), byteSize), byteSize);
     }

@@ -50,6 +50,7 @@ public final class IntVec extends Vec {
      * they live on as arena memory (segments taken from the vector keep the arena's lifetime). Closing the arena
      * closes the vector. The vector is confined or shared as the arena is; its commit step is the arena's.
      *
+     * @param arena the arena to take the tail of
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
@@ -62,6 +63,7 @@ public final class IntVec extends Vec {
     /**
      * Appends {@code value}.
      *
+     * @param value the element
      * @throws dev.jalloc.OutOfNativeMemoryError if the vector is full or the OS refuses to commit
      * @throws IllegalStateException             if closed
      * @throws WrongThreadException              if used from a thread other than the owner
@@ -78,6 +80,7 @@ public final class IntVec extends Vec {
     /**
      * Appends every element of {@code values}.
      *
+     * @param values the elements
      * @throws dev.jalloc.OutOfNativeMemoryError if they do not fit or the OS refuses to commit
      * @throws IllegalStateException             if closed
      * @throws WrongThreadException              if used from a thread other than the owner
@@ -89,6 +92,9 @@ public final class IntVec extends Vec {
     /**
      * Appends {@code length} elements of {@code values} from {@code offset}.
      *
+     * @param values the elements
+     * @param offset the index of the first array element to copy
+     * @param length the number of array elements to copy
      * @throws IndexOutOfBoundsException         if the range is not within {@code values}
      * @throws dev.jalloc.OutOfNativeMemoryError if they do not fit or the OS refuses to commit
      * @throws IllegalStateException             if closed
@@ -105,6 +111,7 @@ public final class IntVec extends Vec {
      * Appends the {@code int}s in {@code source}, read in native byte order; {@code source} may be a view of this
      * vector.
      *
+     * @param source a segment holding whole elements
      * @throws IllegalArgumentException          if its size is not a multiple of 4 bytes
      * @throws dev.jalloc.OutOfNativeMemoryError if they do not fit or the OS refuses to commit
      * @throws IllegalStateException             if closed, or {@code source} is
@@ -117,6 +124,7 @@ public final class IntVec extends Vec {
     /**
      * Appends every element of {@code other}, which may be this vector.
      *
+     * @param other a vector of the same element layout
      * @throws dev.jalloc.OutOfNativeMemoryError if they do not fit or the OS refuses to commit
      * @throws IllegalStateException             if either vector is closed
      * @throws WrongThreadException              if used from a thread other than the owner, or {@code other} may
@@ -130,6 +138,7 @@ public final class IntVec extends Vec {
     /**
      * {@return the element at {@code index}}
      *
+     * @param index the index of the element
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size())}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if confined to another thread
@@ -143,6 +152,9 @@ public final class IntVec extends Vec {
     /**
      * Replaces the element at {@code index} and returns the old one.
      *
+     * @param index the index of the element
+     * @param value the element
+     * @return the element it replaced
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size())}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if confined to another thread
@@ -158,6 +170,8 @@ public final class IntVec extends Vec {
     /**
      * Inserts {@code value} at {@code index}, moving the elements at and after it up by one.
      *
+     * @param index the index of the element
+     * @param value the element
      * @throws IndexOutOfBoundsException         if {@code index} is outside {@code [0, size()]}
      * @throws dev.jalloc.OutOfNativeMemoryError if the vector is full or the OS refuses to commit
      * @throws IllegalStateException             if closed
@@ -173,6 +187,8 @@ public final class IntVec extends Vec {
     /**
      * Removes the element at {@code index}, moving the elements after it down by one, and returns it.
      *
+     * @param index the index of the element
+     * @return the element removed
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size())}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if used from a thread other than the owner
@@ -188,6 +204,7 @@ public final class IntVec extends Vec {
     /**
      * Removes the last element and returns it.
      *
+     * @return the element removed
      * @throws java.util.NoSuchElementException if empty
      * @throws IllegalStateException            if closed
      * @throws WrongThreadException             if used from a thread other than the owner
@@ -206,6 +223,7 @@ public final class IntVec extends Vec {
     /**
      * Sets every element to {@code value}.
      *
+     * @param value the element
      * @throws IllegalStateException if closed
      * @throws WrongThreadException  if confined to another thread
      */
@@ -217,6 +235,9 @@ public final class IntVec extends Vec {
     /**
      * Sets the elements in {@code [from, to)} to {@code value}.
      *
+     * @param from the index of the first element
+     * @param to the index past the last element
+     * @param value the element
      * @throws IndexOutOfBoundsException if {@code [from, to)} is not within {@code [0, size()]}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if confined to another thread
@@ -258,6 +279,7 @@ public final class IntVec extends Vec {
     /**
      * Searches the sorted elements for {@code key}.
      *
+     * @param key the element to look for
      * @return the index of an element equal to {@code key}, or {@code -(insertion point) - 1}
      * @throws IllegalStateException if closed
      * @throws WrongThreadException  if confined to another thread

@@ -33,6 +33,7 @@ public final class LayoutVec extends Vec {
     /**
      * {@return an empty confined vector of {@code elementLayout} with the default reservation and commit step}
      *
+     * @param elementLayout the layout of one element
      * @throws IllegalArgumentException          if the layout cannot be an array element here (see
      *                                           {@link VecBuilder#of(MemoryLayout)})
      * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
@@ -50,6 +51,8 @@ public final class LayoutVec extends Vec {
      * they live on as arena memory (segments taken from the vector keep the arena's lifetime). Closing the arena
      * closes the vector. The vector is confined or shared as the arena is; its commit step is the arena's.
      *
+     * @param arena the arena to take the tail of
+     * @param elementLayout the layout of one element
      * @throws IllegalArgumentException      if the layout cannot be an array element here
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
@@ -79,6 +82,7 @@ public final class LayoutVec extends Vec {
     /**
      * Appends a copy of {@code element}, which may be one of this vector's own.
      *
+     * @param element a segment holding one element, of the element layout's size
      * @throws IllegalArgumentException          if {@code element} is not exactly one element long
      * @throws dev.jalloc.OutOfNativeMemoryError if the vector is full or the OS refuses to commit
      * @throws IllegalStateException             if closed, or {@code element} is
@@ -93,6 +97,7 @@ public final class LayoutVec extends Vec {
      * Appends the elements in {@code source}, laid out as a sequence of this vector's layout; it may be a view of
      * this vector.
      *
+     * @param source a segment holding whole elements
      * @throws IllegalArgumentException          if its size is not a multiple of the element size
      * @throws dev.jalloc.OutOfNativeMemoryError if they do not fit or the OS refuses to commit
      * @throws IllegalStateException             if closed, or {@code source} is
@@ -105,6 +110,7 @@ public final class LayoutVec extends Vec {
     /**
      * Appends every element of {@code other}, which may be this vector.
      *
+     * @param other a vector of the same element layout
      * @throws IllegalArgumentException          if {@code other} has another element layout
      * @throws dev.jalloc.OutOfNativeMemoryError if they do not fit or the OS refuses to commit
      * @throws IllegalStateException             if either vector is closed
@@ -120,6 +126,7 @@ public final class LayoutVec extends Vec {
      * {@return a segment over the element at {@code index}}: not a copy; it has this vector's lifetime and stays
      * over the same address, whatever moves into it later.
      *
+     * @param index the index of the element
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size())}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if confined to another thread
@@ -133,6 +140,8 @@ public final class LayoutVec extends Vec {
     /**
      * Copies {@code element} over the element at {@code index}.
      *
+     * @param index the index of the element
+     * @param element a segment holding one element, of the element layout's size
      * @throws IllegalArgumentException  if {@code element} is not exactly one element long
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size())}
      * @throws IllegalStateException     if closed, or {@code element} is
@@ -148,6 +157,8 @@ public final class LayoutVec extends Vec {
     /**
      * Inserts a zeroed element at {@code index}, moving the elements at and after it up by one, and returns it.
      *
+     * @param index the index of the element
+     * @return a segment over the new element
      * @throws IndexOutOfBoundsException         if {@code index} is outside {@code [0, size()]}
      * @throws dev.jalloc.OutOfNativeMemoryError if the vector is full or the OS refuses to commit
      * @throws IllegalStateException             if closed
@@ -164,6 +175,8 @@ public final class LayoutVec extends Vec {
      * Inserts a copy of {@code element} (which may be one of this vector's own) at {@code index}, moving the
      * elements at and after it up by one.
      *
+     * @param index the index of the element
+     * @param element a segment holding one element, of the element layout's size
      * @throws IllegalArgumentException          if {@code element} is not exactly one element long
      * @throws IndexOutOfBoundsException         if {@code index} is outside {@code [0, size()]}
      * @throws dev.jalloc.OutOfNativeMemoryError if the vector is full or the OS refuses to commit
@@ -183,6 +196,7 @@ public final class LayoutVec extends Vec {
     /**
      * Removes the element at {@code index}, moving the elements after it down by one.
      *
+     * @param index the index of the element
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size())}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if used from a thread other than the owner
@@ -212,6 +226,7 @@ public final class LayoutVec extends Vec {
     /**
      * Copies {@code element} over every element.
      *
+     * @param element a segment holding one element, of the element layout's size
      * @throws IllegalArgumentException if {@code element} is not exactly one element long
      * @throws IllegalStateException    if closed, or {@code element} is
      * @throws WrongThreadException     if confined to another thread
@@ -226,7 +241,11 @@ public final class LayoutVec extends Vec {
         }
     }
 
-    /** {@return the byte offset of element {@code index} in {@link #segment()}: {@code index * elementLayout().byteSize()}} */
+    /**
+     * {@return the byte offset of element {@code index} in {@link #segment()}: {@code index * elementLayout().byteSize()}}
+     *
+     * @param index the index of the element
+     */
     public long offsetOf(long index) {
         return index * stride;
     }

@@ -215,6 +215,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
      * Commits pages so that {@code minCapacity} elements fit without another system call. The capacity stays:
      * removals do not shrink the vector below it, until {@link #trimToSize()}.
      *
+     * @param minCapacity the number of elements that must fit
      * @throws IllegalArgumentException if {@code minCapacity} is negative
      * @throws OutOfNativeMemoryError   if {@code minCapacity} exceeds {@link #maxCapacity()} or the OS refuses
      * @throws IllegalStateException    if closed
@@ -245,6 +246,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /**
      * Removes the elements at and above {@code newSize}, keeping the first {@code newSize}.
      *
+     * @param newSize the number of elements to keep
      * @throws IndexOutOfBoundsException if {@code newSize} is outside {@code [0, size()]}
      * @throws IllegalStateException     if closed
      * @throws WrongThreadException      if used from a thread other than the owner
@@ -261,6 +263,8 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /**
      * Removes {@code count} elements starting at {@code index}, moving the elements after them down.
      *
+     * @param index the index of the element
+     * @param count the number of elements
      * @throws IndexOutOfBoundsException if {@code [index, index + count)} is not within {@code [0, size())}
      * @throws IllegalArgumentException  if {@code count} is negative
      * @throws IllegalStateException     if closed

@@ -51,7 +51,9 @@ public final class VecBuilder {
      * (default {@value Vec#DEFAULT_COMMIT_STEP}); rounded up to the page size. Larger steps mean fewer system
      * calls and more committed memory beyond the live elements.
      *
-     * @throws IllegalArgumentException if not positive or above {@value Checks#MAX_BYTE_SIZE}
+     * @param commitStep the number of bytes
+     * @return this builder
+     * @throws IllegalArgumentException if not positive or above 2<sup>46</sup>
      */
     public VecBuilder commitStep(long commitStep) {
         this.commitStep = Checks.checkPositiveByteSize("commitStep", commitStep);
@@ -61,6 +63,9 @@ public final class VecBuilder {
     /**
      * Sets whether other threads may read and write elements (default: confined to the building thread). The
      * structure stays the owner's; see {@link Vec}.
+     *
+     * @param shared whether other threads may read and write the elements
+     * @return this builder
      */
     public VecBuilder shared(boolean shared) {
         this.shared = shared;
@@ -71,6 +76,9 @@ public final class VecBuilder {
      * Sets whether each commit maps its pages at once (default: yes, where the system can) rather than on first
      * touch. Appending writes every committed page soon, and mapping a step in one call is several times cheaper
      * than one page fault per page; turn it off for vectors that commit far ahead of what they write.
+     *
+     * @param populate whether commits map their pages at once
+     * @return this builder
      */
     public VecBuilder populate(boolean populate) {
         this.populate = populate;
@@ -110,6 +118,7 @@ public final class VecBuilder {
     /**
      * {@return a new empty vector whose element is {@code elementLayout}}
      *
+     * @param elementLayout the layout of one element
      * @throws IllegalArgumentException          if the layout's size is zero or not a multiple of its alignment
      *                                           (it could not be an array element), its alignment is above the
      *                                           page size, or it is larger than the reservation

@@ -16,9 +16,9 @@
  *
  * <pre>
  *   all (one MemorySegment over the reservation, with the vector's lifetime)
- *   |<-- size * stride -->|<- capacity - size ->|<------ reserved, not committed: no access ------>|
+ *   |&lt;-- size * stride -->|&lt;- capacity - size ->|&lt;------ reserved, not committed: no access ------>|
  *   [e0][e1][e2] ... [en-1][ committed, unused  ][                                                  ]
- *   ^ address(): fixed until close     committedBytes() - byteSize() <= commit step (or one page)
+ *   ^ address(): fixed until close     committedBytes() - byteSize() &lt;= commit step (or one page)
  * </pre>
  *
  * <p>Names: {@link dev.jalloc.vector.IntVec}, {@link dev.jalloc.vector.LongVec},
