@@ -9,9 +9,9 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one owner of a heap's memory: its page spans (a {@link BestFitRegion} of 4 KiB heap pages over the heap's
@@ -42,7 +42,11 @@ final class PageStore {
     private final BestFit fit;
     private final MemorySegment mem;
     private final Usage hugeUsage = new Usage();
-    private final Map<Long, Mapping> huge = new HashMap<>();
+    /**
+     * Concurrent only because the thread that closes a shared arena under the heap releases these mappings while the
+     * heap's own thread may still be allocating (a misuse race, which may then leak a mapping, but never hangs).
+     */
+    private final Map<Long, Mapping> huge = new ConcurrentHashMap<>();
     private long dirtyFreePages;
     private long lastPurge = System.nanoTime() - DECAY_INTERVAL_NANOS;
     private long purges;
