@@ -40,19 +40,27 @@ class LinearArenaContractTest {
     abstract static class Contract {
         LinearArena arena;
 
-        abstract LinearArena create();
+        /** {@return the builder of this mode's arena} (modes that are not made by a builder override create()) */
+        LinearArenaBuilder builder() {
+            throw new UnsupportedOperationException("this mode overrides create()");
+        }
+
+        /** {@return the arena under test: this mode's builder, shared if the mode is} */
+        LinearArena create() {
+            return builder().shared(shared()).build();
+        }
 
         /** Whether a push far larger than the first block succeeds. */
         boolean grows() {
             return true;
         }
 
-        /** Whether the memory is native (segments die with the arena, addresses can be pushed). */
         /** {@return the caller's segment the arena bumps through, or null for memory of the arena's own} */
         MemorySegment callerMemory() {
             return null;
         }
 
+        /** Whether the memory is native (segments die with the arena, addresses can be pushed). */
         boolean isNative() {
             return true;
         }
@@ -487,8 +495,8 @@ class LinearArenaContractTest {
     @Nested
     class FixedConfined extends Contract {
         @Override
-        LinearArena create() {
-            return LinearArena.ofFixed(1 << 20);
+        LinearArenaBuilder builder() {
+            return LinearArena.builder().reserveSize(1 << 20).commitStep(1 << 20).chaining(false);
         }
 
         @Override
@@ -499,11 +507,6 @@ class LinearArenaContractTest {
 
     @Nested
     class FixedShared extends FixedConfined {
-        @Override
-        LinearArena create() {
-            return LinearArena.builder().reserveSize(1 << 20).commitStep(1 << 20).shared(true).build();
-        }
-
         @Override
         boolean shared() {
             return true;
@@ -566,19 +569,13 @@ class LinearArenaContractTest {
     @Nested
     class ChainedConfined extends Contract {
         @Override
-        LinearArena create() {
-            return LinearArena.builder().reserveSize(64 << 10).commitStep(64 << 10).chaining(true).build();
+        LinearArenaBuilder builder() {
+            return LinearArena.builder().reserveSize(64 << 10).commitStep(64 << 10).chaining(true);
         }
     }
 
     @Nested
     class ChainedShared extends ChainedConfined {
-        @Override
-        LinearArena create() {
-            return LinearArena.builder().reserveSize(64 << 10).commitStep(64 << 10).chaining(true).shared(true)
-                    .build();
-        }
-
         @Override
         boolean shared() {
             return true;
@@ -588,18 +585,13 @@ class LinearArenaContractTest {
     @Nested
     class VirtualConfined extends Contract {
         @Override
-        LinearArena create() {
-            return LinearArena.builder().commitStep(64 << 10).build();
+        LinearArenaBuilder builder() {
+            return LinearArena.builder().commitStep(64 << 10);
         }
     }
 
     @Nested
     class VirtualShared extends VirtualConfined {
-        @Override
-        LinearArena create() {
-            return LinearArena.builder().commitStep(64 << 10).shared(true).build();
-        }
-
         @Override
         boolean shared() {
             return true;
@@ -609,19 +601,13 @@ class LinearArenaContractTest {
     @Nested
     class VirtualChainedConfined extends Contract {
         @Override
-        LinearArena create() {
-            return LinearArena.builder().reserveSize(256 << 10).commitStep(16 << 10).chaining(true).build();
+        LinearArenaBuilder builder() {
+            return LinearArena.builder().reserveSize(256 << 10).commitStep(16 << 10).chaining(true);
         }
     }
 
     @Nested
     class VirtualChainedShared extends VirtualChainedConfined {
-        @Override
-        LinearArena create() {
-            return LinearArena.builder().reserveSize(256 << 10).commitStep(16 << 10).chaining(true).shared(true)
-                    .build();
-        }
-
         @Override
         boolean shared() {
             return true;
@@ -631,16 +617,16 @@ class LinearArenaContractTest {
     @Nested
     class CheckedVirtual extends Contract {
         @Override
-        LinearArena create() {
-            return LinearArena.builder().commitStep(64 << 10).checked(true).build();
+        LinearArenaBuilder builder() {
+            return LinearArena.builder().commitStep(64 << 10).checked(true);
         }
     }
 
     @Nested
     class LargePagesVirtual extends Contract {
         @Override
-        LinearArena create() {
-            return LinearArena.builder().largePages(true).build();
+        LinearArenaBuilder builder() {
+            return LinearArena.builder().largePages(true);
         }
     }
 
