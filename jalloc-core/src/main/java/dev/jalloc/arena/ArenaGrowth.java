@@ -38,7 +38,8 @@ final class ArenaGrowth {
             if (!a.blockSegment.isNative()) {
                 throw new UnsupportedOperationException("an arena over heap memory has no addresses to hand out");
             }
-            return a.blockAddress + bump(a, byteSize, byteAlignment, zero);
+            long start = bump(a, byteSize, byteAlignment, zero);   // first: it may move to a new block
+            return a.blockAddress + start;
         } finally {
             a.unlock();
         }

@@ -2,6 +2,7 @@ package dev.jalloc.arena;
 
 import dev.jalloc.internal.arena.Block;
 import dev.jalloc.internal.util.Checks;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The slow paths that move an arena's position back ({@code popTo}, {@code pop}, {@code clear}, temps' ends) and
@@ -92,8 +93,14 @@ final class ArenaPops {
         }
     }
 
-    /** Fills popped bytes with {@link LinearArena#POISON} (checked mode). */
+    /**
+     * Fills popped bytes with {@link LinearArena#POISON} (checked mode). The caller's memory, once the caller closed
+     * it, is left alone: no segment can reach it any more, and a pop must not fail half-way over it.
+     */
     private static void poison(LinearArena a, Block block, long from, long to) {
-        a.segmentOf(block).asSlice(from, to - from).fill(LinearArena.POISON);
+        MemorySegment memory = a.segmentOf(block);
+        if (memory.scope().isAlive()) {
+            memory.asSlice(from, to - from).fill(LinearArena.POISON);
+        }
     }
 }

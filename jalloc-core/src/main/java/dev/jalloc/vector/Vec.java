@@ -95,7 +95,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         this.shared = shared;
         this.owner = Thread.currentThread();
         this.writer = owner;
-        this.commitStep = Bits.alignUp(commitStep, region.pageSize());
+        this.commitStep = Bits.roundUp(commitStep, region.pageSize());
         this.maxCapacity = region.reservedBytes() / stride;
         this.shrinkSlack = Math.max(1, 2 * this.commitStep / stride);
         this.all = region.segment();
@@ -465,7 +465,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
      */
     private long pageEnd(long bytes) {
         long address = region.address();
-        return Bits.alignUp(address + bytes, region.pageSize()) - address;
+        return Bits.roundUp(address + bytes, region.pageSize()) - address;
     }
 
     private void purgeAbove(long keep) {

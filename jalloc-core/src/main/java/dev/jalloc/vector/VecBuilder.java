@@ -2,6 +2,7 @@ package dev.jalloc.vector;
 
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import dev.jalloc.internal.memory.OwnRegion;
 import dev.jalloc.internal.memory.Usage;
@@ -153,11 +154,12 @@ public final class VecBuilder {
     }
 
     private Region reserve(MemoryLayout elementLayout) {
-        if (elementLayout.byteSize() > reserveSize) {
-            throw Checks.illegalArgument("elementLayout.byteSize()", elementLayout.byteSize(),
-                    "<= reserveSize " + reserveSize);
-        }
         Os os = Os.current();
+        long reserved = Bits.alignUp(reserveSize, os.pageSize());   // what reserveSize says: rounded up to the page
+        if (elementLayout.byteSize() > reserved) {
+            throw Checks.illegalArgument("elementLayout.byteSize()", elementLayout.byteSize(),
+                    "<= the reservation of " + reserved + " bytes (reserveSize " + reserveSize + ", rounded up to the page)");
+        }
         return OwnRegion.reserve(os, reserveSize, os.pageSize(), !reserveSizeSet,
                 Math.max(commitStep, elementLayout.byteSize()), populate, shared, new Usage(), "a vector");
     }

@@ -1,5 +1,6 @@
 package dev.jalloc.vector;
 
+import dev.jalloc.internal.os.Os;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -226,7 +227,11 @@ class VecWrongUsageTest {
         assertThrows(IllegalArgumentException.class,
                 () -> LayoutVec.create(MemoryLayout.paddingLayout(8192).withByteAlignment(8192)));
         assertThrows(IllegalArgumentException.class,
-                () -> Vec.builder().reserveSize(8).of(MemoryLayout.sequenceLayout(4, JAVA_LONG)));
+                () -> Vec.builder().reserveSize(8).of(MemoryLayout.sequenceLayout(1024, JAVA_LONG)));
+        // A reservation is rounded up to the page first: one that small still holds an element of a few bytes.
+        try (var small = Vec.builder().reserveSize(8).of(MemoryLayout.sequenceLayout(4, JAVA_LONG))) {
+            assertEquals(Os.current().pageSize() / 32, small.maxCapacity());
+        }
     }
 
     /** Every public method, each run on a closed vector: {@link IllegalStateException}. */

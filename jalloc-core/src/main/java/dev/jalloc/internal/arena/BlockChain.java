@@ -200,7 +200,7 @@ public final class BlockChain {
         if (!block.fromOs()) {
             return Long.MAX_VALUE;
         }
-        return Math.min(block.reserved, Bits.alignUp(Math.max(retainBytes - block.basePos, 0), source.commitStep()));
+        return Math.min(block.reserved, Bits.roundUp(Math.max(retainBytes - block.basePos, 0), source.commitStep()));
     }
 
     /** {@return the number of blocks in the chain} */

@@ -37,7 +37,8 @@ public final class BlockSource {
     /**
      * @param os          the primitives
      * @param reserveSize the reservation of an ordinary block, rounded up to the arena page
-     * @param commitStep  the commit step, rounded up to the arena page and capped at the reservation
+     * @param commitStep  the commit step, rounded up to the arena page (not to a power of two) and capped at the
+     *                    reservation
      * @param largePages  whether to try large pages (falling back to OS pages with a logged reason)
      * @param degrade     whether a refused reservation is retried smaller
      */
@@ -162,7 +163,7 @@ public final class BlockSource {
         if (end <= block.committed || !block.fromOs()) {
             return;
         }
-        long target = Math.min(block.reserved, Bits.alignUp(end, commitStep));
+        long target = Math.min(block.reserved, Bits.roundUp(end, commitStep));
         long from = block.committed;
         block.reservation.commit(from, target - from);
         if (adviseHugePages) {
@@ -182,7 +183,7 @@ public final class BlockSource {
      * purged.
      */
     public void purgeAbove(Block block, long keep) {
-        long from = Math.min(block.reserved, Bits.alignUp(Math.max(keep, 0), commitStep));
+        long from = Math.min(block.reserved, Bits.roundUp(Math.max(keep, 0), commitStep));
         if (block.committed - from >= commitStep) {
             purgeFrom(block, from, 0);
         }

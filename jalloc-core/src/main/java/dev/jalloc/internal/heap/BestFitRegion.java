@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  *   region   [unit 0][unit 1] ...                  [ committed prefix ........ ][ reserved ...
  *   BestFit  blocks tile [0, limit)                 limit = committed prefix / unit size
  *   growth   the prefix grows by what the free tail lacks, rounded up to a step of a quarter of the prefix,
- *            clamped to [minStep, maxStep] and to whole OS pages
+ *            clamped to [minStep, maxStep]: a multiple of the OS page, not always a power of two
  * </pre>
  * Units may be smaller or larger than the OS page: commits, purges and recommits are whole OS pages, and a free
  * block gives back only the OS pages lying wholly inside it. Not thread-safe.
@@ -90,7 +90,7 @@ final class BestFitRegion {
         long committed = region.committedBytes();
         long step = Math.min(maxStep, Math.max(minStep, Bits.alignDown(committed / 4, region.osPageSize())));
         long need = (limit + units) << unitShift;
-        region.commitTo(Math.min(maxUnits << unitShift, Bits.alignUp(need, step)));
+        region.commitTo(Math.min(maxUnits << unitShift, Bits.roundUp(need, step)));
         fit.grow(Math.min(region.committedBytes() >>> unitShift, maxUnits));
         return true;
     }
@@ -153,7 +153,8 @@ final class BestFitRegion {
         long[] purged = {0};
         fit.forEachFree((start, size) -> purged[0] += purgeFree(start, start + size));
         long keep = Bits.alignUp(fit.freeTailStart() << unitShift, region.osPageSize());
-        if (keep < region.committedBytes()) {
+        // The caller's memory is never purged: its free tail keeps its bytes, and its pages stay dirty.
+        if (region.ownsMemory() && keep < region.committedBytes()) {
             fit.shrink(Math.min(fit.limit(), keep >>> unitShift));
             region.purgeAbove(keep, states.forgetAbove(keep));
         }

@@ -1,5 +1,7 @@
 package dev.jalloc.internal.heap;
 
+import dev.jalloc.OutOfNativeMemoryError;
+
 /**
  * One bin per size class: a cache of free slot offsets that {@code allocate} pops and {@code free} pushes, refilled
  * from the class's spans in batches and flushed back to them, with an adaptive batch size and the collection of
@@ -78,8 +80,6 @@ final class Bins {
      * less than a quarter of that: a class with a few live objects does not get a second slab just to fill its cache.
      */
     private void refill(int c) {
-        tick();
-        counters.refills++;
         long[] slots = cache[c];
         if (active[c]) {
             fill[c] = Math.min(Math.max(1, slots.length / 2), 2 * fill[c]);   // refilled twice in a period: more
@@ -93,11 +93,21 @@ final class Bins {
                 if (n > 0 && n >= want / 4) {
                     break;   // enough to go on with: a new span only for a nearly empty cache
                 }
-                s = spans.newSpan(c);
+                try {
+                    s = spans.newSpan(c);
+                } catch (OutOfNativeMemoryError e) {
+                    count[c] = n;   // the slots taken so far stay in the cache, owned by it
+                    if (n > 0) {
+                        break;      // some to hand out: the heap is full, this allocation is not refused
+                    }
+                    throw e;        // nothing taken, nothing changed
+                }
             }
             n += spans.takeSlots(c, s, slots, n, want - n);
         }
         count[c] = n;
+        counters.refills++;
+        tick();   // after the refill: a refused one changes nothing
     }
 
     /** Returns {@code n} slots of bin {@code c}'s cache (its oldest) to their spans. */

@@ -104,9 +104,9 @@ public final class HeapEngine {
             counters.hugeAllocated(store.hugeSize(address));
             return address;
         }
-        bins.tick();
         long n = (bytes + PAGE - 1) >>> PAGE_SHIFT;
         long p = spans.allocatePages(n, Math.max(1, byteAlignment >>> PAGE_SHIFT));
+        bins.tick();   // after the allocation: a refused one changes nothing
         spans.kind[(int) p] = LARGE;
         long off = p << PAGE_SHIFT;
         Spans.setBit(spans.allocBits, off >>> 4);
@@ -197,8 +197,13 @@ public final class HeapEngine {
      * @throws OutOfNativeMemoryError   if there is no room; the old payload is then untouched
      */
     public long reallocate(long address, long byteSize, boolean zero) {
+        long result = resizeOrMove(address, byteSize, zero);
+        bins.tick();   // every reallocation is a slow-path event, counted once it succeeded
+        return result;
+    }
+
+    private long resizeOrMove(long address, long byteSize, boolean zero) {
         long usable = usableSize(address);   // first: a refused address changes nothing
-        bins.tick();
         long off = address - base;
         boolean inRegion = Long.compareUnsigned(off, spans.limitBytes) < 0;
         if (inRegion) {

@@ -187,7 +187,8 @@ public final class PageStates {
     }
 
     /**
-     * Forgets the holes at and above {@code keep}, which leave the prefix when it shrinks to {@code keep}.
+     * Forgets the holes at and above {@code keep}, which leave the prefix when it shrinks to {@code keep} (the region
+     * purges what lies there, so it reads as zero: the pages are clean). Only for a region that owns its memory.
      * {@return their bytes}, which the region must not count again when it purges above {@code keep}
      */
     public long forgetAbove(long keep) {

@@ -27,7 +27,10 @@ public interface Region {
     /** {@return the address of the first byte, which never changes} */
     long address();
 
-    /** {@return the granularity of {@link #commitTo} and {@link #purgeAbove}, a power of two} */
+    /**
+     * {@return the granularity of {@link #commitTo} and {@link #purgeAbove}, from the region's start: the OS page,
+     * or an arena's commit step for a tail (a multiple of the page, not always a power of two)}
+     */
     long pageSize();
 
     /** {@return the OS page: the granularity of {@link #purge} and {@link #recommit}} */

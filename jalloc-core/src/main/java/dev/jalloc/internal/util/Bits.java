@@ -10,9 +10,20 @@ public final class Bits {
         return value > 0 && (value & (value - 1)) == 0;
     }
 
-    /** {@return {@code value} rounded up to a multiple of {@code alignment}, a power of two} */
+    /**
+     * {@return {@code value} rounded up to a multiple of {@code alignment}, a power of two}: a mask, so the alignment
+     * must be one; a multiple of a page that may not be a power of two (a commit step) takes {@link #roundUp}.
+     */
     public static long alignUp(long value, long alignment) {
         return (value + alignment - 1) & -alignment;
+    }
+
+    /**
+     * {@return {@code value >= 0} rounded up to a multiple of {@code multiple > 0}, any positive number}: for commit
+     * steps, which are multiples of a page but not always powers of two
+     */
+    public static long roundUp(long value, long multiple) {
+        return Math.ceilDiv(value, multiple) * multiple;
     }
 
     /** {@return {@code value} rounded down to a multiple of {@code alignment}, a power of two} */
