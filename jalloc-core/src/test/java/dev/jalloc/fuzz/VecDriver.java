@@ -4,7 +4,6 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.fuzz.Memory.Live;
 import dev.jalloc.vector.LayoutVec;
 import dev.jalloc.vector.Vec;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
@@ -25,9 +24,12 @@ final class VecDriver {
     private final Fuzz fuzz;
     private final Draw d;
 
+    private final VecAppends appends;
+
     VecDriver(Fuzz fuzz) {
         this.fuzz = fuzz;
         this.d = fuzz.draw;
+        this.appends = new VecAppends(fuzz, this);
     }
 
     /** {@return a random element value of {@code m}'s kind, as the model holds it} */
@@ -43,17 +45,17 @@ final class VecDriver {
         };
     }
 
-    private Expect writer(VecModel m, boolean other) {
+    Expect writer(VecModel m, boolean other) {
         return Expect.of().when(m.closed, IllegalStateException.class).when(other, WrongThreadException.class);
     }
 
-    private Expect reader(VecModel m, boolean other) {
+    Expect reader(VecModel m, boolean other) {
         return Expect.of().when(m.closed, IllegalStateException.class)
                 .when(other && !m.shared, WrongThreadException.class);
     }
 
     /** Runs one call and checks a refusal changed nothing. {@return whether it succeeded} */
-    private boolean run(VecModel m, String what, Expect e, Fuzz.Body body) {
+    boolean run(VecModel m, String what, Expect e, Fuzz.Body body) {
         long[] before = m.observe();
         Throwable t = fuzz.call(m + "." + what, e, body);
         if (t != null) {
@@ -72,13 +74,13 @@ final class VecDriver {
         }
         boolean layout = m.kind == VecModel.LAYOUT;
         if (r < 22) {
-            add(m);
+            appends.add(m);
         } else if (r < 28) {
-            addAll(m);
+            appends.addAll(m);
         } else if (r < 32) {
-            addAllSegment(m);
+            appends.addAllSegment(m);
         } else if (r < 34) {
-            addAllVec(m, all);
+            appends.addAllVec(m, all);
         } else if (r < 42) {
             get(m);
         } else if (r < 48) {
@@ -113,165 +115,6 @@ final class VecDriver {
         }
     }
 
-    /** A segment holding one element {@code v}, sometimes one byte too long or short, or closed. */
-    private MemorySegment element(VecModel m, long v, boolean[] badSize, boolean[] closed) {
-        int c = d.nextInt(20);
-        if (c == 0) {
-            badSize[0] = true;
-            return MemorySegment.ofArray(new byte[(int) m.stride + (d.oneIn(2) ? 1 : -1)]);
-        }
-        MemorySegment s = m.elements(new long[] {v}, 0, 1);
-        if (c == 1) {
-            Arena a = Arena.ofConfined();
-            MemorySegment n = a.allocate(m.stride).copyFrom(s);
-            a.close();
-            closed[0] = true;
-            return n;
-        }
-        return s;
-    }
-
-    private void add(VecModel m) {
-        boolean other = fuzz.onOther(3);
-        long v = value(m);
-        boolean full = m.size >= m.vec.maxCapacity();
-        if (m.kind != VecModel.LAYOUT) {
-            if (run(m, "add(" + v + ")", writer(m, other).when(full, OutOfNativeMemoryError.class)
-                    .may(OutOfNativeMemoryError.class), () -> VecCalls.add(m.vec, v))) {
-                m.add(v);
-            }
-            return;
-        }
-        LayoutVec lv = (LayoutVec) m.vec;
-        if (d.oneIn(2)) {
-            MemorySegment[] out = new MemorySegment[1];
-            if (run(m, "add()", writer(m, other).when(full, OutOfNativeMemoryError.class)
-                    .may(OutOfNativeMemoryError.class), () -> out[0] = lv.add())) {
-                Fuzz.check(out[0].byteSize() == m.stride && m.matches(out[0], 0, 0), m + ".add(): not a zeroed element");
-                m.add(0);
-                if (v != 0) {
-                    m.write(out[0], 0, v);   // in place, through the returned segment
-                    m.elems[m.size - 1] = v;
-                }
-            }
-            return;
-        }
-        boolean[] bad = new boolean[1];
-        boolean[] closed = new boolean[1];
-        MemorySegment e = element(m, v, bad, closed);
-        if (run(m, "add(segment " + v + ")", writer(m, other).when(bad[0], IllegalArgumentException.class)
-                .when(closed[0], IllegalStateException.class).when(closed[0] && other, WrongThreadException.class).when(full, OutOfNativeMemoryError.class)
-                .may(OutOfNativeMemoryError.class), () -> lv.add(e))) {
-            m.add(v);
-        }
-    }
-
-    private void addAll(VecModel m) {
-        if (m.kind == VecModel.LAYOUT) {
-            addAllSegment(m);
-            return;
-        }
-        boolean other = fuzz.onOther(3);
-        int n = d.oneIn(30) ? d.nextInt(20_000) : d.nextInt(300);
-        long[] xs = new long[n];
-        for (int i = 0; i < n; i++) {
-            xs[i] = value(m);
-        }
-        boolean whole = d.oneIn(3);
-        int offset = whole ? 0 : (int) d.index(n);
-        int length = whole ? n : (int) d.index(n - Math.max(0, Math.min(offset, n)));
-        boolean badRange = !whole && (offset < 0 || length < 0 || offset > n - length);
-        long count = whole ? n : length;
-        boolean full = !badRange && count > m.vec.maxCapacity() - m.size;
-        if (run(m, "addAll(array of " + n + (whole ? "" : ", " + offset + ", " + length) + ")", writer(m, other)
-                .when(badRange, IndexOutOfBoundsException.class).when(full, OutOfNativeMemoryError.class)
-                .may(OutOfNativeMemoryError.class), () -> VecCalls.addAll(m.vec, xs, offset, length, whole))) {
-            for (int i = 0; i < count; i++) {
-                m.add(xs[offset + i]);
-            }
-        }
-    }
-
-    private void addAllSegment(VecModel m) {
-        boolean other = fuzz.onOther(3);
-        int n = d.nextInt(200);
-        long[] xs = new long[n];
-        for (int i = 0; i < n; i++) {
-            xs[i] = value(m);
-        }
-        MemorySegment source;
-        boolean bad = false;
-        boolean closed = false;
-        String what;
-        int c = d.nextInt(10);
-        if (c == 0 && !m.closed && m.size > 0) {
-            long from = d.nextLong(m.size);
-            long k = 1 + d.nextLong(m.size - from);
-            source = m.vec.segment().asSlice(from * m.stride, k * m.stride);   // a view of itself
-            xs = Arrays.copyOfRange(m.elems, (int) from, (int) (from + k));
-            what = "addAll(its own elements [" + from + ", +" + k + "))";
-        } else if (c == 1) {
-            source = MemorySegment.ofArray(new byte[(int) (n * m.stride + 1 + d.nextInt((int) m.stride - 1 + 1))]);
-            bad = source.byteSize() % m.stride != 0;
-            xs = new long[(int) (source.byteSize() / m.stride)];   // zero bytes: element 0 of every kind
-            what = "addAll(segment of " + source.byteSize() + " bytes)";
-        } else if (c == 2) {
-            Arena a = Arena.ofConfined();
-            source = a.allocate(n * m.stride + 1).asSlice(0, n * m.stride);
-            a.close();
-            closed = true;
-            what = "addAll(closed segment of " + n + ")";
-        } else {
-            source = m.elements(xs, 0, n);
-            what = "addAll(segment of " + n + ")";
-        }
-        long count = source.byteSize() / m.stride;
-        boolean full = !bad && count > m.vec.maxCapacity() - m.size;
-        long[] added = xs;
-        Expect e = writer(m, other).when(bad, IllegalArgumentException.class)
-                .when(closed, IllegalStateException.class).when(closed && other, WrongThreadException.class).when(full, OutOfNativeMemoryError.class)
-                .may(OutOfNativeMemoryError.class);
-        if (run(m, what, e, () -> {
-            if (m.vec instanceof LayoutVec lv) {
-                lv.addAll(source);
-            } else {
-                VecCalls.addAll(m.vec, source);
-            }
-        })) {
-            for (long x : added) {
-                m.add(x);
-            }
-        }
-    }
-
-    private void addAllVec(VecModel m, List<VecModel> all) {
-        VecModel o = d.oneIn(3) ? m : d.pick(all);
-        if (o.kind != m.kind) {
-            o = m;
-        }
-        VecModel src = o;
-        boolean other = fuzz.onOther(3);
-        boolean mismatch = m.kind == VecModel.LAYOUT && !src.layout.equals(m.layout);
-        long count = src.closed ? 0 : src.size;
-        boolean full = count > m.vec.maxCapacity() - m.size;
-        Expect e = writer(m, other).when(src.closed, IllegalStateException.class)
-                .when(other && !src.shared, WrongThreadException.class)
-                .when(mismatch, IllegalArgumentException.class).when(full && !src.closed && !mismatch,
-                        OutOfNativeMemoryError.class).may(OutOfNativeMemoryError.class);
-        long[] copied = Arrays.copyOf(src.elems, src.size);
-        if (run(m, "addAll(" + src + ")", e, () -> {
-            if (m.vec instanceof LayoutVec lv) {
-                lv.addAll((LayoutVec) src.vec);
-            } else {
-                VecCalls.addAllVec(m.vec, src.vec);
-            }
-        })) {
-            for (long x : copied) {
-                m.add(x);
-            }
-        }
-    }
-
     private void get(VecModel m) {
         boolean other = fuzz.onOther(5);
         long i = d.index(m.size);
@@ -299,7 +142,7 @@ final class VecDriver {
         long[] old = new long[1];
         boolean[] bad = new boolean[1];
         boolean[] closed = new boolean[1];
-        MemorySegment e = m.kind == VecModel.LAYOUT ? element(m, v, bad, closed) : null;
+        MemorySegment e = m.kind == VecModel.LAYOUT ? appends.element(m, v, bad, closed) : null;
         Expect x = reader(m, other).when(!m.closed && out, IndexOutOfBoundsException.class)
                 .when(bad[0], IllegalArgumentException.class).when(closed[0], IllegalStateException.class).when(closed[0] && other, WrongThreadException.class);
         if (run(m, "set(" + i + ", " + v + ")", x, () -> {
@@ -343,7 +186,7 @@ final class VecDriver {
         long ownIndex = own ? d.nextLong(m.size) : 0;
         boolean[] bad = new boolean[1];
         boolean[] closed = new boolean[1];
-        MemorySegment e = own ? lv.get(ownIndex) : element(m, v, bad, closed);
+        MemorySegment e = own ? lv.get(ownIndex) : appends.element(m, v, bad, closed);
         long value = own ? m.get(ownIndex) : v;
         x.when(bad[0], IllegalArgumentException.class).when(closed[0], IllegalStateException.class).when(closed[0] && other, WrongThreadException.class);
         if (run(m, "insert(" + i + ", " + (own ? "its own element " + ownIndex : "segment " + v) + ")", x,
@@ -358,7 +201,7 @@ final class VecDriver {
         if (m.kind == VecModel.LAYOUT) {
             boolean[] bad = new boolean[1];
             boolean[] closed = new boolean[1];
-            MemorySegment e = element(m, v, bad, closed);
+            MemorySegment e = appends.element(m, v, bad, closed);
             if (run(m, "fill(segment " + v + ")", reader(m, other).when(bad[0], IllegalArgumentException.class)
                     .when(closed[0], IllegalStateException.class).when(closed[0] && other, WrongThreadException.class), () -> ((LayoutVec) m.vec).fill(e))) {
                 Arrays.fill(m.elems, 0, m.size, v);
