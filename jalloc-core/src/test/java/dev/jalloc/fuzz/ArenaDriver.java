@@ -105,7 +105,8 @@ final class ArenaDriver {
         boolean address = verb == 4 || verb == 5;
         boolean other = fuzz.onOther(4);
         boolean callerBlock = !m.closed && m.inCallerBlock();
-        boolean bigAsk = size > (1 << 20) || align > (1 << 16);
+        // A chained arena of huge reservations (a builder's 2^46) may be refused its next block by the OS.
+        boolean bigAsk = size > (1 << 20) || align > (1 << 16) || m.arena.reserveSize() > (1L << 40);
         Expect e = base(m, other, true)
                 .when(!validSize(size) || (explicit && !validAlign(align)), IllegalArgumentException.class)
                 .when(temp != null && temp.closed, IllegalStateException.class)
@@ -200,7 +201,8 @@ final class ArenaDriver {
         boolean callerBlock = !m.closed && m.inCallerBlock();
         Expect e = base(m, other, true).when(!validAlign(align), IllegalArgumentException.class)
                 .when(callerBlock && m.callerClosed(), IllegalStateException.class)
-                .mayWhen(align > (1 << 16) || !m.closed && !m.arena.isChaining(), OutOfNativeMemoryError.class);
+                .mayWhen(align > (1 << 16) || m.arena.reserveSize() > (1L << 40) || !m.closed && !m.arena.isChaining(),
+                        OutOfNativeMemoryError.class);
         String what = m + ".pushAligner(" + align + ")";
         long[] before = m.observe();
         int blocks = m.arena.blockCount();
