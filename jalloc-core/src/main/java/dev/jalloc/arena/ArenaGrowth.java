@@ -111,26 +111,20 @@ final class ArenaGrowth {
     }
 
     /**
-     * Zeroes {@code segment} of at most {@link #SMALL_ZEROING} bytes with a few plain stores, the last ones ending at
-     * its end (they may overlap the ones before), as memset does. {@return the segment} Beats {@code fill()}, whose
-     * setup dominates at these sizes; one short loop, so that the fast paths that inline it stay small, and with a
-     * constant size the JIT unrolls it into its stores and folds their bounds checks.
+     * Zeroes {@code segment} of at most {@link #SMALL_ZEROING} bytes with a few plain stores, the last one ending at
+     * its end (it may overlap the one before), as memset does. {@return the segment} Beats {@code fill()}, whose setup
+     * dominates at these sizes. One short loop rather than a store per size class: every store through a segment
+     * inlines into hundreds of compiler nodes, and the fast paths that inline this must stay within the JIT's budgets;
+     * with a constant size the loop unrolls into its stores, whose bounds checks fold.
      */
     static MemorySegment zeroSmall(MemorySegment segment) {
-        long n = segment.byteSize();
+        int n = (int) segment.byteSize();
         if (n >= 8) {
-            segment.set(LONG_UNALIGNED, 0, 0L);
-            segment.set(LONG_UNALIGNED, n - 8, 0L);
-            if (n > 16) {
-                segment.set(LONG_UNALIGNED, 8, 0L);
-                segment.set(LONG_UNALIGNED, n - 16, 0L);
-                if (n > 32) {
-                    segment.set(LONG_UNALIGNED, 16, 0L);
-                    segment.set(LONG_UNALIGNED, 24, 0L);
-                    segment.set(LONG_UNALIGNED, n - 32, 0L);
-                    segment.set(LONG_UNALIGNED, n - 24, 0L);
-                }
+            int last = n - 8;
+            for (int i = 0; i < last; i += 8) {
+                segment.set(LONG_UNALIGNED, i, 0L);
             }
+            segment.set(LONG_UNALIGNED, last, 0L);
         } else if (n >= 4) {
             segment.set(INT_UNALIGNED, 0, 0);
             segment.set(INT_UNALIGNED, n - 4, 0);
