@@ -1,6 +1,7 @@
 package dev.jalloc.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.arena.Temp;
@@ -39,6 +40,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *   jallocTemp*      a Temp per op (temp, push, close), as a segment (PerOp) or as a raw unzeroed address
  *                    (PerOpRaw: the same work as lwjglStackPerOp); one Temp per batch (Batch)
  *   jallocPopToPerOp the scope of PerOpRaw without a Temp: pos(), pushAddressNoInit, popTo(mark)
+ *   *ThreeSegments   a downcall's temps (issue 9): a scope, three small zeroed segments (an out-pointer, a
+ *                    small struct, a short C string), all three passed to one call, the scope's end; on a
+ *                    Temp (jalloc), a MemoryStack (lwjgl), and a bare bump (bump: the speed of light)
  *   jdkArena*        Arena.ofConfined(): one arena per op (PerOp), or one per batch, closed after it (Batch)
  *   jdkSlicing       SegmentAllocator.slicingAllocator over a pre-touched region, a new one per batch
  *   lwjglStack*      LWJGL MemoryStack: push, nmalloc, pop per op (PerOp) or per batch (Batch)
@@ -91,6 +95,22 @@ public class ArenaPushBench {
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     private static void callee(MemorySegment segment) {
     }
+
+    /** Where the three segments of a {@code *ThreeSegments} scope go, as to a downcall: they must exist. */
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static void callee(MemorySegment out, MemorySegment struct, MemorySegment string) {
+    }
+
+    // The three temps of a typical downcall, the same for every *ThreeSegments contender.
+    /** An out-pointer. */
+    static final int OUT_SIZE = 8;
+    static final int OUT_ALIGN = 8;
+    /** A small struct. */
+    static final int STRUCT_SIZE = 16;
+    static final int STRUCT_ALIGN = 8;
+    /** A short C string. */
+    static final int STRING_SIZE = 32;
+    static final int STRING_ALIGN = 1;
 
     // ---- speed of light ----
 
@@ -183,6 +203,37 @@ public class ArenaPushBench {
     private static void zeroByStores(MemorySegment slice) {
         for (int offset = 0; offset < (int) SIZE; offset += Long.BYTES) {
             slice.set(JAVA_LONG, offset, 0L);
+        }
+    }
+
+    /**
+     * The speed of light of {@link #jallocTempThreeSegments}: a scope saved in a local, three bumps over the
+     * pre-touched region, each made a segment with the region's lifetime and zeroed by 8-byte stores at constant
+     * offsets, the call, the scope's end. The segments are made from the address ({@code reinterpret}), which the
+     * JIT sees through better than {@code asSlice}: the stores then need no checks of their own.
+     */
+    @Benchmark
+    @SuppressWarnings("restricted") // the forks run with native access enabled
+    public void bumpThreeSegments(Region r) {
+        Arena lifetime = r.owner;
+        long base = r.base;
+        for (int i = 0; i < BATCH; i++) {
+            long mark = r.top;
+            MemorySegment out = MemorySegment.ofAddress(base + r.bump(OUT_SIZE, OUT_ALIGN))
+                    .reinterpret(OUT_SIZE, lifetime, null);
+            out.set(JAVA_LONG_UNALIGNED, 0, 0L);
+            MemorySegment struct = MemorySegment.ofAddress(base + r.bump(STRUCT_SIZE, STRUCT_ALIGN))
+                    .reinterpret(STRUCT_SIZE, lifetime, null);
+            struct.set(JAVA_LONG_UNALIGNED, 0, 0L);
+            struct.set(JAVA_LONG_UNALIGNED, 8, 0L);
+            MemorySegment string = MemorySegment.ofAddress(base + r.bump(STRING_SIZE, STRING_ALIGN))
+                    .reinterpret(STRING_SIZE, lifetime, null);
+            string.set(JAVA_LONG_UNALIGNED, 0, 0L);
+            string.set(JAVA_LONG_UNALIGNED, 8, 0L);
+            string.set(JAVA_LONG_UNALIGNED, 16, 0L);
+            string.set(JAVA_LONG_UNALIGNED, 24, 0L);
+            callee(out, struct, string);
+            r.top = mark;
         }
     }
 
@@ -293,6 +344,19 @@ public class ArenaPushBench {
         }
     }
 
+    /** A downcall's temps: three zeroed segments from one Temp, passed to one call. */
+    @Benchmark
+    public void jallocTempThreeSegments(Jalloc j) {
+        LinearArena arena = j.arena;
+        for (int i = 0; i < BATCH; i++) {
+            try (Temp temp = arena.temp()) {
+                callee(temp.allocate(OUT_SIZE, OUT_ALIGN),
+                        temp.allocate(STRUCT_SIZE, STRUCT_ALIGN),
+                        temp.allocate(STRING_SIZE, STRING_ALIGN));
+            }
+        }
+    }
+
     @Benchmark
     public void jallocTempBatch(Jalloc j, Blackhole bh) {
         try (Temp temp = j.arena.temp()) {
@@ -361,6 +425,23 @@ public class ArenaPushBench {
         for (int i = 0; i < BATCH; i++) {
             stack.push();
             callee(stack.nmalloc((int) ALIGN, (int) SIZE));
+            stack.pop();
+        }
+    }
+
+    /**
+     * A downcall's temps on a MemoryStack, as LWJGL code wraps them for FFM: {@code ncalloc} (which zeroes) made a
+     * segment of the size asked. {@code reinterpret} is restricted; the forks enable native access.
+     */
+    @Benchmark
+    @SuppressWarnings("restricted")
+    public void lwjglStackThreeSegments(Lwjgl l) {
+        MemoryStack stack = l.stack;
+        for (int i = 0; i < BATCH; i++) {
+            stack.push();
+            callee(MemorySegment.ofAddress(stack.ncalloc(OUT_ALIGN, 1, OUT_SIZE)).reinterpret(OUT_SIZE),
+                    MemorySegment.ofAddress(stack.ncalloc(STRUCT_ALIGN, 1, STRUCT_SIZE)).reinterpret(STRUCT_SIZE),
+                    MemorySegment.ofAddress(stack.ncalloc(STRING_ALIGN, 1, STRING_SIZE)).reinterpret(STRING_SIZE));
             stack.pop();
         }
     }

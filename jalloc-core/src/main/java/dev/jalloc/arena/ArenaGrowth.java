@@ -1,6 +1,7 @@
 package dev.jalloc.arena;
 
 import dev.jalloc.internal.arena.Block;
+import dev.jalloc.internal.util.Checks;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -11,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  */
 final class ArenaGrowth {
     /** Up to this many bytes, zeroing is a few plain stores rather than a {@code fill()}. */
-    private static final long SMALL_ZEROING = 64;
+    static final long SMALL_ZEROING = 64;
     private static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED;
 
@@ -19,6 +20,7 @@ final class ArenaGrowth {
     }
 
     static MemorySegment push(LinearArena a, long byteSize, long byteAlignment, boolean zero) {
+        Checks.checkSizeAndAlignment(byteSize, byteAlignment);
         a.lock();
         try {
             long start = bump(a, byteSize, byteAlignment, zero);
@@ -32,6 +34,7 @@ final class ArenaGrowth {
     }
 
     static long pushAddress(LinearArena a, long byteSize, long byteAlignment, boolean zero) {
+        Checks.checkSizeAndAlignment(byteSize, byteAlignment);
         a.lock();
         try {
             a.ensureUsable();
@@ -69,8 +72,26 @@ final class ArenaGrowth {
             start = a.alignedOffset(byteAlignment);
             end = start + byteSize;
         }
-        a.advance(start, end, zero);
+        advance(a, start, end, zero);
         return start;
+    }
+
+    /**
+     * Moves the position to {@code end}, zeroing {@code [start, end)} first where it lies below the zero mark if
+     * {@code zero}; the zero mark follows. Zeroing comes first, so memory that cannot be written (the caller's,
+     * closed under the arena) throws before anything changes.
+     */
+    private static void advance(LinearArena a, long start, long end, boolean zero) {
+        if (start < a.zeroMark) {
+            if (zero) {
+                zeroDirty(a, start, end);
+            } else if (end > a.zeroMark) {
+                a.zeroMark = end;
+            }
+        } else {
+            a.zeroMark = end;
+        }
+        a.offset = end;
     }
 
     /**
@@ -81,7 +102,7 @@ final class ArenaGrowth {
         long dirtyEnd = Math.min(end, a.zeroMark);
         long n = dirtyEnd - start;
         if (n <= SMALL_ZEROING) {
-            zeroSmall(a.blockSegment, start, n);
+            zeroSmall(a.blockSegment.asSlice(start, n));
         } else {
             a.blockSegment.asSlice(start, n).fill((byte) 0);
         }
@@ -91,34 +112,29 @@ final class ArenaGrowth {
     }
 
     /**
-     * Zeroes {@code n <= 64} bytes at {@code offset} with a fixed number of stores per size class, the first ones
-     * from the start and the last ones ending at the end (they may overlap), as memset does: no loop, so the JIT sees
-     * constant offsets. Beats {@code fill()}, whose setup dominates at these sizes.
+     * Zeroes {@code segment} of at most {@link #SMALL_ZEROING} bytes with a few plain stores, the last one ending at
+     * its end (it may overlap the one before), as memset does. {@return the segment} Beats {@code fill()}, whose setup
+     * dominates at these sizes. One short loop rather than a store per size class: every store through a segment
+     * inlines into hundreds of compiler nodes, and the fast paths that inline this must stay within the JIT's budgets;
+     * with a constant size the loop unrolls into its stores, whose bounds checks fold.
      */
-    private static void zeroSmall(MemorySegment s, long offset, long n) {
-        long end = offset + n;
-        if (n >= 16) {
-            s.set(LONG_UNALIGNED, offset, 0L);
-            s.set(LONG_UNALIGNED, offset + 8, 0L);
-            s.set(LONG_UNALIGNED, end - 16, 0L);
-            s.set(LONG_UNALIGNED, end - 8, 0L);
-            if (n > 32) {
-                s.set(LONG_UNALIGNED, offset + 16, 0L);
-                s.set(LONG_UNALIGNED, offset + 24, 0L);
-                s.set(LONG_UNALIGNED, end - 32, 0L);
-                s.set(LONG_UNALIGNED, end - 24, 0L);
+    static MemorySegment zeroSmall(MemorySegment segment) {
+        int n = (int) segment.byteSize();
+        if (n >= 8) {
+            int last = n - 8;
+            for (int i = 0; i < last; i += 8) {
+                segment.set(LONG_UNALIGNED, i, 0L);
             }
-        } else if (n >= 8) {
-            s.set(LONG_UNALIGNED, offset, 0L);
-            s.set(LONG_UNALIGNED, end - 8, 0L);
+            segment.set(LONG_UNALIGNED, last, 0L);
         } else if (n >= 4) {
-            s.set(INT_UNALIGNED, offset, 0);
-            s.set(INT_UNALIGNED, end - 4, 0);
-        } else {
-            for (long i = offset; i < end; i++) {
-                s.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
-            }
+            segment.set(INT_UNALIGNED, 0, 0);
+            segment.set(INT_UNALIGNED, n - 4, 0);
+        } else if (n > 0) {
+            segment.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            segment.set(ValueLayout.JAVA_BYTE, n >> 1, (byte) 0);
+            segment.set(ValueLayout.JAVA_BYTE, n - 1, (byte) 0);
         }
+        return segment;
     }
 
     /** Makes room for a push ending at {@code end} in the current block, or moves to a new block. */
@@ -146,7 +162,7 @@ final class ArenaGrowth {
         a.limit = block.committed;
         a.zeroMark = block.zeroMark;
         a.blockPos = block.basePos;
-        a.purgeFloor = a.chain.purgeFloor(block);
+        a.fastPopFloor = a.limit - a.chain.purgeFloor(block) < a.commitStep() ? 0 : Long.MAX_VALUE;
         a.refreshFastPath();
     }
 }

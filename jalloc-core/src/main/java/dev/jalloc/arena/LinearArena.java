@@ -99,7 +99,7 @@ public final class LinearArena implements Arena {
      * The owner while the fast paths may run: null for shared, checked and closed arenas, while the tail is lent,
      * and while the current block is the caller's memory (whose lifetime the slow path checks).
      */
-    private Thread fastOwner;
+    Thread fastOwner;
     MemorySegment blockSegment;
     Block segmentBlock;
     long blockAddress;
@@ -109,11 +109,10 @@ public final class LinearArena implements Arena {
     /** The current block's base position. */
     long blockPos;
     /**
-     * The offset below which pops never purge in the current block: while {@code limit - purgeFloor} is less than a
-     * commit step, a pop in the block only moves the offset (see {@link BlockChain#popTo}).
+     * The lowest offset the fast paths may pop to in the current block: 0 while no pop in it can purge (see {@link
+     * BlockChain#popTo}), otherwise {@link Long#MAX_VALUE}, so that every pop takes the slow path. Set with the block.
      */
-    long purgeFloor;
-    private final long commitStep;
+    long fastPopFloor;
 
     // ---- the rest of the state ----
     /** The vector or heap on the tail of the current block, or null: while set, the position is frozen. */
@@ -131,7 +130,6 @@ public final class LinearArena implements Arena {
 
     LinearArena(LinearArenaBuilder b) {
         this.source = new BlockSource(Os.current(), b.reserveSize, b.commitStep, b.largePages, !b.reserveSizeSet);
-        this.commitStep = source.commitStep();
         this.owner = b.shared ? null : Thread.currentThread();
         this.lock = b.shared ? new ReentrantLock() : null;
         this.checked = b.checked;
@@ -260,8 +258,16 @@ public final class LinearArena implements Arena {
      * @throws OutOfNativeMemoryError   if the arena cannot grow or the OS refuses memory
      */
     public MemorySegment push(long byteSize, long byteAlignment) {
-        long start = fastStart(byteSize, byteAlignment, true);
-        return start >= 0 ? blockSegment.asSlice(start, byteSize) : ArenaGrowth.push(this, byteSize, byteAlignment, true);
+        if (fastPath(byteSize, byteAlignment, true)) {
+            long start = alignedOffset(byteAlignment);
+            MemorySegment segment = fastSegment(start, byteSize);
+            if (start < zeroMark) {
+                ArenaGrowth.zeroSmall(segment);
+            }
+            moveTo(start + byteSize);
+            return segment;
+        }
+        return ArenaGrowth.push(this, byteSize, byteAlignment, true);
     }
 
     /**
@@ -288,8 +294,13 @@ public final class LinearArena implements Arena {
      * @throws OutOfNativeMemoryError   if the arena cannot grow or the OS refuses memory
      */
     public MemorySegment pushNoInit(long byteSize, long byteAlignment) {
-        long start = fastStart(byteSize, byteAlignment, false);
-        return start >= 0 ? blockSegment.asSlice(start, byteSize) : ArenaGrowth.push(this, byteSize, byteAlignment, false);
+        if (fastPath(byteSize, byteAlignment, false)) {
+            long start = alignedOffset(byteAlignment);
+            MemorySegment segment = fastSegment(start, byteSize);
+            moveTo(start + byteSize);
+            return segment;
+        }
+        return ArenaGrowth.push(this, byteSize, byteAlignment, false);
     }
 
     /**
@@ -306,8 +317,15 @@ public final class LinearArena implements Arena {
      * @throws UnsupportedOperationException if the arena is over heap memory
      */
     public long pushAddress(long byteSize, long byteAlignment) {
-        long start = fastStart(byteSize, byteAlignment, true);
-        return start >= 0 ? blockAddress + start : ArenaGrowth.pushAddress(this, byteSize, byteAlignment, true);
+        if (fastPath(byteSize, byteAlignment, true)) {
+            long start = alignedOffset(byteAlignment);
+            if (start < zeroMark) {
+                ArenaGrowth.zeroSmall(fastSegment(start, byteSize));  // inlined, the segment is not even made
+            }
+            moveTo(start + byteSize);
+            return blockAddress + start;
+        }
+        return ArenaGrowth.pushAddress(this, byteSize, byteAlignment, true);
     }
 
     /**
@@ -323,43 +341,42 @@ public final class LinearArena implements Arena {
      * @throws UnsupportedOperationException if the arena is over heap memory
      */
     public long pushAddressNoInit(long byteSize, long byteAlignment) {
-        long start = fastStart(byteSize, byteAlignment, false);
-        return start >= 0 ? blockAddress + start : ArenaGrowth.pushAddress(this, byteSize, byteAlignment, false);
+        if (fastPath(byteSize, byteAlignment, false)) {
+            long start = alignedOffset(byteAlignment);
+            moveTo(start + byteSize);
+            return blockAddress + start;
+        }
+        return ArenaGrowth.pushAddress(this, byteSize, byteAlignment, false);
     }
 
     /**
-     * The fast path of every push: checks the arguments, and if the calling thread may take the fast path and the
-     * push fits in the committed part of the current block, moves the position. {@return the start offset in the
-     * current block, or -1 when the slow path must run}
+     * {@return whether a push may take the fast path}, which then starts at {@link #alignedOffset}: for valid arguments
+     * on the thread in {@link #fastOwner}, when the push fits in the committed part of the block and, if it must be
+     * zeroed, its memory is small and dirty (below the zero mark: the push zeroes it) or fresh (zero already). Small,
+     * as the fast paths that call it, so that the JIT inlines them into the caller and folds constant arguments.
      */
-    private long fastStart(long byteSize, long byteAlignment, boolean zero) {
-        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
-            Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+    private boolean fastPath(long byteSize, long byteAlignment, boolean zero) {
+        if (!Checks.isValidSizeAndAlignment(byteSize, byteAlignment) || Thread.currentThread() != fastOwner) {
+            return false;
         }
-        if (Thread.currentThread() == fastOwner) {
-            long start = ((blockAddress + offset + byteAlignment - 1) & -byteAlignment) - blockAddress;
-            long end = start + byteSize;
-            if (end <= limit) {
-                advance(start, end, zero);
-                return start;
-            }
-        }
-        return -1;
+        long start = alignedOffset(byteAlignment);
+        long end = start + byteSize;
+        return end <= limit && (!zero || end <= zeroMark && byteSize <= ArenaGrowth.SMALL_ZEROING || start >= zeroMark);
     }
 
     /**
-     * Moves the position to {@code end}, zeroing {@code [start, end)} first where it lies below the zero mark if
-     * {@code zero}; the zero mark follows. Zeroing comes first, so memory that cannot be written (the caller's,
-     * closed under the arena) throws before anything changes.
+     * {@return a segment over {@code [start, start + byteSize)} of the current block, with the arena's lifetime}: the
+     * same segment as a slice of {@link #blockSegment}, made from the address because the JIT then knows all of it
+     * (size, access mode, scope) and folds the checks of the stores that zero it. The fast paths check the bounds.
      */
-    void advance(long start, long end, boolean zero) {
-        if (start < zeroMark) {
-            if (zero) {
-                ArenaGrowth.zeroDirty(this, start, end);
-            } else if (end > zeroMark) {
-                zeroMark = end;
-            }
-        } else {
+    @SuppressWarnings("restricted") // as segmentOf: the memory is the arena's, and ends with scopeArena
+    private MemorySegment fastSegment(long start, long byteSize) {
+        return MemorySegment.ofAddress(blockAddress + start).reinterpret(byteSize, scopeArena, null);
+    }
+
+    /** Moves the position to {@code end}, in the committed part of the block; the zero mark follows. */
+    private void moveTo(long end) {
+        if (end > zeroMark) {
             zeroMark = end;
         }
         offset = end;
@@ -412,7 +429,7 @@ public final class LinearArena implements Arena {
     public void popTo(long pos) {
         if (Thread.currentThread() == fastOwner) {
             long newOffset = pos - blockPos;
-            if (newOffset >= 0 && newOffset <= offset && popCannotPurge()) {
+            if (newOffset >= fastPopFloor && newOffset <= offset) {
                 offset = newOffset;
                 return;
             }
@@ -433,7 +450,7 @@ public final class LinearArena implements Arena {
         if (byteSize < 0) {
             throw Checks.illegalArgument("byteSize", byteSize, ">= 0");
         }
-        if (Thread.currentThread() == fastOwner && byteSize <= offset && popCannotPurge()) {
+        if (Thread.currentThread() == fastOwner && byteSize <= offset - fastPopFloor) {
             offset -= byteSize;
             return;
         }
@@ -477,28 +494,6 @@ public final class LinearArena implements Arena {
             return new Temp(this, blockPos + offset, ++tempDepth, null, null);
         }
         return ArenaTemps.begin(this);
-    }
-
-    /** Ends {@code temp}: called by {@link Temp#close()}. */
-    void endTemp(Temp temp) {
-        if (Thread.currentThread() == fastOwner && !temp.closed && temp.depth() == tempDepth) {
-            long newOffset = Math.min(temp.startPos() - blockPos, offset);
-            if (newOffset >= 0 && popCannotPurge()) {
-                temp.closed = true;
-                tempDepth--;
-                offset = newOffset;
-                return;
-            }
-        }
-        ArenaTemps.end(this, temp);
-    }
-
-    /**
-     * {@return whether a pop to any offset of the current block leaves its pages alone}: the rule of
-     * {@link BlockChain#popTo}, so that the fast paths may just move the offset.
-     */
-    private boolean popCannotPurge() {
-        return limit - purgeFloor < commitStep;
     }
 
     // ---- configuration on a live arena ----

@@ -84,7 +84,17 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
      */
     @Override
     public void close() {
-        arena.endTemp(this);
+        LinearArena a = arena;
+        if (Thread.currentThread() == a.fastOwner && !closed && depth == a.tempDepth) {
+            long newOffset = Math.min(startPos - a.blockPos, a.offset);
+            if (newOffset >= a.fastPopFloor) {   // the fast path of a pop (see LinearArena.popTo)
+                closed = true;
+                a.tempDepth--;
+                a.offset = newOffset;
+                return;
+            }
+        }
+        ArenaTemps.end(a, this);
     }
 
     @Override

@@ -12,9 +12,14 @@ public final class Seeds {
 
     /** {@return a random generator for {@code testName}, printing its seed} */
     public static SplittableRandom random(String testName) {
+        return new SplittableRandom(seed(testName));
+    }
+
+    /** {@return the seed for {@code testName}: {@code -Djalloc.test.seed}, or a fresh one; printed either way} */
+    public static long seed(String testName) {
         String fixed = System.getProperty("jalloc.test.seed");
         long seed = fixed != null ? Long.decode(fixed) : System.nanoTime() ^ Double.doubleToLongBits(Math.random());
         System.out.println(testName + ": seed " + seed + " (replay with -Djalloc.test.seed=" + seed + ")");
-        return new SplittableRandom(seed);
+        return seed;
     }
 }
