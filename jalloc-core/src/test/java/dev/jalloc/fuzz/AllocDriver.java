@@ -115,10 +115,6 @@ final class AllocDriver {
     private boolean run(AllocModel m, String what, Expect e, Fuzz.Body body) {
         long[] before = m.observe();
         Throwable t = fuzz.call(m + "." + what, e, body);
-        if (t instanceof OutOfNativeMemoryError && m.isHeap() && KnownBugs.HEAP_FULL_KEEPS_PHANTOM_ALLOCATIONS) {
-            m.recount();
-            return false;
-        }
         if (t != null) {
             Fuzz.unchanged(m + "." + what, t, before, m.observe());
             return false;
@@ -190,7 +186,7 @@ final class AllocDriver {
                 + " again");
         long usable = m.alloc.usableSize(a);
         Fuzz.check(usable >= size, m + "." + what + ": usable size " + usable + " below " + size);
-        if (zero && !(m.overCallerMemory && KnownBugs.PURGE_ASSUMED_ON_CALLER_MEMORY)) {
+        if (zero) {
             long nz = fuzz.memory.nonZero(s, size, d, 4);
             Fuzz.check(nz < 0, m + "." + what + ": zeroing verb handed out a non-zero byte at +" + nz);
         }
@@ -300,7 +296,7 @@ final class AllocDriver {
         if (q != p && l.jallocSegment) {
             fuzz.stale.offer(l.segment, "payload moved by " + m + "." + what);
         }
-        if (verb != 1 && size > l.usable && !(m.overCallerMemory && KnownBugs.PURGE_ASSUMED_ON_CALLER_MEMORY)) {
+        if (verb != 1 && size > l.usable) {
             long to = Math.min(size, l.usable + 4096);
             MemorySegment grown = s.asSlice(l.usable, to - l.usable);
             long nz = fuzz.memory.nonZero(grown, to - l.usable, d, 0);

@@ -24,9 +24,6 @@ final class AllocModel implements ArenaModel.TailHolder {
     final Map<Long, Live> lives = new LinkedHashMap<>();
     final List<Long> addresses = new ArrayList<>();
     long usableSum;
-    /** What the heap counts beyond the model: see {@link KnownBugs#HEAP_FULL_KEEPS_PHANTOM_ALLOCATIONS}. */
-    long phantomAllocations;
-    long phantomBytes;
     final List<Long> freed = new ArrayList<>();
 
     AllocModel(AddressAllocator alloc, String name, ArenaModel arena, Memory memory) {
@@ -91,23 +88,15 @@ final class AllocModel implements ArenaModel.TailHolder {
         return lives.get(addresses.get(d.nextInt(addresses.size())));
     }
 
-    /** Takes the heap's counts as they are now: after a refusal that changed them (a known bug). */
-    void recount() {
-        Heap h = (Heap) alloc;
-        phantomAllocations = h.liveAllocations() - lives.size();
-        phantomBytes = h.liveBytes() - usableSum;
-    }
-
     /** Checks the statistics against the model. */
     void checkCounts() {
         if (closed) {
             return;
         }
         if (alloc instanceof Heap h) {
-            Fuzz.check(h.liveAllocations() == lives.size() + phantomAllocations
-                    && h.liveBytes() == usableSum + phantomBytes, name + ": live " + h.liveAllocations()
-                    + " allocations of " + h.liveBytes() + " bytes, model says " + lives.size() + " of " + usableSum
-                    + (phantomAllocations == 0 ? "" : " and " + phantomAllocations + " phantoms of " + phantomBytes));
+            Fuzz.check(h.liveAllocations() == lives.size() && h.liveBytes() == usableSum, name + ": live "
+                    + h.liveAllocations() + " allocations of " + h.liveBytes() + " bytes, model says " + lives.size()
+                    + " of " + usableSum);
         } else {
             BestFitAllocator b = (BestFitAllocator) alloc;
             Fuzz.check(b.allocatedBlocks() == lives.size() && b.allocatedBytes() == usableSum, name + ": "

@@ -140,13 +140,6 @@ final class ArenaDriver {
         }
         boolean newBlock = m.arena.blockCount() != blocks;
         long start = moved(m, what, size, align, blocks, callerBlock);
-        if (address && newBlock && KnownBugs.PUSH_ADDRESS_ACROSS_BLOCKS) {
-            fuzz.note("known bug PUSH_ADDRESS_ACROSS_BLOCKS: the address is not trusted");
-            Live l = new Live(MemorySegment.NULL, 0, (byte) 0);
-            l.pos = start;
-            m.lives.push(l);   // holds the position, and nothing else
-            return;
-        }
         MemorySegment s = address ? segmentAt(m, addr[0], size, callerBlock && !newBlock) : seg[0];
         Fuzz.check(s.byteSize() == size, what + ": segment of " + s.byteSize() + " bytes");
         Fuzz.check(s.address() % align == 0, what + ": address 0x" + Long.toHexString(s.address())

@@ -21,6 +21,8 @@ import java.util.List;
  * thread).
  */
 final class VecBuilds {
+    private static final long PAGE = dev.jalloc.internal.os.Os.current().pageSize();
+
     /** Element layouts a vector accepts: 12 bytes aligned to 4, 16 padded, 3 bytes, 64 aligned to 64, a page. */
     static final List<MemoryLayout> LAYOUTS = List.of(
             MemoryLayout.structLayout(JAVA_INT.withName("x"), JAVA_INT.withName("y"), JAVA_INT.withName("z")),
@@ -106,8 +108,8 @@ final class VecBuilds {
             name += ", reserve " + reserve + (shared ? ", shared" : "");
             long elementSize = layout != null ? layout.byteSize() : kind == VecModel.INTS ? 4 : 8;
             Expect e = Expect.of().when(layout != null && !acceptable(layout), IllegalArgumentException.class)
-                    .when(KnownBugs.VEC_RESERVE_BELOW_ONE_ELEMENT && elementSize > reserve,
-                            IllegalArgumentException.class).may(OutOfNativeMemoryError.class);
+                    .when(elementSize > Math.ceilDiv(reserve, PAGE) * PAGE, IllegalArgumentException.class)
+                    .may(OutOfNativeMemoryError.class);
             fuzz.call(name + ")", e, () -> out[0] = switch (kind) {
                 case VecModel.INTS -> b.ofInts();
                 case VecModel.LONGS -> b.ofLongs();
@@ -159,8 +161,7 @@ final class VecBuilds {
         }
         VecModel m = new VecModel(out[0], kind, name, a.shared, a, fuzz.memory);
         long step = a.arena.commitStep();
-        boolean known = KnownBugs.TAIL_COMMIT_STEP_NOT_POWER_OF_TWO && Long.bitCount(step) != 1;
-        Fuzz.check(known || m.vec.commitStep() == step, name + ": commit step " + m.vec.commitStep()
+        Fuzz.check(m.vec.commitStep() == step, name + ": commit step " + m.vec.commitStep()
                 + ", the arena's is " + a.arena.commitStep());
         made(m);
         a.tail = m;

@@ -137,7 +137,6 @@ final class World {
     private void closeCallerMemory() {
         ArenaModel a = arena();
         if (a.callerArena == null || !a.callerMemory.scope().isAlive() || a.tail != null
-                || a.checked && KnownBugs.CHECKED_POPS_OVER_CLOSED_CALLER_MEMORY
                 || !a.callerMemory.isAccessibleBy(Thread.currentThread())) {
             return;
         }
