@@ -260,11 +260,12 @@ public final class LinearArena implements Arena {
     public MemorySegment push(long byteSize, long byteAlignment) {
         if (fastPath(byteSize, byteAlignment, true)) {
             long start = alignedOffset(byteAlignment);
+            long end = start + byteSize;
             MemorySegment segment = fastSegment(start, byteSize);
-            if (start < zeroMark) {
+            if (end <= zeroMark) {  // the test of fastPath, which the JIT then folds: dirty (or empty)
                 ArenaGrowth.zeroSmall(segment);
             }
-            moveTo(start + byteSize);
+            moveTo(end);
             return segment;
         }
         return ArenaGrowth.push(this, byteSize, byteAlignment, true);
@@ -319,10 +320,11 @@ public final class LinearArena implements Arena {
     public long pushAddress(long byteSize, long byteAlignment) {
         if (fastPath(byteSize, byteAlignment, true)) {
             long start = alignedOffset(byteAlignment);
-            if (start < zeroMark) {
+            long end = start + byteSize;
+            if (end <= zeroMark) {
                 ArenaGrowth.zeroSmall(fastSegment(start, byteSize));  // inlined, the segment is not even made
             }
-            moveTo(start + byteSize);
+            moveTo(end);
             return blockAddress + start;
         }
         return ArenaGrowth.pushAddress(this, byteSize, byteAlignment, true);
