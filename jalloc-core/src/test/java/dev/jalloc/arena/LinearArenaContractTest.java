@@ -111,6 +111,23 @@ class LinearArenaContractTest {
             assertEquals(0, arena.push(5).address() % 256);
         }
 
+        /** Every small size zeroed by the fast path's stores, through a segment and as a raw address, over dirty memory. */
+        @Test
+        void smallPushesOverDirtyMemoryAreZeroedAtEverySize() {
+            for (long size = 1; size <= 72; size++) {
+                long mark = arena.pos();
+                arena.pushNoInit(256, 1).fill((byte) 0x55);
+                arena.popTo(mark);
+                assertAllBytes(arena.push(size, 1), (byte) 0);
+                arena.popTo(mark);
+                if (isNative()) {
+                    long address = arena.pushAddress(size, 1);
+                    assertAllBytes(MemorySegment.ofAddress(address).reinterpret(size), (byte) 0);
+                    arena.popTo(mark);
+                }
+            }
+        }
+
         @Test
         void allocateKeepsTheArenaContract() {
             MemorySegment s = arena.allocate(40, 16);
