@@ -82,6 +82,19 @@ class FoundByTheFuzzerTest {
         arena.close();
     }
 
+    @Test
+    void aCheckedTempOverCallerMemoryHandsOutSegmentsWithTheCallersLifetime() {
+        Arena caller = Arena.ofConfined();
+        try (LinearArena arena = LinearArena.builder().over(caller.allocate(64 << 10)).checked(true).build()) {
+            Temp temp = arena.temp();
+            MemorySegment inTemp = temp.allocate(64, 8);
+            inTemp.set(JAVA_LONG, 0, 42);
+            caller.close();   // frees the memory: a segment with the temp's own scope would still reach it
+            assertThrows(IllegalStateException.class, () -> inTemp.get(JAVA_LONG, 0));
+            temp.close();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"heap", "bestfit"})
     void anAllocatorOverCallerMemoryZeroesWhatTrimCouldNotPurge(String kind) {

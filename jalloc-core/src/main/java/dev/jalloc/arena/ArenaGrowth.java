@@ -24,7 +24,9 @@ final class ArenaGrowth {
         a.lock();
         try {
             long start = bump(a, byteSize, byteAlignment, zero);
-            if (a.checkedTop != null && a.blockSegment.isNative()) {
+            // A checked temp's segments get the temp's lifetime, except over the caller's memory: a segment has one
+            // scope, and there it must be the caller's, or it would outlive memory the caller frees.
+            if (a.checkedTop != null && a.current.fromOs()) {
                 return MemorySegment.ofAddress(a.blockAddress + start).reinterpret(byteSize, a.checkedTop.scope, null);
             }
             return a.blockSegment.asSlice(start, byteSize);

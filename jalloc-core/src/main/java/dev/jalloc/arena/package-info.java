@@ -62,7 +62,9 @@
  * segments pushed
  * while it is the innermost temp stop being accessible when it closes (an access throws
  * {@link IllegalStateException}, as after a JDK arena's close), and popped bytes are filled with
- * {@link LinearArena#POISON}. Checked pushes take the slow path; use it in tests and debug builds.
+ * {@link LinearArena#POISON}. Checked pushes take the slow path; use it in tests and debug builds. Over
+ * the caller's memory a segment keeps the caller's lifetime, not the temp's (a segment has one scope): there a stale
+ * segment of an ended temp reads the poison instead of throwing.
  *
  * <h2>Threads</h2>
  * Confined by default, like {@link java.lang.foreign.Arena#ofConfined()}: only the thread that built the arena may
