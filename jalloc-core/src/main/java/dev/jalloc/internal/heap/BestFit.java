@@ -1,5 +1,6 @@
 package dev.jalloc.internal.heap;
 
+import dev.jalloc.internal.util.Bitmaps;
 import dev.jalloc.internal.util.SearchBitmap;
 import java.util.Arrays;
 
@@ -149,7 +150,7 @@ public final class BestFit {
             starts.set(start + n);
             free.add(start + n, size - n);
         }
-        allocated[(int) (start >>> 6)] |= 1L << start;
+        Bitmaps.set(allocated, start);
         allocatedUnits += n;
         allocatedBlocks++;
         freeUnits -= n;
@@ -157,7 +158,7 @@ public final class BestFit {
 
     /** {@return whether an allocated block starts at {@code start}}: the check every free and resize runs first */
     public boolean isAllocated(long start) {
-        return start >= 0 && start < limit && (allocated[(int) (start >>> 6)] & (1L << start)) != 0;
+        return start >= 0 && start < limit && Bitmaps.get(allocated, start);
     }
 
     /** {@return the units of the allocated block at {@code start}} ({@link #isAllocated} checked by the caller) */
@@ -171,7 +172,7 @@ public final class BestFit {
      */
     public long free(long start) {
         long size = sizeOf(start);
-        allocated[(int) (start >>> 6)] &= ~(1L << start);
+        Bitmaps.clear(allocated, start);
         allocatedUnits -= size;
         allocatedBlocks--;
         freeUnits += size;
@@ -317,7 +318,7 @@ public final class BestFit {
             b = next;
         }
         for (long w = limit; w < (long) allocated.length << 6; w++) {
-            if ((allocated[(int) (w >>> 6)] & (1L << w)) != 0) {
+            if (Bitmaps.get(allocated, w)) {
                 throw new IllegalStateException("best fit: allocated bit set at " + w + ", past the limit " + limit);
             }
         }

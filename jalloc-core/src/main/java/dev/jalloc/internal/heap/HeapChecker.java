@@ -5,7 +5,8 @@ import static dev.jalloc.internal.heap.Spans.LARGE;
 import static dev.jalloc.internal.heap.Spans.PAGE_SHIFT;
 import static dev.jalloc.internal.heap.Spans.POOL;
 import static dev.jalloc.internal.heap.Spans.SLAB;
-import static dev.jalloc.internal.heap.Spans.testBit;
+
+import dev.jalloc.internal.util.Bitmaps;
 
 /**
  * The heap's invariant check, O(pages + slots), for tests and debugging: the page spans; every cached slot a free
@@ -25,7 +26,7 @@ final class HeapChecker {
             for (int i = 0; i < bins.count[c]; i++) {
                 long off = bins.cache[c][i];
                 int p = (int) (off >>> PAGE_SHIFT);
-                if (testBit(spans.allocBits, off >>> 4) || testBit(spans.availBits, off >>> 4) || spans.cls[p] != c
+                if (Bitmaps.get(spans.allocBits, off >>> 4) || Bitmaps.get(spans.availBits, off >>> 4) || spans.cls[p] != c
                         || (spans.kind[p] != SLAB && spans.kind[p] != POOL)) {
                     throw new IllegalStateException("heap: cached slot " + off + " of class " + c
                             + " is not a free slot of that class");
@@ -45,7 +46,7 @@ final class HeapChecker {
                                 + " is marked " + spans.kind[(int) i]);
                     }
                 }
-                if (!testBit(spans.allocBits, ((long) p << PAGE_SHIFT) >>> 4)) {
+                if (!Bitmaps.get(spans.allocBits, ((long) p << PAGE_SHIFT) >>> 4)) {
                     throw new IllegalStateException("heap: the large span at page " + p + " is not marked allocated");
                 }
                 continue;
@@ -94,7 +95,7 @@ final class HeapChecker {
         }
         int avail = 0;
         for (long i = 0; i < slots; i++) {
-            if (testBit(spans.availBits, (first + i * size) >>> 4)) {
+            if (Bitmaps.get(spans.availBits, (first + i * size) >>> 4)) {
                 avail++;
             }
         }

@@ -6,6 +6,7 @@ import static dev.jalloc.internal.heap.Spans.PAGE_SHIFT;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.util.Bitmaps;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class HeapEngine {
 
     private long slot(int c) {
         long off = bins.take(c);
-        Spans.setBit(spans.allocBits, off >>> 4);
+        Bitmaps.set(spans.allocBits, off >>> 4);
         return off;
     }
 
@@ -109,7 +110,7 @@ public final class HeapEngine {
         bins.tick();   // after the allocation: a refused one changes nothing
         spans.kind[(int) p] = LARGE;
         long off = p << PAGE_SHIFT;
-        Spans.setBit(spans.allocBits, off >>> 4);
+        Bitmaps.set(spans.allocBits, off >>> 4);
         long zeroPages = Math.min(n, zeroFrom >>> PAGE_SHIFT);
         store.handOut(p, zeroPages, false);
         if (zeroPages < n) {
@@ -147,11 +148,11 @@ public final class HeapEngine {
         long off = address - base;
         long[] allocBits = spans.allocBits;
         if (Long.compareUnsigned(off, spans.limitBytes) >= 0 || (off & 15) != 0
-                || !Spans.testBit(allocBits, off >>> 4)) {
+                || !Bitmaps.get(allocBits, off >>> 4)) {
             freeSlow(address, off);
             return;
         }
-        Spans.clearBit(allocBits, off >>> 4);
+        Bitmaps.clear(allocBits, off >>> 4);
         int p = (int) (off >>> PAGE_SHIFT);
         if (spans.kind[p] == LARGE) {
             freeLarge(p);
@@ -252,7 +253,7 @@ public final class HeapEngine {
     public long usableSize(long address) {
         long off = address - base;
         if (Long.compareUnsigned(off, spans.limitBytes) >= 0 || (off & 15) != 0
-                || !Spans.testBit(spans.allocBits, off >>> 4)) {
+                || !Bitmaps.get(spans.allocBits, off >>> 4)) {
             long size = store.hugeSize(address);
             if (size < 0) {
                 throw new IllegalArgumentException(describeBadAddress(address, off, "usableSize"));

@@ -1,5 +1,7 @@
 package dev.jalloc.internal.heap;
 
+import dev.jalloc.internal.util.Bitmaps;
+
 import java.util.Arrays;
 
 /**
@@ -91,7 +93,7 @@ final class Spans {
         long first = (long) s << PAGE_SHIFT;
         int size = SizeClasses.size(c);
         for (long i = 0, slots = (n << PAGE_SHIFT) / size; i < slots; i++) {
-            setBit(availBits, (first + i * size) >>> 4);
+            Bitmaps.set(availBits, (first + i * size) >>> 4);
         }
         linkPartial(c, s);
         counters.spansMade++;
@@ -127,7 +129,7 @@ final class Spans {
         }
         used[s] += (short) taken;
         counters.slotsOut[c] += taken;
-        if (!more && nextBit(availBits, (long) from << 6, (long) to << 6) < 0) {
+        if (!more && Bitmaps.nextSet(availBits, (long) from << 6, (long) to << 6) == (long) to << 6) {
             unlinkPartial(c, s);
         }
         return taken;
@@ -136,7 +138,7 @@ final class Spans {
     /** Gives the free slot at offset {@code off} (class {@code c}) back to its span; an empty span may go back too. */
     void returnSlot(int c, long off) {
         int s = spanOf[(int) (off >>> PAGE_SHIFT)];
-        setBit(availBits, off >>> 4);
+        Bitmaps.set(availBits, off >>> 4);
         counters.slotsOut[c]--;
         if (!isLinked(c, s)) {
             linkPartial(c, s);
@@ -205,32 +207,5 @@ final class Spans {
         }
         next[s] = -1;
         prev[s] = -1;
-    }
-
-    // ---- bits ----
-
-    static boolean testBit(long[] bits, long i) {
-        return (bits[(int) (i >>> 6)] & (1L << i)) != 0;
-    }
-
-    static void setBit(long[] bits, long i) {
-        bits[(int) (i >>> 6)] |= 1L << i;
-    }
-
-    static void clearBit(long[] bits, long i) {
-        bits[(int) (i >>> 6)] &= ~(1L << i);
-    }
-
-    /** {@return the first set bit in {@code [from, to)}, or -1} */
-    static long nextBit(long[] bits, long from, long to) {
-        for (long i = from; i < to; ) {
-            long word = bits[(int) (i >>> 6)] & (-1L << i);
-            if (word != 0) {
-                long found = (i & ~63L) + Long.numberOfTrailingZeros(word);
-                return found < to ? found : -1;
-            }
-            i = (i & ~63L) + 64;
-        }
-        return -1;
     }
 }

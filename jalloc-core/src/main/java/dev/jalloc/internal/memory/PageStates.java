@@ -2,6 +2,7 @@ package dev.jalloc.internal.memory;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import java.lang.foreign.MemorySegment;
+import dev.jalloc.internal.util.Bitmaps;
 import java.util.Arrays;
 
 /**
@@ -61,10 +62,6 @@ public final class PageStates {
         }
     }
 
-    private static boolean test(long[] bits, long i) {
-        return (bits[(int) (i >>> 6)] & (1L << i)) != 0;
-    }
-
     /**
      * Makes {@code [from, to)} usable: commits again the purged pages it touches (they read as zero afterwards).
      *
@@ -89,12 +86,8 @@ public final class PageStates {
                     (run, runEnd) -> region.purge(offsetOf(run), (runEnd - run) << shift));
             throw e;
         }
-        for (long p = first; p < end; p++) {
-            if (test(purged, p)) {
-                purged[(int) (p >>> 6)] &= ~(1L << p);
-                purgedPages--;
-            }
-        }
+        forEachRun(purged, first, end, (run, runEnd) -> purgedPages -= runEnd - run);
+        Bitmaps.clearRange(purged, first, end);
     }
 
     /** What to do with a run of pages. */
@@ -105,14 +98,10 @@ public final class PageStates {
 
     /** Calls {@code action} for every maximal run of set bits of {@code bits} in {@code [from, end)}. */
     private static void forEachRun(long[] bits, long from, long end, RunAction action) {
-        for (long p = from; p < end; p++) {
-            if (test(bits, p)) {
-                long run = p;
-                while (p < end && test(bits, p)) {
-                    p++;
-                }
-                action.run(run, p);
-            }
+        for (long p = Bitmaps.nextSet(bits, from, end); p < end; ) {
+            long runEnd = Bitmaps.nextClear(bits, p, end);
+            action.run(p, runEnd);
+            p = Bitmaps.nextSet(bits, runEnd, end);
         }
     }
 
@@ -128,9 +117,7 @@ public final class PageStates {
         long first = pageOf(from);
         long end = pageOf(to - 1) + 1;
         ensure(end);
-        for (long p = first; p < end; p++) {
-            dirty[(int) (p >>> 6)] |= 1L << p;
-        }
+        Bitmaps.setRange(dirty, first, end);
     }
 
     /**
@@ -165,23 +152,16 @@ public final class PageStates {
         }
         ensure(end);
         long done = 0;
-        for (long p = first; p < end; p++) {
-            if (test(purged, p)) {
-                continue;
-            }
-            long run = p;
-            while (p < end && !test(purged, p)) {
-                p++;
-            }
-            if (!region.purge(offsetOf(run), (p - run) << shift)) {
+        for (long p = Bitmaps.nextClear(purged, first, end); p < end; ) {
+            long runEnd = Bitmaps.nextSet(purged, p, end);
+            if (!region.purge(offsetOf(p), (runEnd - p) << shift)) {
                 return done << shift;
             }
-            for (long q = run; q < p; q++) {
-                purged[(int) (q >>> 6)] |= 1L << q;
-                dirty[(int) (q >>> 6)] &= ~(1L << q);
-            }
-            purgedPages += p - run;
-            done += p - run;
+            Bitmaps.setRange(purged, p, runEnd);
+            Bitmaps.clearRange(dirty, p, runEnd);
+            purgedPages += runEnd - p;
+            done += runEnd - p;
+            p = Bitmaps.nextClear(purged, runEnd, end);
         }
         return done << shift;
     }
@@ -192,17 +172,14 @@ public final class PageStates {
      * {@return their bytes}, which the region must not count again when it purges above {@code keep}
      */
     public long forgetAbove(long keep) {
-        long from = ((base + keep + page - 1) >>> shift) - firstPage;
-        long n = 0;
-        for (long p = Math.max(from, 0); p < (long) purged.length << 6; p++) {
-            if (test(purged, p)) {
-                purged[(int) (p >>> 6)] &= ~(1L << p);
-                n++;
-            }
-            dirty[(int) (p >>> 6)] &= ~(1L << p);
-        }
-        purgedPages -= n;
-        return n << shift;
+        long from = Math.max(0, ((base + keep + page - 1) >>> shift) - firstPage);
+        long capacity = (long) purged.length << 6;
+        long[] n = {0};
+        forEachRun(purged, from, capacity, (run, runEnd) -> n[0] += runEnd - run);
+        Bitmaps.clearRange(purged, from, capacity);
+        Bitmaps.clearRange(dirty, from, capacity);
+        purgedPages -= n[0];
+        return n[0] << shift;
     }
 
     /**
