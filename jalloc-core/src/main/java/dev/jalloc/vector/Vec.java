@@ -5,10 +5,8 @@ import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import dev.jalloc.internal.util.Confinement;
 import dev.jalloc.internal.memory.Region;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -65,21 +63,21 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /** The largest array {@code toArray} makes (the JDK's own limit on array lengths). */
     static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
-    private final String kind;
+    final String kind;
     private final MemoryLayout elementLayout;
     /** Bytes per element: the layout's size, a multiple of its alignment. */
     final long stride;
-    private final Region region;
+    final Region region;
     /** The whole reservation, with the vector's lifetime: every element access goes through it. */
     final MemorySegment all;
     private final Thread owner;
     private final boolean shared;
-    private final long commitStep;
-    private final long maxCapacity;
+    final long commitStep;
+    final long maxCapacity;
     /** Removals leaving more than this many committed elements above the live ones shrink the vector. */
-    private final long shrinkSlack;
+    final long shrinkSlack;
     /** The capacity asked for by {@link #ensureCapacity}: removals do not shrink below it; trimToSize does. */
-    private long keptCapacity;
+    long keptCapacity;
     /** The owner while open, null once closed: one comparison checks both. */
     Thread writer;
     /** Live elements. */
@@ -227,7 +225,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
             throw Checks.illegalArgument("minCapacity", minCapacity, ">= 0");
         }
         if (minCapacity > capacity) {
-            growTo(minCapacity);
+            VecGrowth.growTo(this, minCapacity);
         }
         keptCapacity = Math.max(keptCapacity, minCapacity);
     }
@@ -292,7 +290,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     public final void trimToSize() {
         checkWriter();
         keptCapacity = 0;
-        purgeAbove(pageEnd(size * stride));
+        VecGrowth.purgeAbove(this, VecGrowth.pageEnd(this, size * stride));
     }
 
     /**
@@ -409,9 +407,9 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         long s = size;
         if (count > capacity - s) {
             if (count > maxCapacity - s) {
-                throw full(count);
+                throw VecGrowth.full(this, count);
             }
-            growTo(s + count);
+            VecGrowth.growTo(this, s + count);
         }
         return s;
     }
@@ -419,22 +417,6 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /** The slow path of a single append: checks the thread and commits room for one more element. */
     final void growForOne() {
         reserveTail(1);
-    }
-
-    private void growTo(long minCapacity) {
-        if (minCapacity > maxCapacity) {
-            throw full(minCapacity - size);
-        }
-        long committed = region.committedBytes();
-        long wanted = Math.max(minCapacity * stride, Math.min(2 * committed, committed + commitStep));
-        region.commitTo(Math.min(pageEnd(wanted), region.reservedBytes()));
-        capacity = region.committedBytes() / stride;
-    }
-
-    private OutOfNativeMemoryError full(long more) {
-        return new OutOfNativeMemoryError(kind + " is full: " + more + " more element(s) asked for, " + size
-                + " held, at most " + maxCapacity + " fit in its reservation of " + Bits.bytes(region.reservedBytes())
-                + " (build it with a larger VecBuilder.reserveSize)");
     }
 
     /** Opens a gap of {@code count} elements at {@code index}, moving the tail up; the gap holds stale values. */
@@ -454,25 +436,7 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
 
     /** Purges down to one commit step above the live elements if more than two steps are committed above them. */
     final void shrinkIfSlack() {
-        if (capacity - size > shrinkSlack && capacity > keptCapacity) {
-            purgeAbove(pageEnd(Math.max(size * stride + commitStep, keptCapacity * stride)));
-        }
-    }
-
-    /**
-     * {@return {@code bytes} from the region's start, rounded up so that the region ends on a page there}: a
-     * region on an arena's tail starts inside a page.
-     */
-    private long pageEnd(long bytes) {
-        long address = region.address();
-        return Bits.roundUp(address + bytes, region.pageSize()) - address;
-    }
-
-    private void purgeAbove(long keep) {
-        if (keep < region.committedBytes()) {
-            region.purgeAbove(keep, 0);
-            capacity = region.committedBytes() / stride;
-        }
+        VecGrowth.shrinkIfSlack(this);
     }
 
     /**
@@ -527,56 +491,10 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
     /** Runs longer than this are sorted in pieces and merged, since a Java array holds at most 2^31 - 9 elements. */
     static final long SORT_RUN = 1L << 27;
 
-    /**
-     * Sorts the live elements: runs of {@code run} elements through a heap array and the primitive kind's
-     * {@code Arrays.sort}, then merges the runs through a scratch buffer ordered by {@link #sortKey}.
-     */
+    /** Sorts the live elements in runs of {@code run} elements: see {@link VecSort}. */
     final void sortInRuns(long run) {
         checkReader();
-        long n = size;
-        for (long from = 0; from < n; from += run) {
-            sortRun(from, Math.min(n, from + run));
-        }
-        if (n <= run) {
-            return;
-        }
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment buffer = scratch.allocate(n * stride, stride);
-            MemorySegment source = all;
-            MemorySegment target = buffer;
-            for (long width = run; width < n; width *= 2) {
-                for (long lo = 0; lo < n; lo += 2 * width) {
-                    merge(source, target, lo, Math.min(lo + width, n), Math.min(lo + 2 * width, n));
-                }
-                MemorySegment t = source;
-                source = target;
-                target = t;
-            }
-            if (source != all) {
-                MemorySegment.copy(source, 0, all, 0, n * stride);
-            }
-        }
-    }
-
-    private void merge(MemorySegment source, MemorySegment target, long lo, long mid, long hi) {
-        long i = lo;
-        long j = mid;
-        long k = lo;
-        while (i < mid && j < hi) {
-            long take = sortKey(source, j * stride) < sortKey(source, i * stride) ? j++ : i++;
-            copyBits(source, take * stride, target, k++ * stride);
-        }
-        MemorySegment.copy(source, i * stride, target, k * stride, (mid - i) * stride);
-        k += mid - i;
-        MemorySegment.copy(source, j * stride, target, k * stride, (hi - j) * stride);
-    }
-
-    private void copyBits(MemorySegment source, long sourceOffset, MemorySegment target, long targetOffset) {
-        if (stride == Long.BYTES) {
-            target.set(ValueLayout.JAVA_LONG, targetOffset, source.get(ValueLayout.JAVA_LONG, sourceOffset));
-        } else {
-            target.set(ValueLayout.JAVA_INT, targetOffset, source.get(ValueLayout.JAVA_INT, sourceOffset));
-        }
+        VecSort.sort(this, run);
     }
 
     /** Sorts {@code [from, to)} through a heap array; primitive kinds only. */
