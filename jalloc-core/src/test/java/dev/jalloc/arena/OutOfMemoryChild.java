@@ -29,6 +29,14 @@ public final class OutOfMemoryChild {
                     ? "degraded" : "full size"));
             System.out.println("virtualDefaultSays=" + (arena.toString().contains("refused by the OS") ? "yes" : "no"));
         }
+        // A default reservation committed whole (a commit step as large as it, no size asked for) degrades too.
+        try (LinearArena arena = LinearArena.builder().commitStep(LinearArena.DEFAULT_RESERVE_SIZE).build()) {
+            arena.push(4 << 20).fill((byte) 1);
+            System.out.println("committedDefault=" + (arena.reserveSize() < LinearArena.DEFAULT_RESERVE_SIZE
+                    ? "degraded" : "full size"));
+        } catch (OutOfNativeMemoryError e) {
+            System.out.println("committedDefault=refused: " + e.getMessage());
+        }
 
         // 2. A chained arena grows block by block until a reservation is refused.
         for (String mode : new String[] {"chained", "virtualChained"}) {

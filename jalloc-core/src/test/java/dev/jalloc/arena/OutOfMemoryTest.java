@@ -64,6 +64,7 @@ class OutOfMemoryTest {
         assertEquals("mmap ENOMEM", found.get("virtualBuildCause"));
         assertEquals("degraded", found.get("virtualDefault"));
         assertEquals("yes", found.get("virtualDefaultSays"));
+        assertEquals("degraded", found.get("committedDefault"));
         for (String mode : List.of("chained", "virtualChained")) {
             assertTrue(found.get(mode).startsWith("refused after "), mode + ": " + found.get(mode));
             assertEquals("mmap ENOMEM", found.get(mode + "Cause"));

@@ -128,19 +128,22 @@ public final class BlockSource {
         long size = Math.max(reserveSize, need);
         Reservation r;
         long committed = 0;
-        if (!isVirtual() && size == reserveSize && !largePages) {
-            r = Reservation.reserveCommitted(os, size, usage, "an arena block");
-            committed = size;
-        } else if (degrade && size == reserveSize) {
-            r = Reservation.reserveDegrading(os, size, Math.max(need, Bits.alignUp(commitStep, granule())), pageSize,
-                    usage, "an arena block");
+        boolean whole = !isVirtual() && !largePages;
+        if (degrade && size == reserveSize) {
+            r = Reservation.reserveDegrading(os, size, isVirtual() ? Math.max(need, Bits.alignUp(commitStep, granule())) : need, pageSize,
+                    whole, usage, "an arena block");
             if (r.shortfall() != null) {
                 shortfall = r.shortfall();
                 reserveSize = r.byteSize();
                 LOG.log(Level.INFO, "arena reservation reduced: {0}", shortfall);
             }
+        } else if (whole && size == reserveSize) {
+            r = Reservation.reserveCommitted(os, size, usage, "an arena block");
         } else {
             r = Reservation.reserve(os, size, pageSize, usage, "an arena block");
+        }
+        if (whole && r.committedBytes() == r.byteSize()) {
+            committed = r.byteSize();   // mapped committed in one call
         }
         blocks++;
         Block block = new Block(r, committed);

@@ -42,7 +42,7 @@ public final class OwnRegion implements Region {
         long size = Bits.alignUp(byteSize, granule);
         Reservation r = degrade
                 ? Reservation.reserveDegrading(os, size, Bits.alignUp(Math.max(minimum, 1), granule), alignment,
-                        usage, what)
+                        false, usage, what)
                 : Reservation.reserve(os, size, alignment, usage, what);
         return new OwnRegion(Mapping.of(r, shared), populate);
     }

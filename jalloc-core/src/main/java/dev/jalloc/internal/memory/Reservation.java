@@ -77,14 +77,17 @@ public final class Reservation {
      * {@code preferred / 4}, ... down to {@code minimum} that it grants} For default factories, which degrade
      * instead of failing; {@link #shortfall()} says what happened.
      *
+     * @param committed whether the reservation is committed whole ({@link #reserveCommitted}, which ignores
+     *                  {@code alignment}) rather than reserved only
      * @throws OutOfNativeMemoryError if even {@code minimum} is refused
      */
-    public static Reservation reserveDegrading(Os os, long preferred, long minimum, long alignment, Usage usage,
-            String what) {
+    public static Reservation reserveDegrading(Os os, long preferred, long minimum, long alignment, boolean committed,
+            Usage usage, String what) {
         long size = preferred;
         while (true) {
             try {
-                Reservation r = reserve(os, size, alignment, usage, what);
+                Reservation r = committed ? reserveCommitted(os, size, usage, what)
+                        : reserve(os, size, alignment, usage, what);
                 if (size < preferred) {
                     r.shortfall = Bits.bytes(size) + " reserved (" + Bits.bytes(preferred) + " refused by the OS)";
                 }
