@@ -32,8 +32,9 @@ public final class OutOfMemoryChild {
         // A default reservation committed whole (a commit step as large as it, no size asked for) degrades too.
         try (LinearArena arena = LinearArena.builder().commitStep(LinearArena.DEFAULT_RESERVE_SIZE).build()) {
             arena.push(4 << 20).fill((byte) 1);
-            System.out.println("committedDefault=" + (arena.reserveSize() < LinearArena.DEFAULT_RESERVE_SIZE
-                    ? "degraded" : "full size"));
+            System.out.println("committedDefault=" + (arena.reserveSize() == LinearArena.DEFAULT_RESERVE_SIZE
+                    ? "full size" : arena.commitStep() != arena.reserveSize() ? "degraded, but commit step "
+                    + arena.commitStep() + " against reservation " + arena.reserveSize() : "degraded"));
         } catch (OutOfNativeMemoryError e) {
             System.out.println("committedDefault=refused: " + e.getMessage());
         }

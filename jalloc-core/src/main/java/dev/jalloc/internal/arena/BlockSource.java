@@ -26,7 +26,7 @@ public final class BlockSource {
     private final Os os;
     private final long pageSize;
     private long reserveSize;
-    private final long commitStep;
+    private long commitStep;
     private final boolean largePages;
     private final boolean degrade;
     private final Usage usage = new Usage();
@@ -130,11 +130,12 @@ public final class BlockSource {
         long committed = 0;
         boolean whole = !isVirtual() && !largePages;
         if (degrade && size == reserveSize) {
-            r = Reservation.reserveDegrading(os, size, isVirtual() ? Math.max(need, Bits.alignUp(commitStep, granule())) : need, pageSize,
-                    whole, usage, "an arena block");
+            long minimum = isVirtual() ? Math.max(need, Bits.alignUp(commitStep, granule())) : need;
+            r = Reservation.reserveDegrading(os, size, minimum, pageSize, whole, usage, "an arena block");
             if (r.shortfall() != null) {
                 shortfall = r.shortfall();
                 reserveSize = r.byteSize();
+                commitStep = Math.min(commitStep, reserveSize);   // a committed block stays committed whole
                 LOG.log(Level.INFO, "arena reservation reduced: {0}", shortfall);
             }
         } else if (whole && size == reserveSize) {
