@@ -20,6 +20,8 @@ public final class BestFitEngine {
     public static final long GRANULE = 1L << SHIFT;
     /** The most bytes one best-fit region manages. */
     public static final long MAX_BYTES = BestFit.MAX_UNITS << SHIFT;
+    /** The first growth of the blocks: they grow geometrically from it up to the commit step at a time. */
+    private static final long MIN_GROWTH = 64 << 10;
 
     private final Region region;
     private final MemorySegment mem;
@@ -27,12 +29,15 @@ public final class BestFitEngine {
     private final BestFitRegion space;
     private final BestFit fit;
 
-    /** @param commitStep how far the committed prefix grows at a time (rounded up to the OS page) */
+    /**
+     * @param commitStep how far the committed prefix grows at a time (rounded up to the OS page); the blocks, and
+     *                   their metadata, cover it as they need it
+     */
     public BestFitEngine(Region region, long commitStep) {
         this.region = region;
         this.mem = region.segment();
         this.base = region.address();
-        this.space = new BestFitRegion(region, SHIFT, commitStep, commitStep);
+        this.space = new BestFitRegion(region, SHIFT, Math.min(commitStep, MIN_GROWTH), commitStep);
         this.fit = space.fit();
     }
 

@@ -13,10 +13,14 @@ import java.lang.foreign.MemorySegment;
  *
  * <pre>
  *   region   [unit 0][unit 1] ...                  [ committed prefix ........ ][ reserved ...
- *   BestFit  blocks tile [0, limit)                 limit = committed prefix / unit size
- *   growth   the prefix grows by what the free tail lacks, rounded up to a step of a quarter of the prefix,
- *            clamped to [minStep, maxStep]: a multiple of the OS page, not always a power of two
+ *   BestFit  blocks tile [0, limit)                 limit <= committed prefix / unit size
+ *   growth   the blocks grow by what the free tail lacks, rounded up to a step of a quarter of what they cover,
+ *            clamped to [minStep, maxStep]: a multiple of the OS page, not always a power of two; the region
+ *            commits that far rounded up to maxStep (the commit step)
  * </pre>
+ * The blocks start empty and grow only on demand, also where the region is committed already (an arena's tail in a
+ * block committed whole, the caller's memory): the out-of-band metadata (the bitmaps of {@link BestFit}, the heap's
+ * per-page arrays) is proportional to what the allocator has used, not to what the region happens to hold.
  * Units may be smaller or larger than the OS page: commits, purges and recommits are whole OS pages, and a free
  * block gives back only the OS pages lying wholly inside it. Not thread-safe.
  */
@@ -43,7 +47,6 @@ final class BestFitRegion {
         this.maxUnits = Math.min(region.reservedBytes() >>> unitShift, BestFit.MAX_UNITS);
         this.fit = new BestFit(region.address() >>> unitShift);
         this.states = new PageStates(region);
-        fit.grow(Math.min(region.committedBytes() >>> unitShift, maxUnits));
     }
 
     BestFit fit() {
@@ -79,19 +82,19 @@ final class BestFitRegion {
     }
 
     /**
-     * Commits at least {@code units} more units (rounded up to the step) and adds them to the blocks. {@return false
-     * if the region has no room for them}
+     * Adds at least {@code units} more units (rounded up to the step) to the blocks, committing the region that far.
+     * {@return false if the region has no room for them}
      */
     private boolean grow(long units) {
         long limit = fit.limit();
         if (units > maxUnits - limit) {
             return false;
         }
-        long committed = region.committedBytes();
-        long step = Math.min(maxStep, Math.max(minStep, Bits.alignDown(committed / 4, region.osPageSize())));
-        long need = (limit + units) << unitShift;
-        region.commitTo(Math.min(maxUnits << unitShift, Bits.roundUp(need, step)));
-        fit.grow(Math.min(region.committedBytes() >>> unitShift, maxUnits));
+        long covered = limit << unitShift;
+        long step = Math.min(maxStep, Math.max(minStep, Bits.alignDown(covered / 4, region.osPageSize())));
+        long target = Math.min(maxUnits << unitShift, Bits.roundUp(covered + (units << unitShift), step));
+        region.commitTo(Math.min(maxUnits << unitShift, Bits.roundUp(target, maxStep)));
+        fit.grow(target >>> unitShift);
         return true;
     }
 
