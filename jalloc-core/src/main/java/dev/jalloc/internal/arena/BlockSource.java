@@ -127,7 +127,6 @@ public final class BlockSource {
         long need = Bits.alignUp(Math.max(minBytes, 1), granule());
         long size = Math.max(reserveSize, need);
         Reservation r;
-        long committed = 0;
         boolean whole = !isVirtual() && !largePages;
         if (degrade && size == reserveSize) {
             long minimum = isVirtual() ? Math.max(need, Bits.alignUp(commitStep, granule())) : need;
@@ -143,11 +142,8 @@ public final class BlockSource {
         } else {
             r = Reservation.reserve(os, size, pageSize, usage, "an arena block");
         }
-        if (whole && r.committedBytes() == r.byteSize()) {
-            committed = r.byteSize();   // mapped committed in one call
-        }
         blocks++;
-        Block block = new Block(r, committed);
+        Block block = new Block(r, r.committedBytes());   // all of it if mapped committed in one call, else none
         try {
             commitTo(block, isVirtual() ? commitTo : block.reserved);
         } catch (OutOfNativeMemoryError e) {
