@@ -184,7 +184,10 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
         return engine.allocatedBlocks();
     }
 
-    /** {@return the bytes of free blocks in the committed part} */
+    /**
+     * {@return the bytes of free blocks in the part of the region the allocator has grown into} That part grows on
+     * demand: on an arena's tail that is committed already, the rest of the tail is not counted until it is needed.
+     */
     public long freeBytes() {
         checkOpen();
         return engine.freeBytes();
