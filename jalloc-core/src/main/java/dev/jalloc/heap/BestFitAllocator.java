@@ -56,7 +56,7 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
     private final long commitStep;
 
     BestFitAllocator(Region region, long commitStep) {
-        super(region);
+        super(region, false);
         this.commitStep = commitStep;
         this.engine = new BestFitEngine(region, commitStep);
         this.all = region.segment();
@@ -228,7 +228,7 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
 
     @Override
     public String toString() {
-        return describe(owner == null ? "" : "allocated=" + Bits.bytes(engine.allocatedBytes()) + " in "
+        return describe(closed ? "" : "allocated=" + Bits.bytes(engine.allocatedBytes()) + " in "
                 + engine.allocatedBlocks() + " blocks, free=" + Bits.bytes(engine.freeBytes()) + " in "
                 + engine.freeBlocks() + " blocks, committed=" + Bits.bytes(engine.committedBytes()));
     }

@@ -84,7 +84,8 @@ public final class BestFitBuilder {
             long step = Math.max(commitStep, arena.commitStep());
             return Regions.build(Regions.tail(arena), region -> new BestFitAllocator(region, step));
         }
-        Region region = Regions.own(Os.current(), reserveSize, !reserveSizeSet, commitStep, "a best-fit allocator");
+        Region region = Regions.own(Os.current(), reserveSize, !reserveSizeSet, commitStep, false,
+                "a best-fit allocator");
         return Regions.build(region, r -> new BestFitAllocator(r, commitStep));
     }
 }

@@ -3,11 +3,13 @@ package dev.jalloc.heap;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.heap.HeapEngine;
+import dev.jalloc.internal.heap.SharedHeapEngine;
 import dev.jalloc.internal.heap.SizeClasses;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
+import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import java.util.List;
  * 16 MiB) a mapping of their own.
  *
  * {@snippet :
- * try (Heap heap = Heap.create()) {
+ * try (Heap heap = Heap.ofConfined()) {
  *     MemorySegment node = heap.allocate(48);                // zeroed, 16-byte aligned
  *     long buffer = heap.allocateAddressNoInit(4096, 64);    // contents undefined: the hot-path variant
  *     buffer = heap.reallocate(buffer, 100_000);
@@ -44,19 +46,40 @@ import java.util.List;
  *
  * <h2>Errors</h2>
  * Bad sizes and alignments: {@link IllegalArgumentException}; the heap's region full or the OS refusing memory:
- * {@link OutOfNativeMemoryError} (the heap unchanged); use after close: {@link IllegalStateException}; another
- * thread: {@link WrongThreadException}.
+ * {@link OutOfNativeMemoryError} (the heap unchanged); use after close: {@link IllegalStateException}; a confined
+ * heap used from another thread: {@link WrongThreadException}.
  *
  * <h2>Memory</h2>
- * Its own reservation ({@link #create()}: {@value #DEFAULT_RESERVE_SIZE} bytes of address space, or less if the OS
+ * Its own reservation ({@link #ofConfined()}, {@link #ofShared()}: {@value #DEFAULT_RESERVE_SIZE} bytes of address space, or less if the OS
  * refuses that much, which {@link #toString()} says) or the tail of a {@link LinearArena} ({@link #onTailOf}),
  * committed as its pages are first used. Free pages go back to the OS when more than 1 MiB (and more than an eighth
  * of the footprint) of them are still charged, at most every 50 ms, and on {@link #trim()}; a freed huge payload
  * at once.
  *
  * <h2>Threads</h2>
- * Confined to the creating thread. On the tail of a shared arena, closing the arena from another thread closes the
- * heap too.
+ * A <em>confined</em> heap ({@link #ofConfined()}, {@link #create()}) belongs to the thread that made it: the
+ * fastest, for a heap per thread, per request or per task. A <em>shared</em> heap ({@link #ofShared()}) may be used
+ * by every thread at once, platform or virtual, and a payload may be freed by a thread other than the one that
+ * allocated it (a producer hands blocks to a consumer):
+ * <ul>
+ *   <li>Each platform thread gets a cache of its own: it allocates from pages it owns, without a lock or an atomic
+ *       instruction, so blocks of different threads never share a cache line. Every free is one atomic
+ *       compare-and-set on the payload's state (so that of two threads freeing one payload at once, exactly one
+ *       succeeds and the other gets {@link IllegalArgumentException}); a free from another thread then marks the
+ *       slot for its owner, which takes it back on its next slow path.</li>
+ *   <li>Virtual threads share a few caches (stripes, four per core), each held for one call only: thousands of
+ *       virtual threads cost no more memory than the cores, and no call blocks its carrier while holding one.</li>
+ *   <li>When a thread dies, the next thread that needs a cache adopts its cache whole; until then any slow path
+ *       or {@link #trim()} empties it. {@link #close()} takes back everything, from any thread.</li>
+ *   <li>{@link #trim()} gives back what the calling thread's cache holds, the caches of dead threads, and every
+ *       free page; other live threads give back their caches at their next slow path (nothing can run code on
+ *       another live thread).</li>
+ *   <li>Statistics read while other threads work are approximate; {@link #check()} is for a quiet heap.</li>
+ * </ul>
+ * Against false sharing between your own objects, allocate what one thread writes often in a size class of 64
+ * bytes or more, or ask for 64-byte alignment (a class that is a multiple of 64: as cheap as any other). A shared
+ * heap costs one atomic operation per free more than a confined one. On the tail of a shared arena, closing the
+ * arena from another thread closes the heap too.
  */
 public final class Heap extends RegionAllocator implements AddressAllocator {
     /** The address space of a heap: 64 GiB, which costs nothing until used. */
@@ -64,26 +87,61 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     /** The most address space one heap manages: 16 TiB (2<sup>32</sup> pages). */
     public static final long MAX_RESERVE_SIZE = 1L << 44;
 
+    /** The confined heap's engine, or null for a shared heap. */
     private final HeapEngine engine;
+    /** The shared heap's engine, or null for a confined heap. */
+    private final SharedHeapEngine shared;
 
-    Heap(Os os, Region region) {
-        super(region);
-        this.engine = new HeapEngine(os, region);
+    Heap(Os os, Region region, int stripes) {
+        super(region, stripes > 0);
+        this.engine = stripes > 0 ? null : new HeapEngine(os, region);
+        this.shared = stripes > 0 ? new SharedHeapEngine(os, region, stripes) : null;
     }
 
-    /** {@return a builder with the defaults of {@link #create()}} */
+    /** {@return a builder with the defaults of {@link #ofConfined()}} */
     public static HeapBuilder builder() {
         return new HeapBuilder();
     }
 
     /**
      * {@return an empty confined heap with its own reservation of {@value #DEFAULT_RESERVE_SIZE} bytes (less if the
-     * OS refuses that much address space)}
+     * OS refuses that much address space)}: the same as {@link #ofConfined()}
      *
      * @throws OutOfNativeMemoryError if the OS refuses even a small reservation
      */
     public static Heap create() {
         return builder().build();
+    }
+
+    /**
+     * {@return an empty heap confined to the calling thread, with its own reservation of {@value
+     * #DEFAULT_RESERVE_SIZE} bytes (less if the OS refuses that much address space)}
+     *
+     * @throws OutOfNativeMemoryError if the OS refuses even a small reservation
+     */
+    public static Heap ofConfined() {
+        return builder().build();
+    }
+
+    /**
+     * {@return an empty heap that every thread may allocate from and free into, with its own reservation of
+     * {@value #DEFAULT_RESERVE_SIZE} bytes (less if the OS refuses that much address space)} See the class comment's
+     * section on threads.
+     *
+     * @throws OutOfNativeMemoryError if the OS refuses even a small reservation
+     */
+    public static Heap ofShared() {
+        return builder().shared(true).build();
+    }
+
+    /** {@return the shared engine, or null: for tests} */
+    SharedHeapEngine shared() {
+        return shared;
+    }
+
+    /** {@return whether every thread may use this heap} */
+    public boolean isShared() {
+        return shared != null;
     }
 
     /**
@@ -128,7 +186,8 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public long allocateAddress(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
-        return engine.allocateZeroed(byteSize, byteAlignment);
+        SharedHeapEngine sh = shared;
+        return sh != null ? sh.allocate(byteSize, byteAlignment, true) : engine.allocateZeroed(byteSize, byteAlignment);
     }
 
     /**
@@ -138,11 +197,15 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public long allocateAddressNoInit(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
-        return engine.allocate(byteSize, byteAlignment);
+        SharedHeapEngine sh = shared;
+        return sh != null ? sh.allocate(byteSize, byteAlignment, false) : engine.allocate(byteSize, byteAlignment);
     }
 
     @Override
     long allocateChecked(long byteSize, long byteAlignment, boolean zero) {
+        if (shared != null) {
+            return shared.allocate(byteSize, byteAlignment, zero);
+        }
         return zero ? engine.allocateZeroed(byteSize, byteAlignment) : engine.allocate(byteSize, byteAlignment);
     }
 
@@ -156,17 +219,22 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public void free(long address) {
         checkOpen();
-        engine.free(address);
+        SharedHeapEngine sh = shared;
+        if (sh != null) {
+            sh.free(address);
+        } else {
+            engine.free(address);
+        }
     }
 
     @Override
     long reallocateChecked(long address, long byteSize, boolean zero) {
-        return engine.reallocate(address, byteSize, zero);
+        return shared != null ? shared.reallocate(address, byteSize, zero) : engine.reallocate(address, byteSize, zero);
     }
 
     @Override
     MemorySegment segment(long address, long byteSize) {
-        return engine.segment(address, byteSize);
+        return shared != null ? shared.segment(address, byteSize) : engine.segment(address, byteSize);
     }
 
     /**
@@ -177,7 +245,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public long usableSize(long address) {
         checkOpen();
-        return engine.usableSize(address);
+        return shared != null ? shared.usableSize(address) : engine.usableSize(address);
     }
 
     /**
@@ -187,7 +255,11 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public void trim() {
         checkOpen();
-        engine.trim();
+        if (shared != null) {
+            shared.trim();
+        } else {
+            engine.trim();
+        }
     }
 
     // ---- statistics ----
@@ -195,20 +267,20 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     /** {@return the usable bytes of all live allocations} O(size classes). */
     public long liveBytes() {
         checkOpen();
-        return engine.liveBytes();
+        return shared != null ? shared.liveBytes() : engine.liveBytes();
     }
 
     /** {@return the number of live allocations} O(size classes). */
     public long liveAllocations() {
         checkOpen();
-        return engine.liveAllocations();
+        return shared != null ? shared.liveAllocations() : engine.liveAllocations();
     }
 
     /** {@return the bytes the heap holds from the OS (or its arena), purged pages not included: its footprint} */
     @Override
     public long committedBytes() {
         checkOpen();
-        return engine.footprint();
+        return shared != null ? shared.footprint() : engine.footprint();
     }
 
     /** {@return the share of the footprint not holding live allocations: {@code 1 - liveBytes / committedBytes}} */
@@ -229,7 +301,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
         if (sizeClass < 0 || sizeClass > SizeClasses.COUNT + 1) {
             throw Checks.outOfBounds("sizeClass", sizeClass, "0 <= sizeClass <= " + (SizeClasses.COUNT + 1));
         }
-        return engine.liveAllocations(sizeClass);
+        return shared != null ? shared.liveAllocations(sizeClass) : engine.liveAllocations(sizeClass);
     }
 
     /** {@return the size-class table: index, size, kind, span, slots, waste} */
@@ -245,30 +317,64 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public void check() {
         checkOpen();
-        engine.check();
+        if (shared != null) {
+            shared.check();
+        } else {
+            engine.check();
+        }
+    }
+
+    /**
+     * Releases all of the heap's memory: its own reservation to the OS and its huge mappings (their segments ending
+     * first), or its pages back to its arena. A shared heap may be closed from any thread; of two threads closing it
+     * at once, one closes it and the other gets {@link IllegalStateException}. A thread still using a shared heap
+     * while it closes gets {@link IllegalStateException} from that call or a later one.
+     *
+     * @throws IllegalStateException if already closed
+     * @throws WrongThreadException  if the heap is confined to another thread
+     */
+    @Override
+    public void close() {
+        if (shared == null) {
+            super.close();
+            return;
+        }
+        if (!shared.close()) {
+            throw Confinement.closed(this);   // another thread closed it first
+        }
+        closed = true;
+        release();
     }
 
     @Override
     void release() {
-        engine.release();
+        if (shared != null) {
+            shared.release();
+        } else {
+            engine.release();
+        }
     }
 
     @Override
     void takenAway() {
         super.takenAway();
-        engine.releaseHuge();
+        if (shared != null) {
+            shared.releaseHuge();
+        } else {
+            engine.releaseHuge();
+        }
     }
 
     /** {@return {address, byteSize} of every mapping this heap holds: its region and huge mappings; for leak tests} */
     List<long[]> osRanges() {
-        List<long[]> ranges = new ArrayList<>(engine.hugeRanges());
+        List<long[]> ranges = new ArrayList<>(shared != null ? shared.hugeRanges() : engine.hugeRanges());
         ranges.add(new long[] {region.address(), region.reservedBytes()});
         return ranges;
     }
 
     @Override
     public String toString() {
-        return describe(owner == null ? "" : "live=" + Bits.bytes(engine.liveBytes()) + " in "
-                + engine.liveAllocations() + " allocations, committed=" + Bits.bytes(engine.footprint()));
+        return describe(closed ? "" : (shared != null ? "shared, " : "") + "live=" + Bits.bytes(liveBytes()) + " in "
+                + liveAllocations() + " allocations, committed=" + Bits.bytes(committedBytes()));
     }
 }

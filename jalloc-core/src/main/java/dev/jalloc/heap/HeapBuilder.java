@@ -21,6 +21,7 @@ public final class HeapBuilder {
     private long reserveSize = Heap.DEFAULT_RESERVE_SIZE;
     private boolean reserveSizeSet;
     private LinearArena arena;
+    private boolean shared;
     private Os os = Os.current();
 
     HeapBuilder() {
@@ -57,6 +58,19 @@ public final class HeapBuilder {
         return this;
     }
 
+    /**
+     * Makes the heap shared: every thread may allocate from it and free into it (see {@link Heap}'s section on
+     * threads); confined to the building thread otherwise, the default. A shared heap on an arena's tail needs a
+     * shared arena.
+     *
+     * @param shared whether every thread may use the heap
+     * @return this builder
+     */
+    public HeapBuilder shared(boolean shared) {
+        this.shared = shared;
+        return this;
+    }
+
     /** Runs the heap over {@code os}: for tests on systems with other page sizes ({@link Os#withPageSize}). */
     HeapBuilder os(Os os) {
         this.os = os;
@@ -64,17 +78,28 @@ public final class HeapBuilder {
     }
 
     /**
-     * {@return a new heap, confined to the calling thread}
+     * {@return a new heap, confined to the calling thread or shared}
      *
      * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or it (or the arena's block) has no
      *                                       room for a page
+     * @throws IllegalArgumentException      if the heap is shared and the arena is not
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
      */
     public Heap build() {
+        if (shared && arena != null && !arena.isShared()) {
+            throw new IllegalArgumentException("a shared heap needs a shared arena: " + arena);
+        }
         Region region = arena != null ? Regions.tail(arena)
-                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, "a heap");
-        return Regions.build(region, r -> new Heap(os, r));
+                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap");
+        int stripes = shared ? stripes() : 0;
+        return Regions.build(region, r -> new Heap(os, r, stripes));
+    }
+
+    /** {@return the stripes of a shared heap for virtual threads: four per core, a power of two} */
+    private static int stripes() {
+        int wanted = 4 * Runtime.getRuntime().availableProcessors();
+        return Math.max(4, Integer.highestOneBit(wanted - 1) << 1);
     }
 }

@@ -15,12 +15,17 @@ import java.lang.foreign.MemorySegment;
 abstract class RegionAllocator {
     final Region region;
     private final Thread creator;
-    /** The owner while open, null once closed: one comparison checks both. */
+    /** Whether every thread may use it: then {@link #owner} is always null and {@link #closed} says if closed. */
+    final boolean anyThread;
+    /** The owner while open, null once closed (or for an allocator any thread may use): one comparison checks both. */
     Thread owner;
+    /** Closed: read by an allocator any thread may use, on every call (a plain load on x86). */
+    volatile boolean closed;
 
-    RegionAllocator(Region region) {
+    RegionAllocator(Region region, boolean anyThread) {
         this.region = region;
-        this.creator = Thread.currentThread();
+        this.anyThread = anyThread;
+        this.creator = anyThread ? null : Thread.currentThread();
         this.owner = creator;
         region.onTakenAway(this::takenAway);
     }
@@ -42,6 +47,7 @@ abstract class RegionAllocator {
     /** The arena under the allocator closed: its region is gone. */
     void takenAway() {
         owner = null;
+        closed = true;
     }
 
     // ---- the shared verbs ----
@@ -152,6 +158,7 @@ abstract class RegionAllocator {
     public void close() {
         checkOpen();
         owner = null;
+        closed = true;
         release();
     }
 
@@ -167,15 +174,15 @@ abstract class RegionAllocator {
 
     /** The one check of the allocator's state and thread. */
     final void checkOpen() {
-        if (Thread.currentThread() != owner) {
-            Confinement.check(this, creator, owner == null);
+        if (Thread.currentThread() != owner && (!anyThread || closed)) {
+            Confinement.check(this, creator, closed);
         }
     }
 
     /** {@return {@code Name[stats, reserved=...]}, or {@code Name[closed]}} */
     final String describe(String stats) {
         String name = getClass().getSimpleName();
-        if (owner == null) {
+        if (closed) {
             return name + "[closed]";
         }
         String shortfall = region.shortfall();

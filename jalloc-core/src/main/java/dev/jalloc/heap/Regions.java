@@ -14,11 +14,12 @@ final class Regions {
     }
 
     /**
-     * {@return a region of the allocator's own of {@code reserveSize} bytes; if {@code degrade} (the size was not
-     * asked for), a smaller one down to {@code minimum} when the OS refuses that much address space}
+     * {@return a region of the allocator's own of {@code reserveSize} bytes, its segments accessible from every
+     * thread if {@code shared}; if {@code degrade} (the size was not asked for), a smaller one down to {@code
+     * minimum} when the OS refuses that much address space}
      */
-    static Region own(Os os, long reserveSize, boolean degrade, long minimum, String what) {
-        return OwnRegion.reserve(os, reserveSize, os.pageSize(), degrade, minimum, false, false, new Usage(), what);
+    static Region own(Os os, long reserveSize, boolean degrade, long minimum, boolean shared, String what) {
+        return OwnRegion.reserve(os, reserveSize, os.pageSize(), degrade, minimum, false, shared, new Usage(), what);
     }
 
     /** {@return the tail of {@code arena} from its position aligned up to the OS page} */

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AddressAllocatorContractTest {
 
     /** One implementation: how to make it with a given reservation, and on an arena's tail. */
-    record Kind(String name, LongFunction<AddressAllocator> withMax, Function<LinearArena, AddressAllocator> onTail) {
+    record Kind(String name, LongFunction<AddressAllocator> withMax, Function<LinearArena, AddressAllocator> onTail,
+            boolean anyThread) {
         @Override
         public String toString() {
             return name;
@@ -37,8 +38,11 @@ class AddressAllocatorContractTest {
 
     static List<Kind> kinds() {
         return List.of(
-                new Kind("heap", Heap::create, Heap::onTailOf),
-                new Kind("bestfit", max -> BestFitAllocator.builder().reserveSize(max).commitStep(64 << 10).build(), BestFitAllocator::onTailOf));
+                new Kind("heap", Heap::create, Heap::onTailOf, false),
+                new Kind("shared heap", max -> Heap.builder().reserveSize(max).shared(true).build(),
+                        arena -> Heap.builder().onTailOf(arena).shared(true).build(), true),
+                new Kind("bestfit", max -> BestFitAllocator.builder().reserveSize(max).commitStep(64 << 10).build(),
+                        BestFitAllocator::onTailOf, false));
     }
 
     static List<Arguments> kindArguments() {
@@ -132,8 +136,12 @@ class AddressAllocatorContractTest {
             assertThrows(OutOfNativeMemoryError.class, () -> a.allocate(9 << 20, 16));
             assertEquals(before, a.toString());
             Throwable wrong = CompletableFuture.runAsync(() -> a.allocate(8, 8), r -> Thread.ofPlatform().start(r))
-                    .handle((v, t) -> t.getCause()).get();
-            assertTrue(wrong instanceof WrongThreadException, String.valueOf(wrong));
+                    .handle((v, t) -> t == null ? null : t.getCause()).get();
+            if (kind.anyThread()) {
+                assertEquals(null, wrong, "a shared allocator serves another thread");
+            } else {
+                assertTrue(wrong instanceof WrongThreadException, String.valueOf(wrong));
+            }
             a.check();
             a.free(p);
             a.free(big);
@@ -151,7 +159,7 @@ class AddressAllocatorContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kindArguments")
     void aSubLifetimeInAnArena(Kind kind) {
-        LinearArena arena = LinearArena.ofVirtual();
+        LinearArena arena = kind.anyThread() ? LinearArena.builder().shared(true).build() : LinearArena.ofVirtual();
         arena.push(40);
         AddressAllocator a = kind.onTail().apply(arena);
         MemorySegment s = a.allocate(5000, 4096);

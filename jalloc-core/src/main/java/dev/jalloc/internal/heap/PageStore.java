@@ -184,9 +184,10 @@ final class PageStore {
         return m == null ? -1 : m.reservation().byteSize();
     }
 
-    /** {@return a segment over the huge mapping at {@code address}, with the mapping's lifetime} */
+    /** {@return a segment over the huge mapping at {@code address}, with the mapping's lifetime, or null if none} */
     MemorySegment hugeSegment(long address) {
-        return huge.get(address).segment();
+        Mapping m = huge.get(address);
+        return m == null ? null : m.segment();
     }
 
     /** Frees the huge mapping at {@code address}: its segments end, then it is unmapped. {@return false if none} */

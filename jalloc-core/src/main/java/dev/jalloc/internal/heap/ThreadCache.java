@@ -1,0 +1,349 @@
+package dev.jalloc.internal.heap;
+
+import dev.jalloc.OutOfNativeMemoryError;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A thread's part of the shared heap: the spans it owns, one bin cache per size class over them, and the stack of
+ * its spans that other threads freed into. Only its holder touches it, without a lock: a platform thread holds its
+ * cache until it dies, a virtual thread holds a stripe (a cache kept for virtual threads) for one call.
+ *
+ * <pre>
+ *   holder      the thread using it now: a platform thread for life, a virtual thread for one call, or null
+ *               (free to adopt); compare-and-set from null, or from a thread that is no longer alive
+ *   cache[c]    offsets of free slots of class c from its own spans, the newest on top (as Bins)
+ *   partial[c]  its spans of class c with available slots, doubly linked
+ *   pending     spans with slots freed by other threads: a Treiber stack, pushed by any thread (compare-and-set),
+ *               taken whole by the holder (getAndSet null) on its slow path
+ * </pre>
+ * When a thread dies its cache is adopted whole by the next thread that needs one, spans, cached slots and pending
+ * frees included: a span never changes owner, so a remote free always knows which stack to push on. A cache
+ * nobody adopts is emptied by {@link SharedHeapEngine#reclaim} (its spans stay with it, empty ones go back).
+ */
+final class ThreadCache {
+    private static final VarHandle HOLDER;
+
+    static {
+        try {
+            HOLDER = MethodHandles.lookup().findVarHandle(ThreadCache.class, "holder", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int CACHE_BYTES = 8 << 10;
+    private static final int SMALL_CACHE_MIN = 32;
+    static final int COLLECT_EVENTS = 64;
+
+    final SharedHeapEngine heap;
+    final int id;
+    /** A stripe for virtual threads, held for one call at a time. */
+    final boolean stripe;
+    private volatile Thread holder;
+    final PendingStack pending = new PendingStack();
+
+    final long[][] cache = new long[SizeClasses.COUNT][];
+    final int[] count = new int[SizeClasses.COUNT];
+    private final int[] fill = new int[SizeClasses.COUNT];
+    private final boolean[] active = new boolean[SizeClasses.COUNT];
+    private final SharedSpan[] partial = new SharedSpan[SizeClasses.COUNT];
+    final int[] spanCount = new int[SizeClasses.COUNT];
+    /** Slots of each class handed out to the program and freed by it (by this cache's holders): statistics. */
+    final long[] allocated = new long[SizeClasses.COUNT];
+    final long[] freed = new long[SizeClasses.COUNT];
+    private int events;
+    private int trimEpoch;
+
+    ThreadCache(SharedHeapEngine heap, int id, boolean stripe) {
+        this.heap = heap;
+        this.id = id;
+        this.stripe = stripe;
+        this.trimEpoch = heap.trimEpoch();
+    }
+
+    // ---- holding ----
+
+    Thread holder() {
+        return holder;
+    }
+
+    /** {@return whether {@code t} now holds this cache: it was free, or its holder {@code expected} died} */
+    boolean tryHold(Thread expected, Thread t) {
+        return HOLDER.compareAndSet(this, expected, t);
+    }
+
+    /** Lets go of the cache: the next holder's compare-and-set sees everything done with it. */
+    void release() {
+        HOLDER.setRelease(this, null);
+    }
+
+    // ---- the holder's operations ----
+
+    /** {@return the offset of a free slot of class {@code c}, marked live} */
+    long take(int c) {
+        int n = count[c];
+        if (n == 0) {
+            refill(c);
+            n = count[c];
+        }
+        long off = cache[c][--n];
+        count[c] = n;
+        SharedSpan s = heap.spanAt(off);
+        s.markLive(s.slotAt(off));
+        allocated[c]++;
+        return off;
+    }
+
+    /** Takes the slot at {@code off} of its own span (its free already claimed) into the cache. */
+    void put(int c, long off) {
+        long[] slots = cache[c];
+        if (slots == null) {
+            slots = cacheOf(c);
+        }
+        int n = count[c];
+        if (n == slots.length) {
+            flush(c, n / 2);
+            active[c] = true;
+            tick();
+            n = count[c];
+        }
+        slots[n] = off;
+        count[c] = n + 1;
+        freed[c]++;
+    }
+
+    private long[] cacheOf(int c) {
+        long[] slots = cache[c];
+        if (slots == null) {
+            int floor = SizeClasses.isSmall(c) ? SMALL_CACHE_MIN : 2;
+            slots = new long[Math.max(floor, CACHE_BYTES / SizeClasses.size(c))];
+            cache[c] = slots;
+            fill[c] = Math.min(8, slots.length / 2);
+        }
+        return slots;
+    }
+
+    /**
+     * Fills the cache of class {@code c}: first the slots other threads freed, then available slots of its partial
+     * spans, a new span only while the cache holds less than a quarter of the fill (as {@link Bins}).
+     */
+    private void refill(int c) {
+        long[] slots = cacheOf(c);
+        int epoch = heap.trimEpoch();
+        if (epoch != trimEpoch) {
+            trimEpoch = epoch;   // a heap-wide trim since the last slow path: give back what this cache holds
+            flushAll();
+        } else {
+            drain();
+        }
+        if (active[c]) {
+            fill[c] = Math.min(Math.max(1, slots.length / 2), 2 * fill[c]);
+        }
+        active[c] = true;
+        int want = fill[c];
+        int n = count[c];
+        while (n < want) {
+            SharedSpan s = partial[c];
+            if (s == null) {
+                if (n > 0 && n >= want / 4) {
+                    break;
+                }
+                try {
+                    s = heap.newSpan(this, c);
+                } catch (OutOfNativeMemoryError e) {
+                    count[c] = n;
+                    if (n > 0) {
+                        break;
+                    }
+                    throw e;
+                }
+                link(s);
+            }
+            n += takeSlots(s, slots, n, want - n);
+        }
+        count[c] = n;
+        tick();
+    }
+
+    private int takeSlots(SharedSpan s, long[] slots, int n, int want) {
+        int taken = 0;
+        long[] avail = s.avail;
+        for (int w = 0; w < avail.length && taken < want; w++) {
+            long bits = avail[w];
+            while (bits != 0 && taken < want) {
+                int i = (w << 6) + Long.numberOfTrailingZeros(bits);
+                slots[n + taken++] = s.offsetOf(i);
+                bits &= bits - 1;
+            }
+            avail[w] = bits;
+        }
+        s.used += taken;
+        if (!s.hasAvailable()) {
+            unlink(s);
+        }
+        return taken;
+    }
+
+    /** Returns the {@code n} oldest cached slots of class {@code c} to their spans. */
+    void flush(int c, int n) {
+        long[] slots = cache[c];
+        for (int i = 0; i < n; i++) {
+            long off = slots[i];
+            SharedSpan s = heap.spanAt(off);
+            int slot = s.slotAt(off);
+            s.avail[slot >>> 6] |= 1L << slot;
+            s.used--;
+            settle(s);
+        }
+        System.arraycopy(slots, n, slots, 0, count[c] - n);
+        count[c] -= n;
+    }
+
+    /**
+     * Puts span {@code s}, which got slots back, on its partial list; gives it back to the page store once empty
+     * unless it is its class's last slab (kept against thrash at a boundary, as in the confined heap).
+     */
+    private void settle(SharedSpan s) {
+        if (!s.onPartial) {
+            link(s);
+        }
+        if (s.used == 0 && (!SizeClasses.isSmall(s.cls) || spanCount[s.cls] > 1)) {
+            unlink(s);
+            heap.releaseSpan(this, s);
+        }
+    }
+
+    /** Takes back every slot other threads freed into this cache's spans. */
+    void drain() {
+        SharedSpan s = pending.takeAll();
+        while (s != null) {
+            SharedSpan next = s.nextPending;   // read before the span can be pushed again
+            if (s.released) {
+                s.pending = 0;   // pushed by a free that lost the race with the drain that emptied it
+            } else if (s.drainRemote() > 0) {
+                settle(s);
+            }
+            s = next;
+        }
+    }
+
+    /**
+     * Counts a slow-path event; every {@value #COLLECT_EVENTS}th empties the caches of idle classes (as
+     * {@link Bins#tick}) and lets the heap reclaim the caches of dead threads.
+     */
+    void tick() {
+        if (++events >= COLLECT_EVENTS) {
+            events = 0;
+            for (int c = 0; c < SizeClasses.COUNT; c++) {
+                if (count[c] > 0 && !active[c]) {
+                    flush(c, count[c]);
+                    fill[c] = Math.max(1, fill[c] / 2);
+                }
+                active[c] = false;
+            }
+            heap.reclaim(false);
+        }
+    }
+
+    /** Empties every cache, takes back remote frees, and releases every empty span, the last slabs included. */
+    void flushAll() {
+        drain();
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            if (count[c] > 0) {
+                flush(c, count[c]);
+            }
+            for (SharedSpan s = partial[c]; s != null; ) {
+                SharedSpan next = s.nextPartial;
+                if (s.used == 0) {
+                    unlink(s);
+                    heap.releaseSpan(this, s);
+                }
+                s = next;
+            }
+        }
+    }
+
+    // ---- partial lists ----
+
+    private void link(SharedSpan s) {
+        SharedSpan h = partial[s.cls];
+        s.nextPartial = h;
+        s.prevPartial = null;
+        if (h != null) {
+            h.prevPartial = s;
+        }
+        partial[s.cls] = s;
+        s.onPartial = true;
+    }
+
+    void unlink(SharedSpan s) {
+        if (!s.onPartial) {
+            return;
+        }
+        if (s.prevPartial != null) {
+            s.prevPartial.nextPartial = s.nextPartial;
+        } else {
+            partial[s.cls] = s.nextPartial;
+        }
+        if (s.nextPartial != null) {
+            s.nextPartial.prevPartial = s.prevPartial;
+        }
+        s.nextPartial = null;
+        s.prevPartial = null;
+        s.onPartial = false;
+    }
+
+    // ---- statistics (racy while others work, exact when the heap is quiet) ----
+
+    long cachedSlots(int c) {
+        return count[c];
+    }
+
+    @Override
+    public String toString() {
+        return (stripe ? "stripe " : "cache ") + id + " held by " + holder;
+    }
+
+    /**
+     * The stack of spans with remote frees. Padded so that the compare-and-sets of other threads never share a
+     * cache line with the fields the holder writes on every call.
+     */
+    static final class PendingStack extends PendingHead {
+        @SuppressWarnings("unused")
+        private long q0, q1, q2, q3, q4, q5, q6, q7;
+
+        /** Pushes span {@code s} (its pending flag just set by the caller). */
+        void push(SharedSpan s) {
+            SharedSpan h;
+            do {
+                h = head;
+                s.nextPending = h;
+            } while (!HEAD.compareAndSet(this, h, s));
+        }
+
+        /** {@return the whole stack, now empty} */
+        SharedSpan takeAll() {
+            return head == null ? null : (SharedSpan) HEAD.getAndSet(this, (SharedSpan) null);
+        }
+    }
+
+    abstract static class PendingPad {
+        @SuppressWarnings("unused")
+        private long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    abstract static class PendingHead extends PendingPad {
+        static final VarHandle HEAD;
+
+        static {
+            try {
+                HEAD = MethodHandles.lookup().findVarHandle(PendingHead.class, "head", SharedSpan.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        volatile SharedSpan head;
+    }
+}
