@@ -6,6 +6,11 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.testing.AllocatorModel;
 import dev.jalloc.testing.Seeds;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,33 +42,91 @@ class HeapModelTest {
         run(profile + ", " + pageKiB + " KiB pages", heap, OPS / 3);
     }
 
+    /**
+     * The shared heap against the same model, each operation run on one of three threads (two platform threads
+     * and a virtual one, switching every few operations), so that payloads are freed and resized by threads other
+     * than the one that allocated them; the model stays sequential, so every check runs at a quiet moment.
+     */
+    @ParameterizedTest(name = "shared, {0}")
+    @ValueSource(strings = {"small", "mixed", "aligned", "realloc-heavy"})
+    void operationsSpreadOverThreadsAgainstTheModel(String profile) throws Exception {
+        ExecutorService[] threads = {Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor(),
+                Executors.newSingleThreadExecutor(Thread.ofVirtual().factory())};
+        try {
+            Heap heap = Heap.builder().reserveSize(4L << 30).shared(true).build();
+            SplittableRandom switches = Seeds.random("HeapModelTest[shared " + profile + "] thread switches");
+            int[] current = {0};
+            int[] left = {1};
+            run("shared " + profile, heap, OPS / 15, new Function<>() {
+                @Override
+                public Object apply(Callable<?> call) {
+                    if (--left[0] == 0) {
+                        current[0] = switches.nextInt(threads.length);
+                        left[0] = 1 + switches.nextInt(8);
+                    }
+                    try {
+                        return threads[current[0]].submit(call).get();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        throw new AssertionError(e.getCause());
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+        } finally {
+            for (ExecutorService t : threads) {
+                t.shutdownNow();
+            }
+        }
+    }
+
     private static void run(String profile, Heap created, int ops) {
+        run(profile, created, ops, call -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw (RuntimeException) e;
+            }
+        });
+    }
+
+    /** Runs the model over {@code created}, every call to the heap made through {@code on}. */
+    private static void run(String profile, Heap created, int ops, Function<Callable<?>, Object> on) {
         SplittableRandom random = Seeds.random("HeapModelTest[" + profile + "]");
         try (Heap heap = created) {
             AllocatorModel.Subject subject = new AllocatorModel.Subject() {
                 @Override
                 public long allocate(long byteSize, long byteAlignment) {
-                    return heap.allocateAddressNoInit(byteSize, byteAlignment);
+                    return (Long) on.apply(() -> heap.allocateAddressNoInit(byteSize, byteAlignment));
                 }
 
                 @Override
                 public void free(long address) {
-                    heap.free(address);
+                    on.apply(() -> {
+                        heap.free(address);
+                        return null;
+                    });
                 }
 
                 @Override
                 public long reallocate(long address, long byteSize) {
-                    return heap.reallocate(address, byteSize);
+                    return (Long) on.apply(() -> heap.reallocate(address, byteSize));
                 }
 
                 @Override
                 public long usableSize(long address) {
-                    return heap.usableSize(address);
+                    return (Long) on.apply(() -> heap.usableSize(address));
                 }
 
                 @Override
                 public void check() {
-                    heap.check();
+                    on.apply(() -> {
+                        heap.check();
+                        return null;
+                    });
                 }
 
                 @Override
