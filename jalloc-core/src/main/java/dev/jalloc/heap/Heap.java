@@ -374,7 +374,14 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
 
     @Override
     public String toString() {
-        return describe(closed ? "" : (shared != null ? "shared, " : "") + "live=" + Bits.bytes(liveBytes()) + " in "
-                + liveAllocations() + " allocations, committed=" + Bits.bytes(committedBytes()));
+        if (closed) {
+            return describe("");
+        }
+        // Not the public getters: toString() answers from any thread, also for a confined heap.
+        long live = shared != null ? shared.liveBytes() : engine.liveBytes();
+        long allocations = shared != null ? shared.liveAllocations() : engine.liveAllocations();
+        long committed = shared != null ? shared.footprint() : engine.footprint();
+        return describe((shared != null ? "shared, " : "") + "live=" + Bits.bytes(live) + " in " + allocations
+                + " allocations, committed=" + Bits.bytes(committed));
     }
 }

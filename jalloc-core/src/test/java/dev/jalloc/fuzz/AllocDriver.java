@@ -35,14 +35,15 @@ final class AllocDriver {
     /** {@return a heap or best-fit allocator with its own reservation, or null if the build was refused} */
     AllocModel build() {
         boolean heap = d.oneIn(2);
-        String name = (heap ? "heap" : "bestFit") + made++;
+        boolean shared = heap && d.oneIn(2);
+        String name = (shared ? "sharedHeap" : heap ? "heap" : "bestFit") + made++;
         AddressAllocator[] out = new AddressAllocator[1];
         long max = heap ? Heap.MAX_RESERVE_SIZE : BestFitAllocator.DEFAULT_RESERVE_SIZE;
         int how = d.nextInt(10);
         if (how == 0) {
             name += "(create())";
             fuzz.call(name, Expect.of().may(OutOfNativeMemoryError.class),
-                    () -> out[0] = heap ? Heap.create() : BestFitAllocator.create());
+                    () -> out[0] = shared ? Heap.ofShared() : heap ? Heap.create() : BestFitAllocator.create());
         } else {
             long reserve = d.builderSize(64 << 10, 64 << 20);
             boolean bad = reserve <= 0 || reserve > max;
@@ -52,7 +53,9 @@ final class AllocDriver {
             long r = reserve;
             name += "(reserve " + r + ")";
             Expect e = Expect.of().when(bad, IllegalArgumentException.class).may(OutOfNativeMemoryError.class);
-            if (heap) {
+            if (shared) {
+                fuzz.call(name, e, () -> out[0] = Heap.builder().shared(true).reserveSize(r).build());
+            } else if (heap) {
                 fuzz.call(name, e, () -> out[0] = how < 5 ? Heap.create(r) : Heap.builder().reserveSize(r).build());
             } else {
                 long step = d.builderSize(4096, 1 << 20);
@@ -74,11 +77,13 @@ final class AllocDriver {
     /** {@return a heap or best-fit allocator on the tail of {@code a}, or null if that was (rightly) refused} */
     AllocModel onTail(ArenaModel a) {
         boolean heap = d.oneIn(2);
-        String name = (heap ? "heap" : "bestFit") + made++ + "(on " + a + ")";
+        boolean shared = heap && d.oneIn(3);
+        String name = (shared ? "sharedHeap" : heap ? "heap" : "bestFit") + made++ + "(on " + a + ")";
         boolean nul = d.oneIn(40);
         boolean other = !a.shared && fuzz.onOther(5);
         boolean callerBlock = !a.closed && a.inCallerBlock();
-        Expect e = nul ? Expect.of().when(true, NullPointerException.class) : Expect.of()
+        Expect e = nul ? Expect.of().when(true, NullPointerException.class) : shared && !a.shared
+                ? Expect.of().when(true, IllegalArgumentException.class) : Expect.of()
                 .when(a.closed || a.tail != null, IllegalStateException.class)
                 .when(other, WrongThreadException.class)
                 .when(callerBlock && a.callerClosed(), IllegalStateException.class)
@@ -89,6 +94,8 @@ final class AllocDriver {
         Throwable t = fuzz.call(nul ? name + " onTailOf(null)" : name, e, () -> {
             if (nul) {
                 out[0] = heap ? Heap.builder().onTailOf(null).build() : BestFitAllocator.builder().onTailOf(null).build();
+            } else if (shared) {
+                out[0] = Heap.builder().onTailOf(a.arena).shared(true).build();
             } else if (d.oneIn(2)) {
                 out[0] = heap ? Heap.onTailOf(a.arena) : BestFitAllocator.onTailOf(a.arena);
             } else {
@@ -109,7 +116,8 @@ final class AllocDriver {
     // ---- operations ----
 
     private Expect base(AllocModel m, boolean other) {
-        return Expect.of().when(m.closed, IllegalStateException.class).when(other, WrongThreadException.class);
+        return Expect.of().when(m.closed, IllegalStateException.class)
+                .when(other && !m.shared, WrongThreadException.class);
     }
 
     private boolean run(AllocModel m, String what, Expect e, Fuzz.Body body) {

@@ -19,6 +19,8 @@ final class AllocModel implements ArenaModel.TailHolder {
     final ArenaModel arena;
     private final Memory memory;
     boolean closed;
+    /** Whether every thread may use it (a shared heap). */
+    final boolean shared;
     /** Whether its memory is the caller's (on the tail of an arena over caller memory). */
     boolean overCallerMemory;
     final Map<Long, Live> lives = new LinkedHashMap<>();
@@ -31,6 +33,7 @@ final class AllocModel implements ArenaModel.TailHolder {
         this.name = name;
         this.arena = arena;
         this.memory = memory;
+        this.shared = alloc instanceof Heap h && h.isShared();
     }
 
     boolean isHeap() {

@@ -122,6 +122,13 @@ final class World {
     }
 
     private void race() {
+        if (d.oneIn(3)) {
+            AllocModel h = alloc();
+            if (!h.closed && h.shared) {
+                races.heapFrees(h);
+                return;
+            }
+        }
         ArenaModel a = arena();
         if (!a.closed && a.shared && a.tail == null && !a.callerClosed()) {
             races.pushes(a);
