@@ -32,7 +32,8 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *
  * <pre>
  *   contender          what it calls
- *   jallocHeap         dev.jalloc.heap.Heap: allocateAddressNoInit(size, 16), free, reallocateNoInit
+ *   jallocHeap         dev.jalloc.heap.Heap.ofConfined(): allocateAddressNoInit(size, 16), free, reallocateNoInit
+ *   jallocShared       dev.jalloc.heap.Heap.ofShared(), used from one thread: the same methods
  *   jallocBestFit      dev.jalloc.heap.BestFitAllocator: the same methods
  *   glibc[Critical]    malloc, free, realloc of the default lookup (glibc), plain or Linker.Option.critical(false)
  *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
@@ -53,7 +54,7 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  */
 final class HeapPeers {
     /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
-    static final String[] NAMES = {"jallocHeap", "jallocBestFit", "glibc", "glibcCritical", "jemalloc",
+    static final String[] NAMES = {"jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc",
             "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"};
 
     /** malloc's alignment, asked of the allocators that take one. */
@@ -68,7 +69,8 @@ final class HeapPeers {
     /** {@return a new contender named {@code name}, with {@code slots} empty slots} */
     static Contender open(String name, int slots) {
         return switch (name) {
-            case "jallocHeap" -> new Jalloc(Heap.create(), slots);
+            case "jallocHeap" -> new Jalloc(Heap.ofConfined(), slots);
+            case "jallocShared" -> new Jalloc(Heap.ofShared(), slots);
             case "jallocBestFit" -> new Jalloc(BestFitAllocator.create(), slots);
             case "glibc" -> new GlibcPlain(slots);
             case "glibcCritical" -> new GlibcCritical(slots);

@@ -52,7 +52,7 @@ public final class HeapStates {
     /** The contender parameter, and its closing. (JMH wants @State on a class with a @Param, even abstract.) */
     @State(Scope.Thread)
     public abstract static class Base {
-        @Param({"jallocHeap", "jallocBestFit", "glibc", "glibcCritical", "jemalloc", "jemallocCritical",
+        @Param({"jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc", "jemallocCritical",
                 "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"})
         public String contender;
         Contender peer;

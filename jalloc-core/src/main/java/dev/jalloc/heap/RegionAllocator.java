@@ -166,7 +166,8 @@ abstract class RegionAllocator {
 
     /** The one check of the allocator's state and thread, then of a size and an alignment. */
     final void checkCall(long byteSize, long byteAlignment) {
-        if (Thread.currentThread() != owner || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
+        if ((Thread.currentThread() != owner && (!anyThread || closed))
+                || !Checks.isValidSizeAndAlignment(byteSize, byteAlignment)) {
             checkOpen();
             Checks.checkSizeAndAlignment(byteSize, byteAlignment);
         }

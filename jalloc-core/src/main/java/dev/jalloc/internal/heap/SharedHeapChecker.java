@@ -14,7 +14,7 @@ import java.util.Map;
  *                 no slot is two of: live, available, remote, cached
  *                 every page of a slab or pool maps to it; it is not released; its owner's count knows it
  *   per cache     every cached slot is in a span the cache owns, once
- *   per class     sum over caches of (allocated - freed) == live slots of the class
+ *   per class     sum over caches of (out - cached - remoteFreed + drained) == live slots of the class
  * </pre>
  */
 final class SharedHeapChecker {
@@ -29,10 +29,11 @@ final class SharedHeapChecker {
         for (ThreadCache c : caches) {
             for (int k = 0; k < SizeClasses.COUNT; k++) {
                 for (int j = 0; j < c.count[k]; j++) {
-                    long off = c.cache[k][j];
+                    long off = c.cache[k][j] >>> 16;
                     SharedSpan s = directory.get(off >>> PageStore.PAGE_SHIFT);
                     int slot = s == null ? -1 : s.slotAt(off);
-                    if (slot < 0 || s.owner != c || s.cls != k) {
+                    if (slot < 0 || s.owner != c || s.cls != k || c.spanOf[k][j] != s
+                            || (c.cache[k][j] & 0xFFFF) != slot) {
                         fail(c + ": cached slot at offset " + off + " is not a slot of class " + k + " it owns");
                     }
                     if (seen.put(off, c) != null) {
@@ -115,7 +116,7 @@ final class SharedHeapChecker {
         for (int k = 0; k < SizeClasses.COUNT; k++) {
             long counted = 0;
             for (ThreadCache c : caches) {
-                counted += c.allocated[k] - c.freed[k];
+                counted += c.out[k] - c.count[k] - c.remoteFreed[k] + c.drained[k];
             }
             if (counted != liveByClass[k]) {
                 fail("class " + k + ": the counters say " + counted + " live slots, the spans hold " + liveByClass[k]);

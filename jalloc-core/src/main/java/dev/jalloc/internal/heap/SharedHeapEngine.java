@@ -259,9 +259,9 @@ public final class SharedHeapEngine {
         ThreadCache me = enter();
         try {
             if (s.owner == me) {
-                me.put(s.cls, off);
+                me.put(s, i, off);
             } else {
-                me.freed[s.cls]++;
+                me.remoteFreed[s.cls]++;
                 if (s.remoteFree(i)) {
                     s.owner.pending.push(s);
                 }
@@ -489,7 +489,7 @@ public final class SharedHeapEngine {
     private long liveSlots(int c) {
         long n = 0;
         for (ThreadCache t : allCaches()) {
-            n += t.allocated[c] - t.freed[c];
+            n += t.out[c] - t.count[c] - t.remoteFreed[c] + t.drained[c];
         }
         return n;
     }

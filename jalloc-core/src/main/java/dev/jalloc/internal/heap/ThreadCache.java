@@ -3,6 +3,7 @@ package dev.jalloc.internal.heap;
 import dev.jalloc.OutOfNativeMemoryError;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * A thread's part of the shared heap: the spans it owns, one bin cache per size class over them, and the stack of
@@ -12,7 +13,8 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *   holder      the thread using it now: a platform thread for life, a virtual thread for one call, or null
  *               (free to adopt); compare-and-set from null, or from a thread that is no longer alive
- *   cache[c]    offsets of free slots of class c from its own spans, the newest on top (as Bins)
+ *   cache[c]    free slots of class c from its own spans, the newest on top (as Bins), each as
+ *               offset << 16 | slot index, its span beside it in spanOf[c]: allocating touches no directory
  *   partial[c]  its spans of class c with available slots, doubly linked
  *   pending     spans with slots freed by other threads: a Treiber stack, pushed by any thread (compare-and-set),
  *               taken whole by the holder (getAndSet null) on its slow path
@@ -44,14 +46,21 @@ final class ThreadCache {
     final PendingStack pending = new PendingStack();
 
     final long[][] cache = new long[SizeClasses.COUNT][];
+    final SharedSpan[][] spanOf = new SharedSpan[SizeClasses.COUNT][];
     final int[] count = new int[SizeClasses.COUNT];
     private final int[] fill = new int[SizeClasses.COUNT];
     private final boolean[] active = new boolean[SizeClasses.COUNT];
     private final SharedSpan[] partial = new SharedSpan[SizeClasses.COUNT];
     final int[] spanCount = new int[SizeClasses.COUNT];
-    /** Slots of each class handed out to the program and freed by it (by this cache's holders): statistics. */
-    final long[] allocated = new long[SizeClasses.COUNT];
-    final long[] freed = new long[SizeClasses.COUNT];
+    /**
+     * Statistics, counted off the fast paths: per class, slots out of this cache's spans (into its cache or live,
+     * or freed remotely and not drained yet), slots this cache's holders freed into other caches' spans, and slots
+     * other threads freed into this cache's spans that it drained. Live slots of a class: the sum over caches of
+     * {@code out - count - remoteFreed + drained}.
+     */
+    final long[] out = new long[SizeClasses.COUNT];
+    final long[] remoteFreed = new long[SizeClasses.COUNT];
+    final long[] drained = new long[SizeClasses.COUNT];
     private int events;
     private int trimEpoch;
 
@@ -87,16 +96,16 @@ final class ThreadCache {
             refill(c);
             n = count[c];
         }
-        long off = cache[c][--n];
+        long e = cache[c][--n];
+        SharedSpan s = spanOf[c][n];
         count[c] = n;
-        SharedSpan s = heap.spanAt(off);
-        s.markLive(s.slotAt(off));
-        allocated[c]++;
-        return off;
+        s.markLive((int) e & 0xFFFF);
+        return e >>> 16;
     }
 
-    /** Takes the slot at {@code off} of its own span (its free already claimed) into the cache. */
-    void put(int c, long off) {
+    /** Takes slot {@code i} at {@code off} of its own span {@code s} (its free already claimed) into the cache. */
+    void put(SharedSpan s, int i, long off) {
+        int c = s.cls;
         long[] slots = cache[c];
         if (slots == null) {
             slots = cacheOf(c);
@@ -108,9 +117,9 @@ final class ThreadCache {
             tick();
             n = count[c];
         }
-        slots[n] = off;
+        slots[n] = off << 16 | i;
+        spanOf[c][n] = s;
         count[c] = n + 1;
-        freed[c]++;
     }
 
     private long[] cacheOf(int c) {
@@ -119,6 +128,7 @@ final class ThreadCache {
             int floor = SizeClasses.isSmall(c) ? SMALL_CACHE_MIN : 2;
             slots = new long[Math.max(floor, CACHE_BYTES / SizeClasses.size(c))];
             cache[c] = slots;
+            spanOf[c] = new SharedSpan[slots.length];
             fill[c] = Math.min(8, slots.length / 2);
         }
         return slots;
@@ -160,25 +170,27 @@ final class ThreadCache {
                 }
                 link(s);
             }
-            n += takeSlots(s, slots, n, want - n);
+            n += takeSlots(s, slots, spanOf[c], n, want - n);
         }
         count[c] = n;
         tick();
     }
 
-    private int takeSlots(SharedSpan s, long[] slots, int n, int want) {
+    private int takeSlots(SharedSpan s, long[] slots, SharedSpan[] spans, int n, int want) {
         int taken = 0;
         long[] avail = s.avail;
         for (int w = 0; w < avail.length && taken < want; w++) {
             long bits = avail[w];
             while (bits != 0 && taken < want) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
-                slots[n + taken++] = s.offsetOf(i);
+                spans[n + taken] = s;
+                slots[n + taken++] = s.offsetOf(i) << 16 | i;
                 bits &= bits - 1;
             }
             avail[w] = bits;
         }
         s.used += taken;
+        out[s.cls] += taken;
         if (!s.hasAvailable()) {
             unlink(s);
         }
@@ -188,16 +200,19 @@ final class ThreadCache {
     /** Returns the {@code n} oldest cached slots of class {@code c} to their spans. */
     void flush(int c, int n) {
         long[] slots = cache[c];
+        SharedSpan[] spans = spanOf[c];
         for (int i = 0; i < n; i++) {
-            long off = slots[i];
-            SharedSpan s = heap.spanAt(off);
-            int slot = s.slotAt(off);
+            SharedSpan s = spans[i];
+            int slot = (int) slots[i] & 0xFFFF;
             s.avail[slot >>> 6] |= 1L << slot;
             s.used--;
             settle(s);
         }
         System.arraycopy(slots, n, slots, 0, count[c] - n);
+        System.arraycopy(spans, n, spans, 0, count[c] - n);
+        Arrays.fill(spans, count[c] - n, count[c], null);   // no released span kept reachable
         count[c] -= n;
+        out[c] -= n;
     }
 
     /**
@@ -221,8 +236,13 @@ final class ThreadCache {
             SharedSpan next = s.nextPending;   // read before the span can be pushed again
             if (s.released) {
                 s.pending = 0;   // pushed by a free that lost the race with the drain that emptied it
-            } else if (s.drainRemote() > 0) {
-                settle(s);
+            } else {
+                int n = s.drainRemote();
+                if (n > 0) {
+                    out[s.cls] -= n;
+                    drained[s.cls] += n;
+                    settle(s);
+                }
             }
             s = next;
         }
