@@ -8,7 +8,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * The slow paths of a push: state checks, growth (committing more of the current block, or linking a block),
  * zeroing what was handed out before, and switching the arena's cached view of its current block. Every method runs
- * under the arena's lock (for a shared arena) and checks before it changes anything.
+ * under the arena's lock (for a shared arena, after a try of its lock-free {@link PushWindow}) and checks before it
+ * changes anything.
  */
 final class ArenaGrowth {
     /** Up to this many bytes, zeroing is a few plain stores rather than a {@code fill()}. */
@@ -21,6 +22,16 @@ final class ArenaGrowth {
 
     static MemorySegment push(LinearArena a, long byteSize, long byteAlignment, boolean zero) {
         Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+        PushWindow w = a.window;
+        if (w != null) {
+            long start = w.push(byteSize, byteAlignment);
+            if (start >= 0) {
+                if (zero) {
+                    w.zero(start, byteSize);
+                }
+                return w.segment.asSlice(start, byteSize);
+            }
+        }
         a.lock();
         try {
             long start = bump(a, byteSize, byteAlignment, zero);
@@ -37,6 +48,16 @@ final class ArenaGrowth {
 
     static long pushAddress(LinearArena a, long byteSize, long byteAlignment, boolean zero) {
         Checks.checkSizeAndAlignment(byteSize, byteAlignment);
+        PushWindow w = a.window;
+        if (w != null) {
+            long start = w.push(byteSize, byteAlignment);
+            if (start >= 0) {
+                if (zero) {
+                    w.zero(start, byteSize);
+                }
+                return w.blockAddress + start;
+            }
+        }
         a.lock();
         try {
             a.ensureUsable();

@@ -51,6 +51,12 @@ abstract sealed class ArenaState permits LinearArena {
      */
     long fastPopFloor;
 
+    /**
+     * A shared arena's lock-free push, open while no thread holds the lock (null otherwise, and for confined, checked
+     * and closed arenas, while the tail is lent, and over the caller's memory): see {@link PushWindow}.
+     */
+    volatile PushWindow window;
+
     // ---- the rest of the state ----
     /** The vector or heap on the tail of the current block, or null: while set, the position is frozen. */
     ArenaTail tail;
@@ -81,6 +87,9 @@ abstract sealed class ArenaState permits LinearArena {
         }
         this.chain = new BlockChain(source, first, b.retainBytes);
         ArenaGrowth.load((LinearArena) this, first);
+        if (lock != null) {
+            openWindow();
+        }
     }
 
     // ---- configuration on a live arena ----
@@ -203,7 +212,7 @@ abstract sealed class ArenaState permits LinearArena {
     public String toString() {
         String shortfall = source.shortfall();
         return "LinearArena[" + growth() + (isShared() ? ", shared" : ", confined") + (checked ? ", checked" : "")
-                + (closed ? ", closed" : ", pos=" + (current.basePos + offset))
+                + (closed ? ", closed" : ", pos=" + (current.basePos + currentOffset()))
                 + ", committed=" + Bits.bytes(committedBytes()) + ", reserved=" + Bits.bytes(reservedBytes())
                 + (shortfall != null ? " (" + shortfall + ")" : "")
                 + ", blocks=" + blockCount() + ", page=" + Bits.bytes(pageSize()) + "]";
@@ -288,15 +297,46 @@ abstract sealed class ArenaState permits LinearArena {
         }
     }
 
+    /**
+     * Takes a shared arena's lock, and retires its push window: the offset the lock-free pushes reached becomes the
+     * arena's, and until {@link #unlock()} every push takes the lock.
+     */
     void lock() {
         if (lock != null) {
             lock.lock();
+            PushWindow w = window;
+            if (w != null) {
+                window = null;
+                long o = w.retire();
+                offset = o;
+                if (o > zeroMark) {
+                    zeroMark = o;
+                }
+            }
         }
     }
 
+    /** Lets a shared arena's lock go, opening a push window over the current block when the last hold ends. */
     void unlock() {
         if (lock != null) {
+            if (lock.getHoldCount() == 1) {
+                openWindow();
+            }
             lock.unlock();
         }
+    }
+
+    private void openWindow() {
+        if (!closed && !checked && tail == null && current != null && current.fromOs() && blockSegment != null
+                && blockSegment.isNative()) {
+            window = new PushWindow(blockAddress, offset, limit, zeroMark, blockSegment);
+        }
+    }
+
+    /** {@return the current block's offset, the push window's if one is open: for observers that take no lock} */
+    private long currentOffset() {
+        PushWindow w = window;
+        long o = w == null ? PushWindow.RETIRED : w.offset();
+        return o >= 0 ? o : offset;
     }
 }

@@ -27,7 +27,8 @@ import java.lang.foreign.MemorySegment;
  * memory back, the caller's memory, checked mode and threads work: see the {@linkplain dev.jalloc.arena package
  * comment}. In short: {@link #push} zeroes and {@link #pushNoInit} does not (fresh memory is never written twice);
  * popping never unmaps while the arena is open, so a segment that outlived its pop reads other bytes, never
- * unmapped memory; a confined arena is used from its thread only, a shared one from any, under a lock.
+ * unmapped memory; a confined arena is used from its thread only, a shared one from any (pushes without a lock,
+ * the rest under one).
  *
  * <h2>Errors</h2>
  * A refused operation leaves the arena exactly as it was. {@link IllegalArgumentException}: a negative size or

@@ -70,8 +70,16 @@
  * Confined by default, like {@link java.lang.foreign.Arena#ofConfined()}: only the thread that built the arena may
  * use it (others
  * get {@link WrongThreadException}) and segments are accessible from that thread only. A
- * {@linkplain LinearArenaBuilder#shared(boolean) shared} arena may be pushed, popped and closed from any thread; its
- * operations are serialized by a lock and its segments are accessible from every thread.
+ * {@linkplain LinearArenaBuilder#shared(boolean) shared} arena may be pushed, popped and closed from any thread, and
+ * its segments are accessible from every thread. A push that fits in the committed part of the current block takes
+ * no lock: it is one compare-and-set of the position, so threads pushing at once never wait for one another (unless
+ * the arena is checked: then every push takes the lock). Everything else (growth, pops, temps, observers, close)
+ * takes the arena's lock, which first stops the lock-free pushes, so a pop never runs in the middle of a push.
+ * <p>A position, a pop and a temp are the arena's, not a thread's: on a shared arena, {@code popTo}, {@code clear()}
+ * or the close of a temp takes back everything pushed above that position by <em>every</em> thread, and a temp's
+ * start may lie below pushes other threads made before it. So temps on a shared arena suit one thread at a time (a
+ * task's phase that no other thread pushes during); for per-thread temporary memory, use {@link
+ * dev.jalloc.arena.Scratch} or a confined arena per thread.
  *
  * <h2>Vocabulary</h2>
  * <dl>
