@@ -32,11 +32,14 @@ final class Bins {
     private final boolean[] active = new boolean[SizeClasses.COUNT];
     private final Spans spans;
     private final HeapCounters counters;
+    /** Runs at every collection: the heap's other caches decay with the bins. */
+    private final Runnable onCollect;
     private int events;
 
-    Bins(Spans spans, HeapCounters counters) {
+    Bins(Spans spans, HeapCounters counters, Runnable onCollect) {
         this.spans = spans;
         this.counters = counters;
+        this.onCollect = onCollect;
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             int floor = SizeClasses.isSmall(c) ? SMALL_CACHE_MIN : 2;
             cache[c] = new long[Math.max(floor, CACHE_BYTES / SizeClasses.size(c))];
@@ -137,6 +140,7 @@ final class Bins {
                 }
                 active[c] = false;
             }
+            onCollect.run();
         }
     }
 

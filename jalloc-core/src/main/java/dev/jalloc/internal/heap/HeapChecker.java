@@ -19,7 +19,7 @@ final class HeapChecker {
     }
 
     /** @throws IllegalStateException naming the first violation */
-    static void check(PageStore store, Spans spans, Bins bins, HeapCounters counters) {
+    static void check(PageStore store, Spans spans, Bins bins, LargeCache largeCache, HeapCounters counters) {
         store.check();
         long range = store.limitPages();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
@@ -36,7 +36,17 @@ final class HeapChecker {
         int[] spanTotals = new int[SizeClasses.COUNT];
         long[] usedTotals = new long[SizeClasses.COUNT];
         long largeBytes = 0;
+        long cachedPages = 0;
         for (int p = 0; p < range; p++) {
+            if (spans.kind[p] == Spans.CACHED) {
+                long n = store.pages(p);
+                cachedPages += n;
+                if (!largeCache.contains(p, n) || Bitmaps.get(spans.allocBits, ((long) p << PAGE_SHIFT) >>> 4)) {
+                    throw new IllegalStateException("heap: the cached large span at page " + p
+                            + " is not in the cache, or is marked allocated");
+                }
+                continue;
+            }
             if (spans.kind[p] == LARGE) {
                 long n = store.pages(p);
                 largeBytes += n << PAGE_SHIFT;
@@ -68,6 +78,10 @@ final class HeapChecker {
                 throw new IllegalStateException("heap: class " + c + " counts " + counters.slotsOut[c]
                         + " slots out of its spans, the spans say " + usedTotals[c]);
             }
+        }
+        if (cachedPages != largeCache.cachedPages()) {
+            throw new IllegalStateException("heap: " + cachedPages + " pages in spans marked cached, the cache holds "
+                    + largeCache.cachedPages());
         }
         if (largeBytes != counters.largeBytes) {
             throw new IllegalStateException("heap: large spans hold " + largeBytes + " bytes, the counters say "

@@ -40,6 +40,7 @@ public final class HeapEngine {
     private final PageStore store;
     private final Spans spans;
     private final Bins bins;
+    private final LargeCache largeCache = new LargeCache();
     private final HeapCounters counters = new HeapCounters();
 
     /**
@@ -51,7 +52,7 @@ public final class HeapEngine {
         this.base = region.address();
         this.store = new PageStore(os, region);
         this.spans = new Spans(store, counters);
-        this.bins = new Bins(spans, counters);
+        this.bins = new Bins(spans, counters, () -> largeCache.collect(this::releaseCached));
         spans.cover(store.limitPages());
     }
 
@@ -106,7 +107,11 @@ public final class HeapEngine {
             return address;
         }
         long n = (bytes + PAGE - 1) >>> PAGE_SHIFT;
-        long p = spans.allocatePages(n, Math.max(1, byteAlignment >>> PAGE_SHIFT));
+        long p = byteAlignment <= PAGE ? largeCache.take(n) : -1;
+        if (p >= 0) {
+            return base + reuseCached(p, n, zeroFrom);
+        }
+        p = spans.allocatePages(n, Math.max(1, byteAlignment >>> PAGE_SHIFT));
         bins.tick();   // after the allocation: a refused one changes nothing
         spans.kind[(int) p] = LARGE;
         long off = p << PAGE_SHIFT;
@@ -124,6 +129,25 @@ public final class HeapEngine {
         }
         counters.largeAllocated(n << PAGE_SHIFT);
         return base + off;
+    }
+
+    /** Hands out the cached large span at page {@code p} of {@code n} pages, zeroed from {@code zeroFrom} on. */
+    private long reuseCached(long p, long n, long zeroFrom) {
+        spans.kind[(int) p] = LARGE;
+        long off = p << PAGE_SHIFT;
+        Bitmaps.set(spans.allocBits, off >>> 4);
+        if (zeroFrom < n << PAGE_SHIFT) {
+            mem.asSlice(off + zeroFrom, (n << PAGE_SHIFT) - zeroFrom).fill((byte) 0);   // handed out before: dirty
+        }
+        counters.largeAllocated(n << PAGE_SHIFT);
+        bins.tick();
+        return off;
+    }
+
+    /** Gives the cached large span at page {@code p} back to the page spans. */
+    private void releaseCached(long p) {
+        spans.kind[(int) p] = Spans.FREE;
+        store.free(p);
     }
 
     /** {@return the smallest class of at least {@code byteSize} bytes whose size is a multiple of the alignment, or -1} */
@@ -181,9 +205,13 @@ public final class HeapEngine {
     private void freeLarge(int p) {
         bins.tick();
         long n = store.pages(p);
+        counters.largeFreed(n << PAGE_SHIFT);
+        if (largeCache.put(p, n, store.footprint() / 8)) {
+            spans.kind[p] = Spans.CACHED;
+            return;
+        }
         spans.kind[p] = Spans.FREE;
         store.free(p);
-        counters.largeFreed(n << PAGE_SHIFT);
     }
 
     // ---- reallocate, usable size ----
@@ -282,6 +310,7 @@ public final class HeapEngine {
      */
     public void trim() {
         bins.flushAll();
+        largeCache.flush(this::releaseCached);
         store.trim();
     }
 
@@ -341,7 +370,7 @@ public final class HeapEngine {
      * @throws IllegalStateException naming the first violation
      */
     public void check() {
-        HeapChecker.check(store, spans, bins, counters);
+        HeapChecker.check(store, spans, bins, largeCache, counters);
     }
 
     /** {@return {address, byteSize} of every huge mapping: for leak tests} */

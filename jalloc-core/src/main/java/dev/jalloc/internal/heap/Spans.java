@@ -10,8 +10,8 @@ import java.util.Arrays;
  * have slots available.
  *
  * <pre>
- *   per page p       kind[p]: FREE | SLAB | POOL | LARGE   cls[p]: class   spanOf[p]: first page of its slab or pool
- *                    (a large span is marked on its first page only; its other pages read FREE)
+ *   per page p       kind[p]: FREE | SLAB | POOL | LARGE | CACHED   cls[p]: class   spanOf[p]: first page of its slab
+ *                    or pool (a large span, live or cached, is marked on its first page only; its other pages read FREE)
  *   per span s       used[s]: slots out of it (cached or live)    next[s] / prev[s]: its class's partial list
  *   per granule g    allocBits[g]: a payload starts here (what free() checks)
  *   (16 bytes)       availBits[g]: a free slot starts here, in no cache (what a refill takes)
@@ -24,6 +24,8 @@ final class Spans {
     static final byte SLAB = 1;
     static final byte POOL = 2;
     static final byte LARGE = 3;
+    /** A freed large span kept in the {@link LargeCache}: allocated in the page spans, its payload not live. */
+    static final byte CACHED = 4;
     static final int PAGE_SHIFT = PageStore.PAGE_SHIFT;
     static final int GRANULES_PER_PAGE = (int) (PageStore.PAGE >>> 4);
 
