@@ -52,7 +52,7 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  * that cannot be loaded fails that contender's setup with the reason and the fix; JMH reports it and goes on
  * with the other contenders.
  */
-final class HeapPeers {
+public final class HeapPeers {
     /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
     static final String[] NAMES = {"jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc",
             "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"};
@@ -219,14 +219,22 @@ final class HeapPeers {
 
     // ---- native mallocs through FFM ----
 
-    /** malloc, free and realloc of one library, plain and critical; static final so invokeExact is inlined. */
+    /**
+     * malloc, free and realloc of one library, plain and critical; static final so invokeExact is inlined. Public
+     * for the multithreaded benchmarks of {@code dev.jalloc.bench.mt}, which load the same libraries.
+     */
     @SuppressWarnings("restricted") // the forks run with native access enabled
-    record Natives(String unavailable, MethodHandle malloc, MethodHandle free, MethodHandle realloc) {
+    public record Natives(String unavailable, MethodHandle malloc, MethodHandle free, MethodHandle realloc) {
         private static final FunctionDescriptor MALLOC = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
         private static final FunctionDescriptor FREE = FunctionDescriptor.ofVoid(JAVA_LONG);
         private static final FunctionDescriptor REALLOC = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
-        static Natives load(String soname, String debianPackage, String prefix, boolean critical) {
+        /**
+         * {@return the functions {@code prefix + "malloc"}, {@code "free"} and {@code "realloc"} of {@code soname}
+         * (null: the default lookup, glibc), or a value whose {@code unavailable} says why the library could not be
+         * loaded}
+         */
+        public static Natives load(String soname, String debianPackage, String prefix, boolean critical) {
             SymbolLookup lookup;
             if (soname == null) {
                 lookup = Linker.nativeLinker().defaultLookup();
@@ -236,7 +244,7 @@ final class HeapPeers {
                 } catch (IllegalArgumentException e) {
                     return new Natives("cannot load " + soname + " (" + e.getMessage() + "): is " + debianPackage
                             + " installed? jemalloc also needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384"
-                            + " in the environment, which ./jalloc bench sets", null, null, null);
+                            + " in the environment, which ./jalloc bench and ./jalloc mtbench set", null, null, null);
                 }
             }
             Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)}
@@ -248,7 +256,8 @@ final class HeapPeers {
                     linker.downcallHandle(lookup.findOrThrow(prefix + "realloc"), REALLOC, options));
         }
 
-        void check() {
+        /** Throws {@link IllegalStateException} with the reason if the library could not be loaded. */
+        public void check() {
             if (unavailable != null) {
                 throw new IllegalStateException("contender unavailable, skipped: " + unavailable);
             }

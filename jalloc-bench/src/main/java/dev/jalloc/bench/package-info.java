@@ -1,7 +1,9 @@
 /**
  * JMH benchmarks of jalloc against its peers. Run them with {@code ./jalloc bench [JMH args]}, which builds
  * {@code jalloc-bench/target/benchmarks.jar} and runs it on JDK 25; {@code ./jalloc bench -h} lists the JMH
- * options and {@code ./jalloc bench -l} the benchmarks.
+ * options and {@code ./jalloc bench -l} the benchmarks. The multithreaded benchmarks (larson, xmalloc-test,
+ * cache-scratch, cache-thrash, mstress, rptest) are not JMH's: they live in {@code dev.jalloc.bench.mt} and run with
+ * {@code ./jalloc mtbench}, one child JVM per run.
  *
  * <h2>What is measured</h2>
  * <dl>

@@ -19,6 +19,8 @@ public final class Main {
 
               demo            walk through every kind of linear arena and vector on real memory (seconds)
               bench [ARGS]    run the JMH benchmarks against their peers (ARGS go to JMH; -h lists them)
+              mtbench [OPTS]  run the multithreaded benchmarks (larson, xmalloc-test, cache-scratch, cache-thrash,
+                              mstress, rptest) on the shared heap and its peers, one child JVM per run (-h lists OPTS)
               replay [--allocator NAME]... [--csv] [--repeat N] TRACE...
                               replay malloc-lab traces on jalloc and its peers (glibc, jemalloc, mimalloc),
                               checking every payload byte; prints speed, peak live bytes, footprint, utilization

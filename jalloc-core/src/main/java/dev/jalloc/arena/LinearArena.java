@@ -443,13 +443,15 @@ public final class LinearArena extends ArenaState implements Arena {
      */
     @Override
     public void close() {
+        ArenaTail lent;
         lock();
         try {
             ensureUsable();
             scopeArena.close();   // the one step that may refuse: nothing has changed before it
             markClosed();
             RuntimeException inUse = ArenaTemps.closeAll(this);
-            RuntimeException tailFailure = tail != null ? tail.takeAway() : null;
+            lent = tail;
+            tail = null;
             if (inUse == null) {
                 chain.releaseAll();
             } else {
@@ -458,12 +460,16 @@ public final class LinearArena extends ArenaState implements Arena {
                         "closing an arena whose checked temp is in use by a downcall: its memory stays mapped", inUse);
             }
             current = null;
-            if (tailFailure != null) {
-                System.getLogger("dev.jalloc.arena").log(System.Logger.Level.WARNING,
-                        "what lived on the arena's tail could not release everything", tailFailure);
-            }
         } finally {
             unlock();
+        }
+        // What lived on the tail closes after the lock is let go: a shared heap there takes its own lock, and while
+        // holding it calls into this arena (commits, purges), which now refuses. Taking the two locks in the other
+        // order here would deadlock with it.
+        RuntimeException tailFailure = lent != null ? lent.takeAway() : null;
+        if (tailFailure != null) {
+            System.getLogger("dev.jalloc.arena").log(System.Logger.Level.WARNING,
+                    "what lived on the arena's tail could not release everything", tailFailure);
         }
     }
 

@@ -339,7 +339,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
             super.close();
             return;
         }
-        if (!shared.close()) {
+        if (!shared.close(region::endScope)) {
             throw Confinement.closed(this);   // another thread closed it first
         }
         closed = true;

@@ -157,6 +157,7 @@ abstract class RegionAllocator {
      */
     public void close() {
         checkOpen();
+        region.endScope();   // the one step that may be refused (a downcall uses a segment): nothing changed then
         owner = null;
         closed = true;
         release();

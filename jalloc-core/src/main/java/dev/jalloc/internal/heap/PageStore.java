@@ -190,6 +190,19 @@ final class PageStore {
         return m == null ? null : m.segment();
     }
 
+    /**
+     * Takes the huge mapping at {@code address} out of the map, still mapped: the caller now owns it and releases it
+     * with {@link Mapping#release()}. {@return it, or null if none starts there}
+     */
+    Mapping takeHuge(long address) {
+        return huge.remove(address);
+    }
+
+    /** Puts back a huge mapping taken with {@link #takeHuge}. */
+    void putHuge(long address, Mapping m) {
+        huge.put(address, m);
+    }
+
     /** Frees the huge mapping at {@code address}: its segments end, then it is unmapped. {@return false if none} */
     boolean freeHuge(long address) {
         Mapping m = huge.get(address);

@@ -1,13 +1,17 @@
 package dev.jalloc.internal.heap;
 
 import dev.jalloc.OutOfNativeMemoryError;
+import dev.jalloc.internal.memory.Mapping;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,10 +47,16 @@ public final class SharedHeapEngine {
 
     /** Platform threads' caches by {@code threadId & (TABLE - 1)}; a collision falls back to {@link #fallback}. */
     private final ThreadCache[] table = new ThreadCache[TABLE];
-    private final ThreadLocal<ThreadCache> fallback = new ThreadLocal<>();
+    /**
+     * Weak, so that a thread's entry does not keep a closed heap reachable (the value would reach the engine, and the
+     * engine this key, and the thread's map would never let the entry go).
+     */
+    private final ThreadLocal<WeakReference<ThreadCache>> fallback = new ThreadLocal<>();
     /** Every platform-thread cache ever made (copy on write, under the lock): they are adopted, never dropped. */
     private volatile ThreadCache[] caches = new ThreadCache[0];
-    private final ThreadCache[] stripes;
+    /** Caches for virtual threads: the first ones made with the heap, more when all are busy, up to a cap. */
+    private volatile ThreadCache[] stripes;
+    private final int maxStripes;
 
     // Under the lock.
     private long largeAllocations;
@@ -72,9 +82,39 @@ public final class SharedHeapEngine {
         this.store = new PageStore(os, region);
         this.limitBytes = store.maxPages() << PageStore.PAGE_SHIFT;
         this.directory = new SpanDirectory(store.maxPages());
-        this.stripes = new ThreadCache[stripes];
+        ThreadCache[] first = new ThreadCache[stripes];
         for (int i = 0; i < stripes; i++) {
-            this.stripes[i] = new ThreadCache(this, -1 - i, true);
+            first[i] = new ThreadCache(this, -1 - i, true);
+        }
+        this.stripes = first;
+        this.maxStripes = Math.max(64, 16 * stripes);
+    }
+
+    // ---- the central lock ----
+
+    /**
+     * Takes the central lock. A platform thread waits in the lock's queue. A virtual thread waits in it 50 us at a
+     * time and then tries again: a virtual thread handed the lock in its turn needs a carrier to take it, and a
+     * virtual thread pinned to its carrier (in a class initializer, or under a native frame) that parked in the
+     * queue until its turn would keep that carrier from everyone, so that with one carrier nobody could take the
+     * lock again. A timed-out try barges in whenever the lock is free, and a thread holding the central lock never
+     * blocks inside it, so the pinned thread gets it in the end.
+     */
+    private void lockCentral() {
+        if (lock.tryLock()) {
+            return;
+        }
+        if (!Thread.currentThread().isVirtual()) {
+            lock.lock();
+            return;
+        }
+        try {
+            while (!lock.tryLock(50, TimeUnit.MICROSECONDS)) {
+                // Timed out: leave the queue, and barge in if the lock is free now.
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // kept for the program; this call still needs the lock
+            lock.lock();
         }
     }
 
@@ -101,7 +141,8 @@ public final class SharedHeapEngine {
         if (t.isVirtual()) {
             return holdStripe(t);
         }
-        ThreadCache c = fallback.get();
+        WeakReference<ThreadCache> ref = fallback.get();
+        ThreadCache c = ref == null ? null : ref.get();
         if (c != null && c.holder() == t) {
             return c;
         }
@@ -112,7 +153,7 @@ public final class SharedHeapEngine {
         if (there == null || h == null || !h.isAlive() || ((int) h.threadId() & (TABLE - 1)) != slot) {
             table[slot] = c;
         } else {
-            fallback.set(c);   // the slot belongs to another live thread
+            fallback.set(new WeakReference<>(c));   // the slot belongs to another live thread
         }
         return c;
     }
@@ -131,7 +172,7 @@ public final class SharedHeapEngine {
                 return c;
             }
         }
-        lock.lock();
+        lockCentral();
         try {
             checkOpen();
             ThreadCache[] now = caches;
@@ -147,21 +188,50 @@ public final class SharedHeapEngine {
     }
 
     /**
-     * {@return a stripe, held by virtual thread {@code t} for one call} Starts at a place chosen by the thread, takes
-     * the first free one; when all are busy, yields (unmounting the virtual thread: nothing is held) and tries again.
+     * {@return a stripe, held by virtual thread {@code t} for one call} Starts at a place chosen by the thread and
+     * takes the first free one. When all are busy (their holders wait for the central lock, or run on other
+     * carriers), it makes another rather than wait: a virtual thread spinning for a stripe could keep the holders
+     * from the carrier they need to finish, and a pinned one would not even yield it. Past {@code maxStripes}
+     * (thousands of virtual threads inside the heap at once), it waits 50 us and tries again.
      */
     private ThreadCache holdStripe(Thread t) {
-        int n = stripes.length;
         int from = (int) (t.threadId() * 0x9E3779B97F4A7C15L >>> 40);
         while (true) {
+            ThreadCache[] all = stripes;
+            int n = all.length;
             for (int k = 0; k < n; k++) {
-                ThreadCache s = stripes[(from + k) & (n - 1)];
+                ThreadCache s = all[(from + k) % n];
                 if (s.holder() == null && s.tryHold(null, t)) {
+                    s.touched = true;
                     return s;
                 }
             }
+            ThreadCache made = moreStripes(t, n);
+            if (made != null) {
+                return made;
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
+    /** {@return a new stripe held by {@code t}, or null if the stripes changed meanwhile or are at their cap} */
+    private ThreadCache moreStripes(Thread t, int seen) {
+        lockCentral();
+        try {
             checkOpen();
-            Thread.yield();
+            ThreadCache[] all = stripes;
+            if (all.length != seen || all.length >= maxStripes) {
+                return null;
+            }
+            ThreadCache s = new ThreadCache(this, -1 - all.length, true);
+            s.tryHold(null, t);
+            s.touched = true;
+            ThreadCache[] more = Arrays.copyOf(all, all.length + 1);
+            more[all.length] = s;
+            stripes = more;
+            return s;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -203,7 +273,7 @@ public final class SharedHeapEngine {
             }
         }
         long bytes = Math.max(byteSize, 1);
-        lock.lock();
+        lockCentral();
         try {
             checkOpen();
             if (bytes >= PageStore.HUGE_MIN || byteAlignment > HeapEngine.MAX_SPAN_ALIGNMENT) {
@@ -252,6 +322,11 @@ public final class SharedHeapEngine {
             freeHuge(address, off);
             return;
         }
+        finishFree(s, i, off);
+    }
+
+    /** Gives back slot {@code i} of span {@code s} at offset {@code off}, whose free this thread claimed. */
+    private void finishFree(SharedSpan s, int i, long off) {
         if (s.isLarge()) {
             freeLarge(s);
             return;
@@ -285,23 +360,15 @@ public final class SharedHeapEngine {
     }
 
     private void freeHuge(long address, long off) {
-        lock.lock();
-        try {
-            checkOpen();
-            long size = store.hugeSize(address);
-            if (size < 0) {
-                throw new IllegalArgumentException(describeBadAddress(address, off, "free"));
-            }
-            store.freeHuge(address);
-            hugeFrees++;
-            hugeBytes -= size;
-        } finally {
-            lock.unlock();
+        Mapping m = takeHuge(address);
+        if (m == null) {
+            throw new IllegalArgumentException(describeBadAddress(address, off, "free"));
         }
+        releaseHuge(m);
     }
 
     private void freeLarge(SharedSpan s) {
-        lock.lock();
+        lockCentral();
         try {
             checkOpen();
             directory.set(s.firstPage, 1, null);
@@ -326,7 +393,7 @@ public final class SharedHeapEngine {
 
     /** {@return a new slab or pool of class {@code c} for {@code owner}, every slot available} */
     SharedSpan newSpan(ThreadCache owner, int c) {
-        lock.lock();
+        lockCentral();
         try {
             checkOpen();
             long n = SizeClasses.spanBytes(c, owner.spanCount[c]) >>> PageStore.PAGE_SHIFT;
@@ -344,7 +411,7 @@ public final class SharedHeapEngine {
 
     /** Gives the empty span {@code s} of {@code owner} back to the page store. */
     void releaseSpan(ThreadCache owner, SharedSpan s) {
-        lock.lock();
+        lockCentral();
         try {
             if (closed) {
                 return;   // everything goes with the region
@@ -364,10 +431,12 @@ public final class SharedHeapEngine {
     }
 
     /**
-     * Empties the caches no live thread holds (a dead thread's, an idle one) and, if {@code stripesToo}, the idle
-     * stripes: their cached slots go back to their spans, remote frees are taken in, and empty spans go back.
+     * Empties the caches no live thread holds (a dead thread's, an idle one): their cached slots go back to their
+     * spans, remote frees are taken in, and empty spans go back. Stripes nobody holds right now take in their remote
+     * frees (and give back their empty spans); those no virtual thread took since the last time are emptied too, or
+     * every stripe if {@code allStripes}: memory freed into a stripe by other threads comes back without a trim.
      */
-    void reclaim(boolean stripesToo) {
+    void reclaim(boolean allStripes) {
         Thread me = Thread.currentThread();
         for (ThreadCache c : caches) {
             Thread h = c.holder();
@@ -379,14 +448,17 @@ public final class SharedHeapEngine {
                 }
             }
         }
-        if (stripesToo) {
-            for (ThreadCache s : stripes) {
-                if (s.holder() == null && s.tryHold(null, me)) {
-                    try {
+        for (ThreadCache s : stripes) {
+            if (s.holder() == null && s.tryHold(null, me)) {
+                try {
+                    if (allStripes || !s.touched) {
                         s.flushAll();
-                    } finally {
-                        s.release();
+                    } else {
+                        s.drain();
                     }
+                    s.touched = false;
+                } finally {
+                    s.release();
                 }
             }
         }
@@ -414,23 +486,107 @@ public final class SharedHeapEngine {
      * than twice too big), else moved, the bytes beyond the old usable size zeroed if {@code zero}}
      */
     public long reallocate(long address, long byteSize, boolean zero) {
-        long usable = usableSize(address);
-        if (byteSize <= usable && (usable <= 128 || byteSize > usable / 2)) {
+        long off = address - base;
+        SharedSpan s = spanOf(off);
+        int i = s == null ? -1 : s.slotAt(off);
+        if (i >= 0 && s.isLive(i)) {
+            long usable = s.isLarge() ? s.pages << PageStore.PAGE_SHIFT : s.size;
+            if (fitsInPlace(usable, byteSize)) {
+                return address;
+            }
+            // Claimed first: of this and a racing free, one wins, and the winner alone touches the payload. Claimed,
+            // the slot is in no cache, so nobody is handed it (the same address) while it is copied.
+            if (!s.claimFree(i)) {
+                throw new IllegalArgumentException(describeBadAddress(address, off, "reallocate"));
+            }
+            long moved;
+            try {
+                moved = allocate(Math.max(byteSize, 1), SizeClasses.QUANTUM, false);
+            } catch (RuntimeException | Error e) {
+                s.markLive(i);   // refused: it is live again, as it was (nobody else could touch it meanwhile)
+                throw e;
+            }
+            copy(mem.asSlice(off, usable), moved, usable, byteSize, zero);
+            finishFree(s, i, off);
+            return moved;
+        }
+        long usable = store.hugeSize(address);
+        if (usable < 0) {
+            throw new IllegalArgumentException(describeBadAddress(address, off, "reallocate"));
+        }
+        if (fitsInPlace(usable, byteSize)) {
             return address;
         }
-        long moved = allocate(Math.max(byteSize, 1), SizeClasses.QUANTUM, false);
+        Mapping m = takeHuge(address);
+        if (m == null) {
+            throw new IllegalArgumentException(describeBadAddress(address, off, "reallocate"));
+        }
+        long moved;
         try {
-            long n = Math.min(usable, byteSize);
-            MemorySegment.copy(segment(address, n), 0, segment(moved, n), 0, n);
-            if (zero && byteSize > usable) {
-                segment(moved, byteSize).asSlice(usable).fill((byte) 0);
-            }
-            free(address);
+            moved = allocate(Math.max(byteSize, 1), SizeClasses.QUANTUM, false);
         } catch (RuntimeException | Error e) {
-            free(moved);   // another thread freed the old payload meanwhile: nothing changes
+            putHuge(address, m);
             throw e;
         }
+        copy(m.segment(), moved, m.reservation().byteSize(), byteSize, zero);
+        releaseHuge(m);
         return moved;
+    }
+
+    private static boolean fitsInPlace(long usable, long byteSize) {
+        return byteSize <= usable && (usable <= 128 || byteSize > usable / 2);
+    }
+
+    /** Copies what both sizes hold from {@code from} to the payload at {@code moved}, zeroing the rest if asked. */
+    private void copy(MemorySegment from, long moved, long usable, long byteSize, boolean zero) {
+        long n = Math.min(usable, byteSize);
+        MemorySegment to = segment(moved, Math.max(byteSize, 1));
+        MemorySegment.copy(from, 0, to, 0, n);
+        if (zero && byteSize > usable) {
+            to.asSlice(usable, byteSize - usable).fill((byte) 0);
+        }
+    }
+
+    /** Puts back a huge mapping taken with {@link #takeHuge}: a reallocation was refused. */
+    private void putHuge(long address, Mapping m) {
+        lockCentral();
+        try {
+            store.putHuge(address, m);
+            hugeFrees--;
+            hugeBytes += m.reservation().byteSize();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@return the huge mapping at {@code address}, taken out of the heap (this thread owns it now, and no other can
+     * find it), or null}
+     */
+    private Mapping takeHuge(long address) {
+        lockCentral();
+        try {
+            checkOpen();
+            Mapping m = store.takeHuge(address);
+            if (m != null) {
+                hugeFrees++;
+                hugeBytes -= m.reservation().byteSize();
+            }
+            return m;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Releases a huge mapping taken with {@link #takeHuge}. */
+    private void releaseHuge(Mapping m) {
+        m.endScope();   // the slow part (a handshake with every thread), outside the lock
+        lockCentral();
+        try {
+            m.release();   // the unmap, counted in the heap's usage under the lock
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@return a segment of {@code byteSize} bytes at {@code address}, a payload of this heap} */
@@ -460,7 +616,7 @@ public final class SharedHeapEngine {
             exit(me);
         }
         reclaim(true);
-        lock.lock();
+        lockCentral();
         try {
             checkOpen();
             store.trim();
@@ -474,7 +630,7 @@ public final class SharedHeapEngine {
     /** {@return the usable bytes of every live allocation} */
     public long liveBytes() {
         long bytes;
-        lock.lock();
+        lockCentral();
         try {
             bytes = largeBytes + hugeBytes;
         } finally {
@@ -496,8 +652,9 @@ public final class SharedHeapEngine {
 
     private List<ThreadCache> allCaches() {
         ThreadCache[] all = caches;
-        ThreadCache[] both = Arrays.copyOf(all, all.length + stripes.length);
-        System.arraycopy(stripes, 0, both, all.length, stripes.length);
+        ThreadCache[] virtual = stripes;
+        ThreadCache[] both = Arrays.copyOf(all, all.length + virtual.length);
+        System.arraycopy(virtual, 0, both, all.length, virtual.length);
         return Arrays.asList(both);
     }
 
@@ -506,7 +663,7 @@ public final class SharedHeapEngine {
         if (c < SizeClasses.COUNT) {
             return liveSlots(c);
         }
-        lock.lock();
+        lockCentral();
         try {
             return c == SizeClasses.COUNT ? largeAllocations - largeFrees : hugeAllocations - hugeFrees;
         } finally {
@@ -525,7 +682,7 @@ public final class SharedHeapEngine {
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
     public long footprint() {
-        lock.lock();
+        lockCentral();
         try {
             return closed ? 0 : store.footprint();
         } finally {
@@ -545,7 +702,7 @@ public final class SharedHeapEngine {
      * @throws IllegalStateException naming the first violation
      */
     public void check() {
-        lock.lock();
+        lockCentral();
         try {
             checkOpen();
             SharedHeapChecker.check(store, directory, allCaches(), spansMade - spansReleased, largeAllocations
@@ -563,13 +720,17 @@ public final class SharedHeapEngine {
         }
     }
 
-    /** Marks the heap closed: every later call throws. {@return false if it was closed already} */
-    public boolean close() {
-        lock.lock();
+    /**
+     * Marks the heap closed after {@code first} (which may refuse, and then nothing changes): every later call
+     * throws. {@return false if it was closed already}
+     */
+    public boolean close(Runnable first) {
+        lockCentral();
         try {
             if (closed) {
                 return false;
             }
+            first.run();
             closed = true;
             return true;
         } finally {
@@ -579,7 +740,7 @@ public final class SharedHeapEngine {
 
     /** Releases the huge mappings (their segments first) and gives the region back. After {@link #close()}. */
     public void release() {
-        lock.lock();
+        lockCentral();
         try {
             store.release();
         } finally {
@@ -589,7 +750,7 @@ public final class SharedHeapEngine {
 
     /** Releases the huge mappings only: the region went away with its arena. */
     public void releaseHuge() {
-        lock.lock();
+        lockCentral();
         try {
             closed = true;
             store.releaseHuge();
@@ -605,7 +766,7 @@ public final class SharedHeapEngine {
 
     /** {@return how many times the heap purged its free pages} */
     public long purges() {
-        lock.lock();
+        lockCentral();
         try {
             return store.purges();
         } finally {

@@ -56,6 +56,12 @@ final class SharedSpan {
     SharedSpan prevPartial;
     boolean onPartial;
     boolean released;
+    /** Empty, and kept by its owner for its next refill instead of going back (see ThreadCache's empty spans). */
+    boolean keptEmpty;
+    /** The owner's collection period in which it was kept empty. */
+    int keptIn;
+    /** In the owner's queue of empty spans (at most once). */
+    boolean inEmpties;
 
     /** A slab or pool of class {@code cls}, every slot available. */
     SharedSpan(ThreadCache owner, int cls, int firstPage, long pages) {

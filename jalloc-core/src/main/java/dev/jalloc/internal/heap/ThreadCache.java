@@ -3,6 +3,7 @@ package dev.jalloc.internal.heap;
 import dev.jalloc.OutOfNativeMemoryError;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -35,6 +36,12 @@ final class ThreadCache {
     }
 
     private static final int CACHE_BYTES = 8 << 10;
+    /**
+     * Bytes of empty spans a cache keeps for its next refills instead of giving them back at once: every span made or
+     * given back takes the heap's central lock, and a thread whose blocks other threads free empties and refills
+     * spans all the time. Kept spans not used again within a collection period go back.
+     */
+    private static final long EMPTY_BYTES = 256 << 10;
     private static final int SMALL_CACHE_MIN = 32;
     static final int COLLECT_EVENTS = 64;
 
@@ -63,6 +70,11 @@ final class ThreadCache {
     final long[] drained = new long[SizeClasses.COUNT];
     private int events;
     private int trimEpoch;
+    private int period;
+    private long emptyBytes;
+    private final ArrayDeque<SharedSpan> empties = new ArrayDeque<>();
+    /** A stripe taken by a virtual thread since the last reclaim (written by its holders, read by the reclaimer). */
+    boolean touched;
 
     ThreadCache(SharedHeapEngine heap, int id, boolean stripe) {
         this.heap = heap;
@@ -189,6 +201,10 @@ final class ThreadCache {
             }
             avail[w] = bits;
         }
+        if (s.keptEmpty && taken > 0) {
+            s.keptEmpty = false;   // in use again (it stays in the queue of empties until a collection drops it)
+            emptyBytes -= s.pages << PageStore.PAGE_SHIFT;
+        }
         s.used += taken;
         out[s.cls] += taken;
         if (!s.hasAvailable()) {
@@ -223,13 +239,44 @@ final class ThreadCache {
         if (!s.onPartial) {
             link(s);
         }
-        if (s.used == 0 && (!SizeClasses.isSmall(s.cls) || spanCount[s.cls] > 1)) {
+        if (s.used == 0 && !s.keptEmpty && (!SizeClasses.isSmall(s.cls) || spanCount[s.cls] > 1)) {
+            long bytes = s.pages << PageStore.PAGE_SHIFT;
+            if (emptyBytes + bytes <= EMPTY_BYTES) {
+                s.keptEmpty = true;
+                s.keptIn = period;
+                emptyBytes += bytes;
+                if (!s.inEmpties) {
+                    s.inEmpties = true;
+                    empties.addLast(s);
+                }
+            } else {
+                unlink(s);
+                heap.releaseSpan(this, s);
+            }
+        }
+    }
+
+    /** Gives back the empty spans kept before the previous collection period and not used since. */
+    private void releaseOldEmpties() {
+        for (int k = empties.size(); k > 0; k--) {
+            SharedSpan s = empties.pollFirst();
+            s.inEmpties = false;
+            if (!s.keptEmpty || s.released) {
+                continue;   // in use again: out of the queue until it is empty again
+            }
+            if (s.keptIn >= period - 1) {
+                s.inEmpties = true;
+                empties.addLast(s);
+                continue;
+            }
+            s.keptEmpty = false;
+            emptyBytes -= s.pages << PageStore.PAGE_SHIFT;
             unlink(s);
             heap.releaseSpan(this, s);
         }
     }
 
-    /** Takes back every slot other threads freed into this cache's spans. */
+    /** Takes back every slot other threads freed into this cache's spans; spans empty now go back. */
     void drain() {
         SharedSpan s = pending.takeAll();
         while (s != null) {
@@ -262,6 +309,8 @@ final class ThreadCache {
                 }
                 active[c] = false;
             }
+            period++;
+            releaseOldEmpties();
             heap.reclaim(false);
         }
     }
@@ -276,12 +325,18 @@ final class ThreadCache {
             for (SharedSpan s = partial[c]; s != null; ) {
                 SharedSpan next = s.nextPartial;
                 if (s.used == 0) {
+                    s.keptEmpty = false;
                     unlink(s);
                     heap.releaseSpan(this, s);
                 }
                 s = next;
             }
         }
+        for (SharedSpan s : empties) {
+            s.inEmpties = false;
+        }
+        empties.clear();
+        emptyBytes = 0;
     }
 
     // ---- partial lists ----

@@ -52,7 +52,19 @@ public final class Mapping {
      * @throws WrongThreadException  if the mapping is confined to another thread
      */
     public void release() {
-        scope.close();
+        endScope();
         reservation.release();
+    }
+
+    /**
+     * Ends the lifetime of every segment over the range, leaving it mapped: the step of {@link #release()} that may
+     * be refused, taken first by an owner that must not change anything if it is. Idempotent.
+     *
+     * @throws IllegalStateException if a segment over it is in use by a downcall right now; nothing has changed
+     */
+    public void endScope() {
+        if (scope.scope().isAlive()) {
+            scope.close();
+        }
     }
 }

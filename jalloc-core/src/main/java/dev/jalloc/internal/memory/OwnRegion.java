@@ -151,6 +151,11 @@ public final class OwnRegion implements Region {
     }
 
     @Override
+    public void endScope() {
+        mapping.endScope();
+    }
+
+    @Override
     public void onTakenAway(Runnable action) {
         // Nobody else can take a region of the allocator's own.
     }

@@ -98,6 +98,16 @@ public interface Region {
     void release(long liveBytes);
 
     /**
+     * Ends the lifetime of the region's own segments, the one step of closing that may be refused (a segment in use
+     * by a downcall right now: nothing changes then); {@link #release} then cannot be refused. Idempotent. A region
+     * whose segments have another owner's lifetime (an arena's tail, the caller's memory) has nothing to end.
+     *
+     * @throws IllegalStateException if a segment over the region is in use by a downcall; nothing has changed
+     */
+    default void endScope() {
+    }
+
+    /**
      * Registers what to do if the range is taken away before {@link #release}: an arena closing under an allocator
      * on its tail runs {@code action}, which closes the allocator. A reservation of the allocator's own never is.
      */
