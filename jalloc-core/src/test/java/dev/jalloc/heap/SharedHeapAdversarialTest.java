@@ -1457,8 +1457,8 @@ class SharedHeapAdversarialTest {
             Heap heap = Heap.ofShared();
             pinnedHeap = heap;
             SharedHeapEngine engine = heap.shared();
-            ReentrantLock lock = (ReentrantLock) field(engine, "lock");
-            int stripes = ((Object[]) field(engine, "stripes")).length;
+            ReentrantLock lock = (ReentrantLock) field(field(engine, "lock"), "lock");
+            int stripes = ((Object[]) field(field(engine, "threads"), "stripes")).length;
             System.out.println("carriers: " + Runtime.getRuntime().availableProcessors() + ", stripes: " + stripes);
             lock.lock();   // as a platform thread inside a slow mmap under the central lock
             List<Thread> threads = new ArrayList<>();

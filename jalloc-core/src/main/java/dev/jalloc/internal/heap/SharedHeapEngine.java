@@ -7,12 +7,7 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.WeakReference;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The shared heap: the size classes of {@link HeapEngine}, usable and freeable from every thread.
@@ -34,29 +29,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SharedHeapEngine {
     private static final long PAGE = PageStore.PAGE;
-    private static final int TABLE = 1024;
 
     private final MemorySegment mem;
     private final long base;
     private final long limitBytes;
     private final PageStore store;
     private final SpanDirectory directory;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final CentralLock lock = new CentralLock();
+    private final ThreadCaches threads;
     private volatile boolean closed;
     private volatile int trimEpoch;
-
-    /** Platform threads' caches by {@code threadId & (TABLE - 1)}; a collision falls back to {@link #fallback}. */
-    private final ThreadCache[] table = new ThreadCache[TABLE];
-    /**
-     * Weak, so that a thread's entry does not keep a closed heap reachable (the value would reach the engine, and the
-     * engine this key, and the thread's map would never let the entry go).
-     */
-    private final ThreadLocal<WeakReference<ThreadCache>> fallback = new ThreadLocal<>();
-    /** Every platform-thread cache ever made (copy on write, under the lock): they are adopted, never dropped. */
-    private volatile ThreadCache[] caches = new ThreadCache[0];
-    /** Caches for virtual threads: the first ones made with the heap, more when all are busy, up to a cap. */
-    private volatile ThreadCache[] stripes;
-    private final int maxStripes;
 
     // Under the lock.
     private long largeAllocations;
@@ -82,157 +64,7 @@ public final class SharedHeapEngine {
         this.store = new PageStore(os, region);
         this.limitBytes = store.maxPages() << PageStore.PAGE_SHIFT;
         this.directory = new SpanDirectory(store.maxPages());
-        ThreadCache[] first = new ThreadCache[stripes];
-        for (int i = 0; i < stripes; i++) {
-            first[i] = new ThreadCache(this, -1 - i, true);
-        }
-        this.stripes = first;
-        this.maxStripes = Math.max(64, 16 * stripes);
-    }
-
-    // ---- the central lock ----
-
-    /**
-     * Takes the central lock. A platform thread waits in the lock's queue. A virtual thread waits in it 50 us at a
-     * time and then tries again: a virtual thread handed the lock in its turn needs a carrier to take it, and a
-     * virtual thread pinned to its carrier (in a class initializer, or under a native frame) that parked in the
-     * queue until its turn would keep that carrier from everyone, so that with one carrier nobody could take the
-     * lock again. A timed-out try barges in whenever the lock is free, and a thread holding the central lock never
-     * blocks inside it, so the pinned thread gets it in the end.
-     */
-    private void lockCentral() {
-        if (lock.tryLock()) {
-            return;
-        }
-        if (!Thread.currentThread().isVirtual()) {
-            lock.lock();
-            return;
-        }
-        try {
-            while (!lock.tryLock(50, TimeUnit.MICROSECONDS)) {
-                // Timed out: leave the queue, and barge in if the lock is free now.
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();   // kept for the program; this call still needs the lock
-            lock.lock();
-        }
-    }
-
-    // ---- which cache ----
-
-    /** {@return the calling thread's cache, held} Pair with {@link #exit}. */
-    private ThreadCache enter() {
-        Thread t = Thread.currentThread();
-        ThreadCache c = table[(int) t.threadId() & (TABLE - 1)];
-        if (c != null && c.holder() == t) {
-            return c;
-        }
-        return enterSlow(t);
-    }
-
-    private static void exit(ThreadCache c) {
-        if (c.stripe) {
-            c.release();
-        }
-    }
-
-    private ThreadCache enterSlow(Thread t) {
-        checkOpen();
-        if (t.isVirtual()) {
-            return holdStripe(t);
-        }
-        WeakReference<ThreadCache> ref = fallback.get();
-        ThreadCache c = ref == null ? null : ref.get();
-        if (c != null && c.holder() == t) {
-            return c;
-        }
-        c = findOrAdopt(t);
-        int slot = (int) t.threadId() & (TABLE - 1);
-        ThreadCache there = table[slot];
-        Thread h = there == null ? null : there.holder();
-        if (there == null || h == null || !h.isAlive() || ((int) h.threadId() & (TABLE - 1)) != slot) {
-            table[slot] = c;
-        } else {
-            fallback.set(new WeakReference<>(c));   // the slot belongs to another live thread
-        }
-        return c;
-    }
-
-    /** {@return a cache {@code t} holds: its own (its thread-local was lost), a dead thread's, an idle one, or new} */
-    private ThreadCache findOrAdopt(Thread t) {
-        ThreadCache[] all = caches;
-        for (ThreadCache c : all) {
-            if (c.holder() == t) {
-                return c;
-            }
-        }
-        for (ThreadCache c : all) {
-            Thread h = c.holder();
-            if ((h == null || !h.isAlive()) && c.tryHold(h, t)) {
-                return c;
-            }
-        }
-        lockCentral();
-        try {
-            checkOpen();
-            ThreadCache[] now = caches;
-            ThreadCache c = new ThreadCache(this, now.length, false);
-            c.tryHold(null, t);
-            ThreadCache[] more = Arrays.copyOf(now, now.length + 1);
-            more[now.length] = c;
-            caches = more;
-            return c;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * {@return a stripe, held by virtual thread {@code t} for one call} Starts at a place chosen by the thread and
-     * takes the first free one. When all are busy (their holders wait for the central lock, or run on other
-     * carriers), it makes another rather than wait: a virtual thread spinning for a stripe could keep the holders
-     * from the carrier they need to finish, and a pinned one would not even yield it. Past {@code maxStripes}
-     * (thousands of virtual threads inside the heap at once), it waits 50 us and tries again.
-     */
-    private ThreadCache holdStripe(Thread t) {
-        int from = (int) (t.threadId() * 0x9E3779B97F4A7C15L >>> 40);
-        while (true) {
-            ThreadCache[] all = stripes;
-            int n = all.length;
-            for (int k = 0; k < n; k++) {
-                ThreadCache s = all[(from + k) % n];
-                if (s.holder() == null && s.tryHold(null, t)) {
-                    s.touched = true;
-                    return s;
-                }
-            }
-            ThreadCache made = moreStripes(t, n);
-            if (made != null) {
-                return made;
-            }
-            LockSupport.parkNanos(50_000);
-        }
-    }
-
-    /** {@return a new stripe held by {@code t}, or null if the stripes changed meanwhile or are at their cap} */
-    private ThreadCache moreStripes(Thread t, int seen) {
-        lockCentral();
-        try {
-            checkOpen();
-            ThreadCache[] all = stripes;
-            if (all.length != seen || all.length >= maxStripes) {
-                return null;
-            }
-            ThreadCache s = new ThreadCache(this, -1 - all.length, true);
-            s.tryHold(null, t);
-            s.touched = true;
-            ThreadCache[] more = Arrays.copyOf(all, all.length + 1);
-            more[all.length] = s;
-            stripes = more;
-            return s;
-        } finally {
-            lock.unlock();
-        }
+        this.threads = new ThreadCaches(this, lock, stripes);
     }
 
     // ---- allocation ----
@@ -252,12 +84,12 @@ public final class SharedHeapEngine {
     }
 
     private long slot(int c, boolean zero) {
-        ThreadCache me = enter();
+        ThreadCache me = threads.enter();
         long off;
         try {
             off = me.take(c);
         } finally {
-            exit(me);
+            ThreadCaches.exit(me);
         }
         if (zero) {
             mem.asSlice(off, SizeClasses.size(c)).fill((byte) 0);
@@ -273,7 +105,7 @@ public final class SharedHeapEngine {
             }
         }
         long bytes = Math.max(byteSize, 1);
-        lockCentral();
+        lock.lock();
         try {
             checkOpen();
             if (bytes >= PageStore.HUGE_MIN || byteAlignment > HeapEngine.MAX_SPAN_ALIGNMENT) {
@@ -331,7 +163,7 @@ public final class SharedHeapEngine {
             freeLarge(s);
             return;
         }
-        ThreadCache me = enter();
+        ThreadCache me = threads.enter();
         try {
             if (s.owner == me) {
                 me.put(s, i, off);
@@ -342,7 +174,7 @@ public final class SharedHeapEngine {
                 }
             }
         } finally {
-            exit(me);
+            ThreadCaches.exit(me);
         }
     }
 
@@ -368,7 +200,7 @@ public final class SharedHeapEngine {
     }
 
     private void freeLarge(SharedSpan s) {
-        lockCentral();
+        lock.lock();
         try {
             checkOpen();
             directory.set(s.firstPage, 1, null);
@@ -393,7 +225,7 @@ public final class SharedHeapEngine {
 
     /** {@return a new slab or pool of class {@code c} for {@code owner}, every slot available} */
     SharedSpan newSpan(ThreadCache owner, int c) {
-        lockCentral();
+        lock.lock();
         try {
             checkOpen();
             long n = SizeClasses.spanBytes(c, owner.spanCount[c]) >>> PageStore.PAGE_SHIFT;
@@ -411,7 +243,7 @@ public final class SharedHeapEngine {
 
     /** Gives the empty span {@code s} of {@code owner} back to the page store. */
     void releaseSpan(ThreadCache owner, SharedSpan s) {
-        lockCentral();
+        lock.lock();
         try {
             if (closed) {
                 return;   // everything goes with the region
@@ -426,42 +258,18 @@ public final class SharedHeapEngine {
         }
     }
 
-    int trimEpoch() {
-        return trimEpoch;
+    /** Empties the caches nobody holds (see {@link ThreadCaches#reclaim}); every stripe if {@code allStripes}. */
+    void reclaim(boolean allStripes) {
+        threads.reclaim(allStripes);
     }
 
-    /**
-     * Empties the caches no live thread holds (a dead thread's, an idle one): their cached slots go back to their
-     * spans, remote frees are taken in, and empty spans go back. Stripes nobody holds right now take in their remote
-     * frees (and give back their empty spans); those no virtual thread took since the last time are emptied too, or
-     * every stripe if {@code allStripes}: memory freed into a stripe by other threads comes back without a trim.
-     */
-    void reclaim(boolean allStripes) {
-        Thread me = Thread.currentThread();
-        for (ThreadCache c : caches) {
-            Thread h = c.holder();
-            if ((h == null || !h.isAlive()) && h != me && c.tryHold(h, me)) {
-                try {
-                    c.flushAll();
-                } finally {
-                    c.release();
-                }
-            }
-        }
-        for (ThreadCache s : stripes) {
-            if (s.holder() == null && s.tryHold(null, me)) {
-                try {
-                    if (allStripes || !s.touched) {
-                        s.flushAll();
-                    } else {
-                        s.drain();
-                    }
-                    s.touched = false;
-                } finally {
-                    s.release();
-                }
-            }
-        }
+    /** {@return the thread caches made for platform threads so far (each adopted again when its thread dies)} */
+    public int threadCaches() {
+        return threads.platformCaches();
+    }
+
+    int trimEpoch() {
+        return trimEpoch;
     }
 
     // ---- reallocate, usable size, segments ----
@@ -549,7 +357,7 @@ public final class SharedHeapEngine {
 
     /** Puts back a huge mapping taken with {@link #takeHuge}: a reallocation was refused. */
     private void putHuge(long address, Mapping m) {
-        lockCentral();
+        lock.lock();
         try {
             store.putHuge(address, m);
             hugeFrees--;
@@ -564,7 +372,7 @@ public final class SharedHeapEngine {
      * find it), or null}
      */
     private Mapping takeHuge(long address) {
-        lockCentral();
+        lock.lock();
         try {
             checkOpen();
             Mapping m = store.takeHuge(address);
@@ -581,7 +389,7 @@ public final class SharedHeapEngine {
     /** Releases a huge mapping taken with {@link #takeHuge}. */
     private void releaseHuge(Mapping m) {
         m.endScope();   // the slow part (a handshake with every thread), outside the lock
-        lockCentral();
+        lock.lock();
         try {
             m.release();   // the unmap, counted in the heap's usage under the lock
         } finally {
@@ -609,14 +417,14 @@ public final class SharedHeapEngine {
     public void trim() {
         checkOpen();
         trimEpoch++;
-        ThreadCache me = enter();
+        ThreadCache me = threads.enter();
         try {
             me.flushAll();
         } finally {
-            exit(me);
+            ThreadCaches.exit(me);
         }
-        reclaim(true);
-        lockCentral();
+        threads.reclaim(true);
+        lock.lock();
         try {
             checkOpen();
             store.trim();
@@ -630,7 +438,7 @@ public final class SharedHeapEngine {
     /** {@return the usable bytes of every live allocation} */
     public long liveBytes() {
         long bytes;
-        lockCentral();
+        lock.lock();
         try {
             bytes = largeBytes + hugeBytes;
         } finally {
@@ -644,18 +452,10 @@ public final class SharedHeapEngine {
 
     private long liveSlots(int c) {
         long n = 0;
-        for (ThreadCache t : allCaches()) {
+        for (ThreadCache t : threads.all()) {
             n += t.out[c] - t.count[c] - t.remoteFreed[c] + t.drained[c];
         }
         return n;
-    }
-
-    private List<ThreadCache> allCaches() {
-        ThreadCache[] all = caches;
-        ThreadCache[] virtual = stripes;
-        ThreadCache[] both = Arrays.copyOf(all, all.length + virtual.length);
-        System.arraycopy(virtual, 0, both, all.length, virtual.length);
-        return Arrays.asList(both);
     }
 
     /** {@return live allocations of class {@code c}, or large ({@code COUNT}), or huge ({@code COUNT + 1})} */
@@ -663,7 +463,7 @@ public final class SharedHeapEngine {
         if (c < SizeClasses.COUNT) {
             return liveSlots(c);
         }
-        lockCentral();
+        lock.lock();
         try {
             return c == SizeClasses.COUNT ? largeAllocations - largeFrees : hugeAllocations - hugeFrees;
         } finally {
@@ -682,17 +482,12 @@ public final class SharedHeapEngine {
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
     public long footprint() {
-        lockCentral();
+        lock.lock();
         try {
             return closed ? 0 : store.footprint();
         } finally {
             lock.unlock();
         }
-    }
-
-    /** {@return the thread caches made for platform threads so far (each adopted again when its thread dies)} */
-    public int threadCaches() {
-        return caches.length;
     }
 
     /**
@@ -702,10 +497,10 @@ public final class SharedHeapEngine {
      * @throws IllegalStateException naming the first violation
      */
     public void check() {
-        lockCentral();
+        lock.lock();
         try {
             checkOpen();
-            SharedHeapChecker.check(store, directory, allCaches(), spansMade - spansReleased, largeAllocations
+            SharedHeapChecker.check(store, directory, threads.all(), spansMade - spansReleased, largeAllocations
                     - largeFrees);
         } finally {
             lock.unlock();
@@ -714,7 +509,7 @@ public final class SharedHeapEngine {
 
     // ---- lifetime ----
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw Confinement.closed("Heap");
         }
@@ -725,7 +520,7 @@ public final class SharedHeapEngine {
      * throws. {@return false if it was closed already}
      */
     public boolean close(Runnable first) {
-        lockCentral();
+        lock.lock();
         try {
             if (closed) {
                 return false;
@@ -740,7 +535,7 @@ public final class SharedHeapEngine {
 
     /** Releases the huge mappings (their segments first) and gives the region back. After {@link #close()}. */
     public void release() {
-        lockCentral();
+        lock.lock();
         try {
             store.release();
         } finally {
@@ -750,7 +545,7 @@ public final class SharedHeapEngine {
 
     /** Releases the huge mappings only: the region went away with its arena. */
     public void releaseHuge() {
-        lockCentral();
+        lock.lock();
         try {
             closed = true;
             store.releaseHuge();
@@ -766,7 +561,7 @@ public final class SharedHeapEngine {
 
     /** {@return how many times the heap purged its free pages} */
     public long purges() {
-        lockCentral();
+        lock.lock();
         try {
             return store.purges();
         } finally {
