@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jalloc.internal.heap.SizeClasses;
 import dev.jalloc.testing.ProcMaps;
 import dev.jalloc.testing.Seeds;
 import java.lang.foreign.MemorySegment;
@@ -87,7 +88,10 @@ class SharedHeapTest {
                 }
                 again.forEach(heap::free);
             }
-            assertTrue(heap.committedBytes() <= committed, heap.committedBytes() + " > " + committed);
+            // The slots come back: 5 rounds of 1000 allocations (about 2.5 MiB asked in all) grow the footprint by at
+            // most one pool (a span released while its class was small may come back in another shape).
+            assertTrue(heap.committedBytes() <= committed + SizeClasses.POOL_BYTES, heap.committedBytes() + " > "
+                    + committed + " + one pool");
             heap.check();
             heap.trim();
             assertEquals(0, heap.liveBytes());

@@ -5,7 +5,6 @@ import dev.jalloc.internal.memory.Mapping;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
-import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -18,8 +17,8 @@ import java.util.List;
  *   free(a) from any thread:  span = directory[page of a]; slot = (a - span.start) / size (a multiply)
  *                          live[slot]: compare-and-set 1 -> 0   (the one exact check: a loser gets the error)
  *                          span.owner == T's cache ?  put in T's cache  :  remote bit, push span on owner's stack
- *   the central part (under one lock, slow paths only): PageStore (page spans, large, huge, decay), the
- *   directory's entries, the list of caches
+ *   the central part (SharedPages, under one CentralLock, slow paths only): PageStore (page spans, large, huge,
+ *   decay), the directory's entries; which cache a thread uses: ThreadCaches
  * </pre>
  * A span is owned by one cache for life, and a cache is held by one thread at a time; a dead thread's cache is
  * adopted whole by the next thread that needs one ({@link ThreadCache}). Memory ordering: the directory and a span's
@@ -33,22 +32,11 @@ public final class SharedHeapEngine {
     private final MemorySegment mem;
     private final long base;
     private final long limitBytes;
-    private final PageStore store;
-    private final SpanDirectory directory;
     private final CentralLock lock = new CentralLock();
+    private final SharedPages pages;
     private final ThreadCaches threads;
-    private volatile boolean closed;
+    /** Changed by every heap-wide trim: each cache empties itself at its next refill when it sees a new value. */
     private volatile int trimEpoch;
-
-    // Under the lock.
-    private long largeAllocations;
-    private long largeFrees;
-    private long largeBytes;
-    private long hugeAllocations;
-    private long hugeFrees;
-    private long hugeBytes;
-    private long spansMade;
-    private long spansReleased;
 
     /**
      * @param region where the pages live, with segments accessible from every thread; page-aligned
@@ -61,9 +49,8 @@ public final class SharedHeapEngine {
         }
         this.mem = region.segment();
         this.base = region.address();
-        this.store = new PageStore(os, region);
-        this.limitBytes = store.maxPages() << PageStore.PAGE_SHIFT;
-        this.directory = new SpanDirectory(store.maxPages());
+        this.pages = new SharedPages(os, region, lock);
+        this.limitBytes = pages.maxPages() << PageStore.PAGE_SHIFT;
         this.threads = new ThreadCaches(this, lock, stripes);
     }
 
@@ -105,27 +92,11 @@ public final class SharedHeapEngine {
             }
         }
         long bytes = Math.max(byteSize, 1);
-        lock.lock();
-        try {
-            checkOpen();
-            if (bytes >= PageStore.HUGE_MIN || byteAlignment > HeapEngine.MAX_SPAN_ALIGNMENT) {
-                long address = store.allocateHuge(bytes, byteAlignment);   // fresh from the OS: zero already
-                hugeAllocations++;
-                hugeBytes += store.hugeSize(address);
-                return address;
-            }
-            long n = (bytes + PAGE - 1) >>> PageStore.PAGE_SHIFT;
-            long p = store.allocate(n, Math.max(1, byteAlignment >>> PageStore.PAGE_SHIFT));
-            store.handOut(p, n, zero);
-            SharedSpan s = new SharedSpan(null, SharedSpan.LARGE, (int) p, n);
-            s.markLive(0);
-            directory.set(p, 1, s);
-            largeAllocations++;
-            largeBytes += n << PageStore.PAGE_SHIFT;
-            return base + (p << PageStore.PAGE_SHIFT);
-        } finally {
-            lock.unlock();
+        if (bytes >= PageStore.HUGE_MIN || byteAlignment > HeapEngine.MAX_SPAN_ALIGNMENT) {
+            return pages.allocateHuge(bytes, byteAlignment);   // fresh from the OS: zero already
         }
+        long n = (bytes + PAGE - 1) >>> PageStore.PAGE_SHIFT;
+        return base + pages.allocateLarge(n, Math.max(1, byteAlignment >>> PageStore.PAGE_SHIFT), zero);
     }
 
     /** {@return the smallest class of at least {@code byteSize} bytes whose size is a multiple of the alignment, or -1} */
@@ -160,7 +131,7 @@ public final class SharedHeapEngine {
     /** Gives back slot {@code i} of span {@code s} at offset {@code off}, whose free this thread claimed. */
     private void finishFree(SharedSpan s, int i, long off) {
         if (s.isLarge()) {
-            freeLarge(s);
+            pages.freeLarge(s);
             return;
         }
         ThreadCache me = threads.enter();
@@ -183,34 +154,20 @@ public final class SharedHeapEngine {
         if (Long.compareUnsigned(off, limitBytes) >= 0 || (off & 15) != 0) {
             return null;
         }
-        return directory.get(off >>> PageStore.PAGE_SHIFT);
+        return pages.spanAt(off >>> PageStore.PAGE_SHIFT);
     }
 
     /** The span of the directory for heap offset {@code off}, which the caller knows holds a slot. */
     SharedSpan spanAt(long off) {
-        return directory.get(off >>> PageStore.PAGE_SHIFT);
+        return pages.spanAt(off >>> PageStore.PAGE_SHIFT);
     }
 
     private void freeHuge(long address, long off) {
-        Mapping m = takeHuge(address);
+        Mapping m = pages.takeHuge(address);
         if (m == null) {
             throw new IllegalArgumentException(describeBadAddress(address, off, "free"));
         }
-        releaseHuge(m);
-    }
-
-    private void freeLarge(SharedSpan s) {
-        lock.lock();
-        try {
-            checkOpen();
-            directory.set(s.firstPage, 1, null);
-            s.released = true;
-            store.free(s.firstPage);
-            largeFrees++;
-            largeBytes -= s.pages << PageStore.PAGE_SHIFT;
-        } finally {
-            lock.unlock();
-        }
+        pages.releaseHuge(m);
     }
 
     private String describeBadAddress(long address, long off, String what) {
@@ -221,41 +178,16 @@ public final class SharedHeapEngine {
         return what + ": " + Bits.hex(address) + " is " + why;
     }
 
-    // ---- spans: the central part ----
+    // ---- for the thread caches ----
 
     /** {@return a new slab or pool of class {@code c} for {@code owner}, every slot available} */
     SharedSpan newSpan(ThreadCache owner, int c) {
-        lock.lock();
-        try {
-            checkOpen();
-            long n = SizeClasses.spanBytes(c, owner.spanCount[c]) >>> PageStore.PAGE_SHIFT;
-            long p = store.allocate(n, 1);
-            store.handOut(p, n, false);
-            SharedSpan s = new SharedSpan(owner, c, (int) p, n);
-            directory.set(p, n, s);
-            owner.spanCount[c]++;
-            spansMade++;
-            return s;
-        } finally {
-            lock.unlock();
-        }
+        return pages.newSpan(owner, c);
     }
 
     /** Gives the empty span {@code s} of {@code owner} back to the page store. */
     void releaseSpan(ThreadCache owner, SharedSpan s) {
-        lock.lock();
-        try {
-            if (closed) {
-                return;   // everything goes with the region
-            }
-            directory.set(s.firstPage, s.pages, null);
-            s.released = true;
-            store.free(s.firstPage);
-            owner.spanCount[s.cls]--;
-            spansReleased++;
-        } finally {
-            lock.unlock();
-        }
+        pages.releaseSpan(owner, s);
     }
 
     /** Empties the caches nobody holds (see {@link ThreadCaches#reclaim}); every stripe if {@code allStripes}. */
@@ -282,7 +214,7 @@ public final class SharedHeapEngine {
         if (s != null && (i = s.slotAt(off)) >= 0 && s.isLive(i)) {
             return s.isLarge() ? s.pages << PageStore.PAGE_SHIFT : s.size;
         }
-        long size = store.hugeSize(address);   // a concurrent map: no lock needed to read it
+        long size = pages.hugeSize(address);   // a concurrent map: no lock needed to read it
         if (size < 0) {
             throw new IllegalArgumentException(describeBadAddress(address, off, "usableSize"));
         }
@@ -318,14 +250,14 @@ public final class SharedHeapEngine {
             finishFree(s, i, off);
             return moved;
         }
-        long usable = store.hugeSize(address);
+        long usable = pages.hugeSize(address);
         if (usable < 0) {
             throw new IllegalArgumentException(describeBadAddress(address, off, "reallocate"));
         }
         if (fitsInPlace(usable, byteSize)) {
             return address;
         }
-        Mapping m = takeHuge(address);
+        Mapping m = pages.takeHuge(address);
         if (m == null) {
             throw new IllegalArgumentException(describeBadAddress(address, off, "reallocate"));
         }
@@ -333,11 +265,11 @@ public final class SharedHeapEngine {
         try {
             moved = allocate(Math.max(byteSize, 1), SizeClasses.QUANTUM, false);
         } catch (RuntimeException | Error e) {
-            putHuge(address, m);
+            pages.putHuge(address, m);
             throw e;
         }
         copy(m.segment(), moved, m.reservation().byteSize(), byteSize, zero);
-        releaseHuge(m);
+        pages.releaseHuge(m);
         return moved;
     }
 
@@ -355,55 +287,13 @@ public final class SharedHeapEngine {
         }
     }
 
-    /** Puts back a huge mapping taken with {@link #takeHuge}: a reallocation was refused. */
-    private void putHuge(long address, Mapping m) {
-        lock.lock();
-        try {
-            store.putHuge(address, m);
-            hugeFrees--;
-            hugeBytes += m.reservation().byteSize();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * {@return the huge mapping at {@code address}, taken out of the heap (this thread owns it now, and no other can
-     * find it), or null}
-     */
-    private Mapping takeHuge(long address) {
-        lock.lock();
-        try {
-            checkOpen();
-            Mapping m = store.takeHuge(address);
-            if (m != null) {
-                hugeFrees++;
-                hugeBytes -= m.reservation().byteSize();
-            }
-            return m;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Releases a huge mapping taken with {@link #takeHuge}. */
-    private void releaseHuge(Mapping m) {
-        m.endScope();   // the slow part (a handshake with every thread), outside the lock
-        lock.lock();
-        try {
-            m.release();   // the unmap, counted in the heap's usage under the lock
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** {@return a segment of {@code byteSize} bytes at {@code address}, a payload of this heap} */
     public MemorySegment segment(long address, long byteSize) {
         long off = address - base;
         if (Long.compareUnsigned(off, limitBytes) < 0) {
             return mem.asSlice(off, byteSize);
         }
-        MemorySegment huge = store.hugeSegment(address);
+        MemorySegment huge = pages.hugeSegment(address);
         if (huge == null) {
             throw new IllegalArgumentException(describeBadAddress(address, off, "segment"));
         }
@@ -424,26 +314,14 @@ public final class SharedHeapEngine {
             ThreadCaches.exit(me);
         }
         threads.reclaim(true);
-        lock.lock();
-        try {
-            checkOpen();
-            store.trim();
-        } finally {
-            lock.unlock();
-        }
+        pages.trim();
     }
 
     // ---- statistics: racy while threads work, exact when the heap is quiet ----
 
     /** {@return the usable bytes of every live allocation} */
     public long liveBytes() {
-        long bytes;
-        lock.lock();
-        try {
-            bytes = largeBytes + hugeBytes;
-        } finally {
-            lock.unlock();
-        }
+        long bytes = pages.largeAndHugeBytes();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             bytes += liveSlots(c) * SizeClasses.size(c);
         }
@@ -463,12 +341,7 @@ public final class SharedHeapEngine {
         if (c < SizeClasses.COUNT) {
             return liveSlots(c);
         }
-        lock.lock();
-        try {
-            return c == SizeClasses.COUNT ? largeAllocations - largeFrees : hugeAllocations - hugeFrees;
-        } finally {
-            lock.unlock();
-        }
+        return pages.liveLargeOrHuge(c != SizeClasses.COUNT);
     }
 
     /** {@return live allocations in total} */
@@ -482,12 +355,7 @@ public final class SharedHeapEngine {
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
     public long footprint() {
-        lock.lock();
-        try {
-            return closed ? 0 : store.footprint();
-        } finally {
-            lock.unlock();
-        }
+        return pages.footprint();
     }
 
     /**
@@ -497,22 +365,13 @@ public final class SharedHeapEngine {
      * @throws IllegalStateException naming the first violation
      */
     public void check() {
-        lock.lock();
-        try {
-            checkOpen();
-            SharedHeapChecker.check(store, directory, threads.all(), spansMade - spansReleased, largeAllocations
-                    - largeFrees);
-        } finally {
-            lock.unlock();
-        }
+        pages.check(threads.all());
     }
 
     // ---- lifetime ----
 
     void checkOpen() {
-        if (closed) {
-            throw Confinement.closed("Heap");
-        }
+        pages.checkOpen();
     }
 
     /**
@@ -520,52 +379,26 @@ public final class SharedHeapEngine {
      * throws. {@return false if it was closed already}
      */
     public boolean close(Runnable first) {
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            first.run();
-            closed = true;
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return pages.close(first);
     }
 
-    /** Releases the huge mappings (their segments first) and gives the region back. After {@link #close()}. */
+    /** Releases the huge mappings (their segments first) and gives the region back. After {@link #close}. */
     public void release() {
-        lock.lock();
-        try {
-            store.release();
-        } finally {
-            lock.unlock();
-        }
+        pages.release();
     }
 
-    /** Releases the huge mappings only: the region went away with its arena. */
+    /** Closes, and releases the huge mappings only: the region went away with its arena. */
     public void releaseHuge() {
-        lock.lock();
-        try {
-            closed = true;
-            store.releaseHuge();
-        } finally {
-            lock.unlock();
-        }
+        pages.releaseHuge();
     }
 
     /** {@return {address, byteSize} of every huge mapping: for leak tests} */
     public List<long[]> hugeRanges() {
-        return store.hugeRanges();
+        return pages.hugeRanges();
     }
 
     /** {@return how many times the heap purged its free pages} */
     public long purges() {
-        lock.lock();
-        try {
-            return store.purges();
-        } finally {
-            lock.unlock();
-        }
+        return pages.purges();
     }
 }
