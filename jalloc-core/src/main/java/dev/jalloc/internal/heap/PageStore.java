@@ -24,7 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   heap page = 4 KiB whatever the OS page: commits, purges and recommits are whole OS pages (4, 16 or 64 KiB)
  * </pre>
  * Free spans stay charged until more than {@value #DECAY_MIN} bytes (and an eighth of the footprint) of them are,
- * then every free page is purged, at most once per {@value #DECAY_INTERVAL_NANOS} ns. Not thread-safe.
+ * then every free page is purged, at most once per {@value #DECAY_INTERVAL_NANOS} ns: a program that frees and
+ * allocates in bursts keeps its pages instead of faulting them in again after every purge (at 50 ms, rptest spent
+ * most of its time in page faults), and one that stops freeing keeps what it had at the last purge. Not
+ * thread-safe.
  */
 final class PageStore {
     static final int PAGE_SHIFT = 12;
@@ -32,7 +35,7 @@ final class PageStore {
     /** Requests from this size on get a mapping of their own. */
     static final long HUGE_MIN = 16L << 20;
     private static final long DECAY_MIN = 1L << 20;
-    private static final long DECAY_INTERVAL_NANOS = 50_000_000;
+    private static final long DECAY_INTERVAL_NANOS = 1_000_000_000;
     /** The prefix grows by a quarter of itself, between one page and this. */
     private static final long COMMIT_CHUNK = 16 << 10;
 
