@@ -23,11 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   [slab][pool........][large.....][free][slab] ...  | ... [ mapping: scope + reservation ]  address -> mapping
  *   heap page = 4 KiB whatever the OS page: commits, purges and recommits are whole OS pages (4, 16 or 64 KiB)
  * </pre>
- * Free spans stay charged until more than {@value #DECAY_MIN} bytes (and an eighth of the footprint) of them are,
- * then every free page is purged, at most once per {@value #DECAY_INTERVAL_NANOS} ns: a program that frees and
- * allocates in bursts keeps its pages instead of faulting them in again after every purge (at 50 ms, rptest spent
- * most of its time in page faults), and one that stops freeing keeps what it had at the last purge. Not
- * thread-safe.
+ * Free spans stay charged until more than {@value #DECAY_MIN} bytes (and an eighth of the footprint) of them are;
+ * then, at most once per {@value #DECAY_INTERVAL_NANOS} ns, the pages that were free already at the previous such
+ * decay are purged, and the ones freed since are kept for the next: a page freed and taken again within an interval
+ * is never purged and faulted back in (purging every free page each time made the rptest benchmark spend most of
+ * its time in page faults), and a page left free is given back one or two intervals later. Not thread-safe.
  */
 final class PageStore {
     static final int PAGE_SHIFT = 12;
@@ -35,7 +35,7 @@ final class PageStore {
     /** Requests from this size on get a mapping of their own. */
     static final long HUGE_MIN = 16L << 20;
     private static final long DECAY_MIN = 1L << 20;
-    private static final long DECAY_INTERVAL_NANOS = 1_000_000_000;
+    private static final long DECAY_INTERVAL_NANOS = 50_000_000;
     /** The prefix grows by a quarter of itself, between one page and this. */
     private static final long COMMIT_CHUNK = 16 << 10;
 
@@ -51,6 +51,8 @@ final class PageStore {
      */
     private final Map<Long, Mapping> huge = new ConcurrentHashMap<>();
     private long dirtyFreePages;
+    /** One bit per page of the prefix: free at the last decay (a candidate for the next one). */
+    private long[] freeAtLastDecay = new long[0];
     private long lastPurge = System.nanoTime() - DECAY_INTERVAL_NANOS;
     private long purges;
 
@@ -135,23 +137,59 @@ final class PageStore {
         return true;
     }
 
-    /** Purges every free page once more than the threshold of them are still charged. */
+    /**
+     * Once more than the threshold of free pages are still charged, purges the free pages that were free at the
+     * previous decay too, and remembers which are free now.
+     */
     private void decay() {
         if (dirtyFreePages << PAGE_SHIFT > Math.max(DECAY_MIN, footprint() / 8)) {
             long now = System.nanoTime();
             if (now - lastPurge >= DECAY_INTERVAL_NANOS) {
                 lastPurge = now;
-                fit.forEachFree((start, size) -> space.purgeFree(start, start + size));
-                dirtyFreePages = 0;
+                long[] old = freeAtLastDecay;
+                long[] free = new long[(int) ((fit.limit() + 63) >>> 6)];
+                long[] young = {0};
+                fit.forEachFree((start, size) -> young[0] += purgeOld(start, start + size, old, free));
+                freeAtLastDecay = free;
+                dirtyFreePages = young[0];
                 purges++;
             }
         }
+    }
+
+    /**
+     * Purges the pages of the free span {@code [from, to)} that {@code old} marks (free at the last decay), and marks
+     * every page of it in {@code now}. {@return the pages kept: freed since the last decay}
+     */
+    private long purgeOld(long from, long to, long[] old, long[] now) {
+        long young = 0;
+        long run = -1;
+        for (long p = from; p < to; p++) {
+            now[(int) (p >>> 6)] |= 1L << p;
+            boolean wasFree = (p >>> 6) < old.length && (old[(int) (p >>> 6)] & (1L << p)) != 0;
+            if (wasFree) {
+                if (run < 0) {
+                    run = p;
+                }
+            } else {
+                if (run >= 0) {
+                    space.purgeFree(run, p);
+                    run = -1;
+                }
+                young++;
+            }
+        }
+        if (run >= 0) {
+            space.purgeFree(run, to);
+        }
+        return young;
     }
 
     /** Purges every free page and gives the free tail back: the OS gets all the memory no span uses. */
     void trim() {
         space.purgeAllFree();
         dirtyFreePages = 0;
+        freeAtLastDecay = new long[0];
         purges++;
     }
 
