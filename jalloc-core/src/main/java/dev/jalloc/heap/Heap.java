@@ -53,8 +53,8 @@ import java.util.List;
  * Its own reservation ({@link #ofConfined()}, {@link #ofShared()}: {@value #DEFAULT_RESERVE_SIZE} bytes of address space, or less if the OS
  * refuses that much, which {@link #toString()} says) or the tail of a {@link LinearArena} ({@link #onTailOf}),
  * committed as its pages are first used. Free pages go back to the OS when more than 1 MiB (and more than an eighth
- * of the footprint) of them are still charged, at most every 50 ms (only pages already free at the previous purge), and on {@link #trim()}; a freed huge payload
- * at once.
+ * of the footprint) of them are still charged, at most every 50 ms and only those already free at the previous
+ * purge, and on {@link #trim()}; a freed huge payload at once.
  *
  * <h2>Threads</h2>
  * A <em>confined</em> heap ({@link #ofConfined()}, {@link #create()}) belongs to the thread that made it: the
