@@ -397,6 +397,11 @@ public final class SharedHeapEngine {
         return pages.hugeRanges();
     }
 
+    /** {@return the bytes of the committed prefix, purged pages included: for tests of reuse} */
+    public long prefixBytes() {
+        return pages.prefixBytes();
+    }
+
     /** {@return how many times the heap purged its free pages} */
     public long purges() {
         return pages.purges();

@@ -236,6 +236,16 @@ final class SharedPages {
         }
     }
 
+    /** {@return the bytes of the committed prefix, purged pages included: it grows only for pages never used} */
+    long prefixBytes() {
+        lock.lock();
+        try {
+            return store.prefixBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@return how many times the heap purged its free pages} */
     long purges() {
         lock.lock();
