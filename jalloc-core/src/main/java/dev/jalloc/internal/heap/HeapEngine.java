@@ -91,7 +91,7 @@ public final class HeapEngine {
     /** Allocates what is not a 16-byte-aligned slot, zeroing the usable bytes from {@code zeroFrom} on. */
     private long allocateSlow(long byteSize, long byteAlignment, long zeroFrom) {
         if (byteSize <= SizeClasses.MEDIUM_MAX && byteAlignment <= PAGE) {
-            int c = alignedClass(byteSize, byteAlignment);
+            int c = SizeClasses.alignedIndex(byteSize, byteAlignment);
             if (c >= 0) {
                 long off = slot(c);
                 if (zeroFrom < SizeClasses.size(c)) {
@@ -148,16 +148,6 @@ public final class HeapEngine {
     private void releaseCached(long p) {
         spans.kind[(int) p] = Spans.FREE;
         store.free(p);
-    }
-
-    /** {@return the smallest class of at least {@code byteSize} bytes whose size is a multiple of the alignment, or -1} */
-    private static int alignedClass(long byteSize, long byteAlignment) {
-        for (int c = SizeClasses.index(Math.max(byteSize, byteAlignment)); c < SizeClasses.COUNT; c++) {
-            if (SizeClasses.size(c) % byteAlignment == 0) {
-                return c;
-            }
-        }
-        return -1;
     }
 
     // ---- free ----

@@ -86,7 +86,7 @@ public final class SharedHeapEngine {
 
     private long allocateSlow(long byteSize, long byteAlignment, boolean zero) {
         if (byteSize <= SizeClasses.MEDIUM_MAX && byteAlignment <= PAGE) {
-            int c = alignedClass(byteSize, byteAlignment);
+            int c = SizeClasses.alignedIndex(byteSize, byteAlignment);
             if (c >= 0) {
                 return slot(c, zero);
             }
@@ -97,16 +97,6 @@ public final class SharedHeapEngine {
         }
         long n = (bytes + PAGE - 1) >>> PageStore.PAGE_SHIFT;
         return base + pages.allocateLarge(n, Math.max(1, byteAlignment >>> PageStore.PAGE_SHIFT), zero);
-    }
-
-    /** {@return the smallest class of at least {@code byteSize} bytes whose size is a multiple of the alignment, or -1} */
-    private static int alignedClass(long byteSize, long byteAlignment) {
-        for (int c = SizeClasses.index(Math.max(byteSize, byteAlignment)); c < SizeClasses.COUNT; c++) {
-            if (SizeClasses.size(c) % byteAlignment == 0) {
-                return c;
-            }
-        }
-        return -1;
     }
 
     // ---- free ----

@@ -88,6 +88,19 @@ public final class SizeClasses {
         return table;
     }
 
+    /**
+     * {@return the smallest class of at least {@code byteSize} bytes whose size is a multiple of {@code
+     * byteAlignment} (a power of two), or -1 if none is}: an aligned request served from a slab or pool
+     */
+    public static int alignedIndex(long byteSize, long byteAlignment) {
+        for (int c = index(Math.max(byteSize, byteAlignment)); c < COUNT; c++) {
+            if (SIZES[c] % byteAlignment == 0) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
     /** {@return the size in bytes of class {@code index}} */
     public static int size(int index) {
         return SIZES[index];
