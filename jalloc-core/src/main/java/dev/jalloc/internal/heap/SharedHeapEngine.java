@@ -147,11 +147,6 @@ public final class SharedHeapEngine {
         return pages.spanAt(off >>> PageStore.PAGE_SHIFT);
     }
 
-    /** The span of the directory for heap offset {@code off}, which the caller knows holds a slot. */
-    SharedSpan spanAt(long off) {
-        return pages.spanAt(off >>> PageStore.PAGE_SHIFT);
-    }
-
     private void freeHuge(long address, long off) {
         Mapping m = pages.takeHuge(address);
         if (m == null) {
@@ -390,10 +385,5 @@ public final class SharedHeapEngine {
     /** {@return the bytes of the committed prefix, purged pages included: for tests of reuse} */
     public long prefixBytes() {
         return pages.prefixBytes();
-    }
-
-    /** {@return how many times the heap purged its free pages} */
-    public long purges() {
-        return pages.purges();
     }
 }

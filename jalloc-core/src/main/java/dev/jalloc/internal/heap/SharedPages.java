@@ -246,16 +246,6 @@ final class SharedPages {
         }
     }
 
-    /** {@return how many times the heap purged its free pages} */
-    long purges() {
-        lock.lock();
-        try {
-            return store.purges();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** @throws IllegalStateException naming the first violation */
     void check(List<ThreadCache> caches) {
         lock.lock();

@@ -369,12 +369,6 @@ final class ThreadCache {
         s.onPartial = false;
     }
 
-    // ---- statistics (racy while others work, exact when the heap is quiet) ----
-
-    long cachedSlots(int c) {
-        return count[c];
-    }
-
     @Override
     public String toString() {
         return (stripe ? "stripe " : "cache ") + id + " held by " + holder;
