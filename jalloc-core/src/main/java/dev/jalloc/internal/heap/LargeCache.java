@@ -13,7 +13,8 @@ import java.util.function.LongConsumer;
  *   bound: at most MAX_PER_SIZE per count, and cachedPages * 4 KiB <= the limit the caller gives (a share of its
  *   footprint, at least MIN_LIMIT); a span larger than half the limit is never cached
  * </pre>
- * Not thread-safe: one owner (the confined heap, or one thread cache of the shared heap).
+ * Not thread-safe: one owner (the confined heap, or one thread cache of the shared heap); the shared heap's statistics
+ * read {@link #spans} and {@link #cachedPages} racily, exact when the heap is quiet.
  */
 final class LargeCache {
     /** Spans of up to this many pages are cached: every large span (huge ones have mappings of their own). */
@@ -110,6 +111,11 @@ final class LargeCache {
         }
         cachedPages = 0;
         spans = 0;
+    }
+
+    /** {@return the cached spans} */
+    int spans() {
+        return spans;
     }
 
     /** {@return the pages of the cached spans} */

@@ -62,8 +62,15 @@ final class SharedHeapChecker {
             }
             if (s.isLarge()) {
                 largeSpans++;
-                if (s.live[0] != 1 || store.pages(p) != s.pages) {
-                    fail("large span at page " + p + " is not live or has the wrong size");
+                if (store.pages(p) != s.pages) {
+                    fail("large span at page " + p + " has the wrong size");
+                }
+                int keptBy = 0;
+                for (ThreadCache c : caches) {
+                    keptBy += c.cachesLarge(p, s.pages) ? 1 : 0;
+                }
+                if (s.live[0] != 1 - keptBy) {   // live, or kept by exactly one cache
+                    fail("large span at page " + p + ": live byte " + s.live[0] + ", kept by " + keptBy + " caches");
                 }
                 continue;
             }

@@ -96,7 +96,23 @@ public final class SharedHeapEngine {
             return pages.allocateHuge(bytes, byteAlignment);   // fresh from the OS: zero already
         }
         long n = (bytes + PAGE - 1) >>> PageStore.PAGE_SHIFT;
-        return base + pages.allocateLarge(n, Math.max(1, byteAlignment >>> PageStore.PAGE_SHIFT), zero);
+        long alignPages = Math.max(1, byteAlignment >>> PageStore.PAGE_SHIFT);
+        ThreadCache me = threads.enter();
+        long p;
+        try {
+            p = me.takeLarge(n, alignPages);
+        } finally {
+            ThreadCaches.exit(me);
+        }
+        if (p < 0) {
+            return base + pages.allocateLarge(n, alignPages, zero);
+        }
+        long off = p << PageStore.PAGE_SHIFT;
+        pages.spanAt(p).markLive(0);   // nobody else can find it: out of every cache, its payload not live
+        if (zero) {
+            mem.asSlice(off, n << PageStore.PAGE_SHIFT).fill((byte) 0);   // handed out before: dirty
+        }
+        return base + off;
     }
 
     // ---- free ----
@@ -120,13 +136,13 @@ public final class SharedHeapEngine {
 
     /** Gives back slot {@code i} of span {@code s} at offset {@code off}, whose free this thread claimed. */
     private void finishFree(SharedSpan s, int i, long off) {
-        if (s.isLarge()) {
-            pages.freeLarge(s);
-            return;
-        }
         ThreadCache me = threads.enter();
         try {
-            if (s.owner == me) {
+            if (s.isLarge()) {
+                if (!me.putLarge(s)) {
+                    pages.freeLarge(s);
+                }
+            } else if (s.owner == me) {
                 me.put(s, i, off);
             } else {
                 me.remoteFreed[s.cls]++;
@@ -173,6 +189,11 @@ public final class SharedHeapEngine {
     /** Gives the empty span {@code s} of {@code owner} back to the page store. */
     void releaseSpan(ThreadCache owner, SharedSpan s) {
         pages.releaseSpan(owner, s);
+    }
+
+    /** Gives back the large span at page {@code p}, kept in a thread cache until now. */
+    void releaseCachedLarge(long p) {
+        pages.releaseCachedLarge(p);
     }
 
     /** Empties the caches nobody holds (see {@link ThreadCaches#reclaim}); every stripe if {@code allStripes}. */
@@ -307,6 +328,9 @@ public final class SharedHeapEngine {
     /** {@return the usable bytes of every live allocation} */
     public long liveBytes() {
         long bytes = pages.largeAndHugeBytes();
+        for (ThreadCache t : threads.all()) {
+            bytes -= t.cachedLargePages() << PageStore.PAGE_SHIFT;   // counted live by the pages, not by the program
+        }
         for (int c = 0; c < SizeClasses.COUNT; c++) {
             bytes += liveSlots(c) * SizeClasses.size(c);
         }
@@ -326,7 +350,14 @@ public final class SharedHeapEngine {
         if (c < SizeClasses.COUNT) {
             return liveSlots(c);
         }
-        return pages.liveLargeOrHuge(c != SizeClasses.COUNT);
+        if (c != SizeClasses.COUNT) {
+            return pages.liveLargeOrHuge(true);
+        }
+        long n = pages.liveLargeOrHuge(false);
+        for (ThreadCache t : threads.all()) {
+            n -= t.cachedLargeSpans();
+        }
+        return n;
     }
 
     /** {@return live allocations in total} */

@@ -117,14 +117,32 @@ final class SharedPages {
         lock.lock();
         try {
             checkOpen();
-            directory.set(s.firstPage, 1, null);
-            s.released = true;
-            store.free(s.firstPage);
-            largeFrees++;
-            largeBytes -= s.pages << PageStore.PAGE_SHIFT;
+            giveBackLarge(s);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Gives back the large span at page {@code p}, kept in a thread cache until now: nothing if the heap is closed. */
+    void releaseCachedLarge(long p) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;   // everything goes with the region
+            }
+            giveBackLarge(directory.get(p));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives the large span {@code s} back to the page store: under the lock. */
+    private void giveBackLarge(SharedSpan s) {
+        directory.set(s.firstPage, 1, null);
+        s.released = true;
+        store.free(s.firstPage);
+        largeFrees++;
+        largeBytes -= s.pages << PageStore.PAGE_SHIFT;
     }
 
     /** {@return the address of a new huge mapping of at least {@code bytes}, fresh from the OS (zero)} */

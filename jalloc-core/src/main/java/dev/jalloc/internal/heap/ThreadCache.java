@@ -73,6 +73,12 @@ final class ThreadCache {
     private int period;
     private long emptyBytes;
     private final ArrayDeque<SharedSpan> empties = new ArrayDeque<>();
+    /**
+     * Large spans its holders freed, kept (still in the directory, their payload not live) for the next large
+     * allocation of the same page count: a large pair is a pop and a push, without the central lock. Bounded by
+     * {@link LargeCache#MIN_LIMIT} per cache, and decayed with the collection periods.
+     */
+    private final LargeCache large = new LargeCache();
     /** A stripe taken by a virtual thread since the last reclaim (written by its holders, read by the reclaimer). */
     boolean touched;
 
@@ -311,11 +317,15 @@ final class ThreadCache {
             }
             period++;
             releaseOldEmpties();
+            large.collect(heap::releaseCachedLarge);
             heap.reclaim(false);
         }
     }
 
-    /** Empties every cache, takes back remote frees, and releases every empty span, the last slabs included. */
+    /**
+     * Empties every cache, takes back remote frees, and releases every empty span, the last slabs included, and every
+     * kept large span.
+     */
     void flushAll() {
         drain();
         for (int c = 0; c < SizeClasses.COUNT; c++) {
@@ -337,6 +347,44 @@ final class ThreadCache {
         }
         empties.clear();
         emptyBytes = 0;
+        large.flush(heap::releaseCachedLarge);
+    }
+
+    // ---- large spans ----
+
+    /**
+     * {@return the first page of a cached large span of exactly {@code n} pages whose first page is a multiple of
+     * {@code alignPages} (a power of two), taken out of the cache, or -1}
+     */
+    long takeLarge(long n, long alignPages) {
+        long p = large.take(n);
+        if (p >= 0 && (p & (alignPages - 1)) != 0) {
+            large.put(p, n, 0);   // the room it just left
+            p = -1;
+        }
+        tick();
+        return p;
+    }
+
+    /** {@return whether the large span {@code s}, whose free this thread claimed, is now kept in the cache} */
+    boolean putLarge(SharedSpan s) {
+        tick();
+        return large.put(s.firstPage, s.pages, 0);
+    }
+
+    /** {@return the large spans kept} */
+    int cachedLargeSpans() {
+        return large.spans();
+    }
+
+    /** {@return the pages of the large spans kept} */
+    long cachedLargePages() {
+        return large.cachedPages();
+    }
+
+    /** {@return whether the large span at page {@code p} of {@code n} pages is kept here} */
+    boolean cachesLarge(long p, long n) {
+        return large.contains(p, n);
     }
 
     // ---- partial lists ----
