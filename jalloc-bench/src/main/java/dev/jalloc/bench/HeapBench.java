@@ -1,6 +1,8 @@
 package dev.jalloc.bench;
 
 import dev.jalloc.bench.HeapPeers.Contender;
+import dev.jalloc.bench.HeapStates.Fifo;
+import dev.jalloc.bench.HeapStates.Lifo;
 import dev.jalloc.bench.HeapStates.Pair;
 import dev.jalloc.bench.HeapStates.Realloc;
 import dev.jalloc.bench.HeapStates.Window;
@@ -29,6 +31,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *       write its first byte. Slots and sizes come from one seeded sequence of {@value HeapStates#SEQUENCE}
  *       steps (seed {@value HeapStates#SEED}), the same for every contender, replayed in a loop.
  *       {@value #WINDOW_OPS} ops per invocation.</dd>
+ *   <dt>{@link #fifo}</dt>
+ *   <dd>A queue: {@value HeapStates#QUEUE} blocks live, the oldest freed first. One op: free the oldest block,
+ *       allocate one of the next size in its place and write every byte of it. Sizes are skewed towards small ones
+ *       (60% 16..64 bytes, 30% 65..512, 9% 513..4096, 1% 4097..32768; {@link HeapStates#skewedSize}), from one
+ *       seeded sequence, the same for every contender. {@value #QUEUE_OPS} ops per invocation.</dd>
+ *   <dt>{@link #lifo}</dt>
+ *   <dd>A stack: allocate a burst of {@value HeapStates#BURST} blocks of the same skewed sizes, writing every byte
+ *       of each, then free them newest first. One op is one block's allocation, write and free; {@value
+ *       HeapStates#BURST} ops per invocation.</dd>
  *   <dt>{@link #realloc}</dt>
  *   <dd>Realloc growth. One op is one whole chain: allocate 16 bytes (first byte written), then grow the block
  *       by half again ({@code size + size / 2}) with realloc, writing the new last byte after each step, up to
@@ -61,6 +72,8 @@ public class HeapBench {
     static final int PAIRS = 1024;
     /** Ops per invocation of {@link #window}. */
     static final int WINDOW_OPS = 1024;
+    /** Ops per invocation of {@link #fifo}. */
+    static final int QUEUE_OPS = 1024;
 
     @Benchmark
     @OperationsPerInvocation(PAIRS)
@@ -87,6 +100,49 @@ public class HeapBench {
             cursor = (cursor + 1) & (HeapStates.SEQUENCE - 1);
         }
         w.cursor = cursor;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(QUEUE_OPS)
+    public void fifo(Fifo q) {
+        for (int i = 0; i < QUEUE_OPS; i++) {
+            fifoStep(q);
+        }
+    }
+
+    /** Frees the oldest block of the queue and allocates the next one in its place, every byte written. */
+    static void fifoStep(Fifo q) {
+        Contender c = q.peer;
+        int slot = q.oldest;
+        int size = q.sizes[q.cursor];
+        c.free(slot);
+        c.allocate(slot, size);
+        c.touch(slot, size);
+        q.oldest = slot + 1 == HeapStates.QUEUE ? 0 : slot + 1;
+        q.cursor = (q.cursor + 1) & (HeapStates.SEQUENCE - 1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(HeapStates.BURST)
+    public void lifo(Lifo s) {
+        lifoBurst(s);
+    }
+
+    /** Allocates a burst of blocks, every byte written, then frees them newest first. */
+    static void lifoBurst(Lifo s) {
+        Contender c = s.peer;
+        int[] sizes = s.sizes;
+        int cursor = s.cursor;
+        for (int slot = 0; slot < HeapStates.BURST; slot++) {
+            int size = sizes[cursor];
+            c.allocate(slot, size);
+            c.touch(slot, size);
+            cursor = (cursor + 1) & (HeapStates.SEQUENCE - 1);
+        }
+        for (int slot = HeapStates.BURST - 1; slot >= 0; slot--) {
+            c.free(slot);
+        }
+        s.cursor = cursor;
     }
 
     @Benchmark

@@ -32,6 +32,7 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *
  * <pre>
  *   contender          what it calls
+ *   speedOfLight       HeapSpeedOfLight: a free list per exact 16-byte size over a pre-touched region, no checks
  *   jallocHeap         dev.jalloc.heap.Heap.ofConfined(): allocateAddressNoInit(size, 16), free, reallocateNoInit
  *   jallocShared       dev.jalloc.heap.Heap.ofShared(), used from one thread: the same methods
  *   jallocBestFit      dev.jalloc.heap.BestFitAllocator: the same methods
@@ -54,14 +55,15 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  */
 public final class HeapPeers {
     /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
-    static final String[] NAMES = {"jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc",
-            "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"};
+    static final String[] NAMES = {"speedOfLight", "jallocHeap", "jallocShared", "jallocBestFit", "glibc",
+            "glibcCritical", "jemalloc", "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled",
+            "nettyAdaptive", "rpmalloc"};
 
     /** malloc's alignment, asked of the allocators that take one. */
     static final long ALIGN = 16;
 
     @SuppressWarnings("restricted") // the forks run with native access enabled
-    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private HeapPeers() {
     }
@@ -69,6 +71,7 @@ public final class HeapPeers {
     /** {@return a new contender named {@code name}, with {@code slots} empty slots} */
     static Contender open(String name, int slots) {
         return switch (name) {
+            case "speedOfLight" -> new HeapSpeedOfLight(slots);
             case "jallocHeap" -> new Jalloc(Heap.ofConfined(), slots);
             case "jallocShared" -> new Jalloc(Heap.ofShared(), slots);
             case "jallocBestFit" -> new Jalloc(BestFitAllocator.create(), slots);

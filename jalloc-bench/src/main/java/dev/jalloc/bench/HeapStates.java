@@ -23,6 +23,11 @@ public final class HeapStates {
     static final long SEED = 0x6A616C6CL;
     static final int WINDOW_MIN = 16;
     static final int WINDOW_MAX = 1024;
+    /** Live blocks in the FIFO queue. */
+    static final int QUEUE = 1024;
+    /** Blocks in one LIFO burst. */
+    static final int BURST = 256;
+
     /** The sizes of the realloc chain: 16, then each half again more, up to 1 MiB. */
     static final int[] REALLOC_SIZES = reallocSizes(16, 1 << 20);
     /** Reallocs in one chain. */
@@ -52,7 +57,7 @@ public final class HeapStates {
     /** The contender parameter, and its closing. (JMH wants @State on a class with a @Param, even abstract.) */
     @State(Scope.Thread)
     public abstract static class Base {
-        @Param({"jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc", "jemallocCritical",
+        @Param({"speedOfLight", "jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc", "jemallocCritical",
                 "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"})
         public String contender;
         Contender peer;
@@ -117,6 +122,64 @@ public final class HeapStates {
                 peer.touch(slots[i], sizes[i]);
             }
             cursor = 0;
+        }
+    }
+
+    /**
+     * {@return a size from the skewed mix of {@link HeapBench#fifo} and {@link HeapBench#lifo}: 60% 16..64 bytes,
+     * 30% 65..512, 9% 513..4096, 1% 4097..32768, uniform within each band}
+     */
+    static int skewedSize(SplittableRandom random) {
+        int band = random.nextInt(100);
+        return band < 60 ? random.nextInt(16, 65)
+                : band < 90 ? random.nextInt(65, 513)
+                : band < 99 ? random.nextInt(513, 4097)
+                : random.nextInt(4097, 32769);
+    }
+
+    /** The seeded sequence of skewed sizes both patterns draw from, {@value #SEQUENCE} long. */
+    static int[] skewedSizes() {
+        SplittableRandom random = new SplittableRandom(SEED);
+        int[] sizes = new int[SEQUENCE];
+        for (int i = 0; i < SEQUENCE; i++) {
+            sizes[i] = skewedSize(random);
+        }
+        return sizes;
+    }
+
+    @State(Scope.Thread)
+    public static class Fifo extends Base {
+        final int[] sizes = skewedSizes();
+        int cursor;
+        /** The slot of the oldest block, freed next. */
+        int oldest;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            peer = HeapPeers.open(contender, QUEUE);
+            for (int slot = 0; slot < QUEUE; slot++) {
+                peer.allocate(slot, sizes[slot]);
+                peer.touch(slot, sizes[slot]);
+            }
+            cursor = QUEUE;
+            // Two passes over the sequence: the pages the queue moves through are faulted in.
+            for (int i = 0; i < 2 * SEQUENCE; i++) {
+                HeapBench.fifoStep(this);
+            }
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Lifo extends Base {
+        final int[] sizes = skewedSizes();
+        int cursor;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            peer = HeapPeers.open(contender, BURST);
+            for (int i = 0; i < 2 * SEQUENCE / BURST; i++) {
+                HeapBench.lifoBurst(this);
+            }
         }
     }
 

@@ -50,6 +50,8 @@ public final class Allocators {
 
     private static final List<Entry> KNOWN = List.of(
             Entry.fresh("jalloc", "the jalloc heap: size classes, slabs, pools, best-fit pages", JallocReplay::heap),
+            Entry.fresh("jalloc-shared", "the jalloc shared heap (Heap.ofShared()), used from one thread",
+                    JallocReplay::sharedHeap),
             Entry.fresh("bestfit", "jalloc's best-fit region allocator alone, under the heap",
                     JallocReplay::bestFit),
             Entry.processWide("glibc", "glibc's malloc, free and realloc, through FFM downcalls", GlibcMalloc::open),

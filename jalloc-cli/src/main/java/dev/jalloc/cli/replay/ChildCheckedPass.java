@@ -36,7 +36,11 @@ public final class ChildCheckedPass {
     static CheckedPass.Peaks run(Trace trace, String allocator) throws AllocatorUnavailableException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m"));
+        // The child parses the trace again, keeps a few arrays per op and per id and a tree entry per live block:
+        // a recorded trace of a real program (millions of ops, millions of live blocks) needs more than the
+        // malloc-lab ones, and a heap too tight makes the serial collector run all the time.
+        long heapMiB = 256 + (64L * trace.opCount() + 160L * trace.idCount() >> 20);
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx" + heapMiB + "m"));
         Module module = ChildCheckedPass.class.getModule();
         if (module.isNamed()) {
             command.addAll(List.of("--enable-native-access=dev.jalloc," + module.getName(),

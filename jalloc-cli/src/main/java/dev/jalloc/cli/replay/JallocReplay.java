@@ -6,22 +6,26 @@ import dev.jalloc.heap.BestFitAllocator;
 import dev.jalloc.heap.Heap;
 
 /**
- * A jalloc allocator with memory of its own, made fresh for each pass: {@code jalloc} is the {@link Heap},
- * {@code bestfit} the {@link BestFitAllocator} alone, growing one page at a time so that its footprint follows the
+ * A jalloc allocator with memory of its own, made fresh for each pass: {@code jalloc} is the confined {@link Heap},
+ * {@code jalloc-shared} the shared one (used from the replay's one thread: its caches, the atomic free and the
+ * central lock on its slow paths are what it costs over the confined heap), {@code bestfit} the {@link BestFitAllocator} alone, growing one page at a time so that its footprint follows the
  * trace. The footprint is the allocator's {@link AddressAllocator#committedBytes()}: for the heap, its committed
  * pages not purged, its page map and its huge mappings (slots cached in bins and free pages not yet purged count,
- * as they are still charged); for best fit, the committed prefix of its region, every tag and free block included.
+ * as they are still charged), sampled by the checked pass after every op; for best fit, the committed prefix of its region, every tag and free block included.
  */
 final class JallocReplay implements ReplayAllocator {
     private final AddressAllocator allocator;
-    private long peak;
 
     private JallocReplay(AddressAllocator allocator) {
         this.allocator = allocator;
     }
 
     static ReplayAllocator heap() {
-        return new JallocReplay(Heap.create());
+        return new JallocReplay(Heap.ofConfined());
+    }
+
+    static ReplayAllocator sharedHeap() {
+        return new JallocReplay(Heap.ofShared());
     }
 
     static ReplayAllocator bestFit() {
@@ -31,9 +35,7 @@ final class JallocReplay implements ReplayAllocator {
     @Override
     public long allocate(long byteSize) {
         try {
-            long address = allocator.allocateAddressNoInit(byteSize, 16);
-            peak = Math.max(peak, allocator.committedBytes());
-            return address;
+            return allocator.allocateAddressNoInit(byteSize, 16);
         } catch (OutOfNativeMemoryError e) {
             return 0;
         }
@@ -47,9 +49,7 @@ final class JallocReplay implements ReplayAllocator {
     @Override
     public long reallocate(long address, long byteSize) {
         try {
-            long moved = allocator.reallocateNoInit(address, byteSize);
-            peak = Math.max(peak, allocator.committedBytes());
-            return moved;
+            return allocator.reallocateNoInit(address, byteSize);
         } catch (OutOfNativeMemoryError e) {
             return 0;
         }
@@ -58,11 +58,6 @@ final class JallocReplay implements ReplayAllocator {
     @Override
     public long committedBytes() {
         return allocator.committedBytes();
-    }
-
-    @Override
-    public long peakCommittedBytes() {
-        return peak;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * Reads CS:APP malloc-lab traces, strictly: anything the replay could not perform as written is a
@@ -28,6 +29,9 @@ import java.util.Arrays;
  * allocated again once freed. Ids still live at the end are legal: the replay frees them after the last op.
  */
 public final class TraceParser {
+    /** Compiled once: {@code String.split} with a class would compile it again for every line of a long trace. */
+    private static final Pattern BLANKS = Pattern.compile("[ \t]+");
+
     private static final String[] HEADER = {"suggested heap size", "number of ids", "number of ops", "weight"};
     private static final String HEADER_HINT =
             " (a trace starts with four lines: suggested heap size, number of ids, number of ops, weight)";
@@ -91,7 +95,7 @@ public final class TraceParser {
                 throw new TraceFormatException(source, lineNo, "op " + (ops.count + 1) + ", but the header says "
                         + declaredOps + " ops (line 3)");
             }
-            String[] tokens = text.split("[ \t]+");
+            String[] tokens = BLANKS.split(text);
             byte kind;
             String usage;
             switch (tokens[0]) {

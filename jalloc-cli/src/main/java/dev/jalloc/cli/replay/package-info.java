@@ -10,7 +10,7 @@
  *                                                           │
  *                                                           v
  *                        Allocators (registry: name -> Opener) ──> ReplayAllocator
- *                                  JallocReplay (jalloc, bestfit) | GlibcMalloc | Jemalloc | Mimalloc
+ *                                  JallocReplay (jalloc, jalloc-shared, bestfit) | GlibcMalloc | Jemalloc | Mimalloc
  * </pre>
  *
  * <h2>Vocabulary</h2>
@@ -47,7 +47,7 @@
  *             count of the bytes it committed (its {@code committed} statistic, not the process's); reset at
  *             open ({@code mi_collect(true)}, {@code mi_stats_reset()}). mimalloc 2.0 commits a thread's
  *             32 MiB segments eagerly, so it reports tens of MiB for a small trace, mostly untouched.</li>
- *         <li>jalloc, bestfit: a fresh instance per pass; its committed bytes, no baseline needed.</li>
+ *         <li>jalloc, jalloc-shared, bestfit: a fresh instance per pass; its committed bytes, no baseline needed.</li>
  *       </ul></dd>
  *   <dt>utilization</dt>
  *   <dd>{@code peak_live_bytes / peak_footprint_bytes} (as in malloc-lab, whose heap is all footprint);

@@ -86,7 +86,7 @@ class ReplayCommandTest {
 
     @Test
     void byDefaultEveryAllocatorRunsAndTheUnavailableAreSkippedWithAMessage() {
-        List<Allocators.Entry> known = new ArrayList<>(Allocators.known().subList(0, 2)); // jalloc, bestfit
+        List<Allocators.Entry> known = new ArrayList<>(Allocators.known().subList(0, 3)); // jalloc, jalloc-shared, bestfit
         known.add(Allocators.Entry.fresh("absent", "an allocator this process cannot load", () -> {
             throw new AllocatorUnavailableException("libabsent.so not found: apt-get install libabsent");
         }));
@@ -96,7 +96,7 @@ class ReplayCommandTest {
         assertEquals("""
                 jalloc replay: skipping absent: libabsent.so not found: apt-get install libabsent
                 """, run.err());
-        assertEquals(4, run.out().lines().count(), run.out());   // the header, jalloc, bestfit, the bump allocator
+        assertEquals(5, run.out().lines().count(), run.out());   // the header, the three, the bump allocator
     }
 
     @Test
@@ -118,8 +118,8 @@ class ReplayCommandTest {
 
         Run unknown = run("--allocator", "tcmalloc", small.toString());
         assertEquals(2, unknown.status());
-        assertTrue(unknown.err().startsWith("jalloc replay: unknown allocator 'tcmalloc' (known: jalloc, bestfit, "
-                + "glibc, jemalloc, mimalloc)\nusage: jalloc replay"), unknown.err());
+        assertTrue(unknown.err().startsWith("jalloc replay: unknown allocator 'tcmalloc' (known: jalloc, jalloc-shared, "
+                + "bestfit, glibc, jemalloc, mimalloc)\nusage: jalloc replay"), unknown.err());
 
         Run malformed = run("--allocator", "glibc", small.toString(), bad.toString());
         assertEquals(1, malformed.status());
