@@ -873,8 +873,9 @@ class SharedHeapAdversarialTest {
 
     /**
      * Producers allocate 32 MiB of 4000-byte blocks and end; a platform consumer frees them all (remote frees) and
-     * goes on working (slow paths, large frees: the events at which the heap reclaims and decays), without calling
-     * trim(). {@return the footprint after that}
+     * goes on working (slow paths, large frees: the events at which the heap reclaims and decays) for at least two
+     * seconds, twice the heap's reuse window (free pages it used within about a second are kept for reuse), without
+     * calling trim(). {@return the footprint after that}
      */
     private static long footprintAfterProducersEnd(boolean virtualProducers) throws Exception {
         try (Heap heap = Heap.ofShared()) {
@@ -895,7 +896,8 @@ class SharedHeapAdversarialTest {
             try {
                 consumer.run(() -> made.forEach(heap::free));
                 consumer.run(() -> {
-                    for (int round = 0; round < 30; round++) {
+                    long until = System.nanoTime() + 2_000_000_000L;
+                    for (int round = 0; round < 30 || System.nanoTime() < until; round++) {
                         List<Long> mine = new ArrayList<>();
                         for (int i = 0; i < 500; i++) {
                             mine.add(heap.allocateAddressNoInit(16 + (i % 40) * 16, 16));

@@ -30,10 +30,17 @@ import java.util.TreeMap;
  *   <li>realloc: the new block starts with the old block's first min(old, new) bytes;</li>
  *   <li>at the end: every block still live is intact (then it is freed).</li>
  * </ul>
- * After every op it samples {@link ReplayAllocator#committedBytes()}; the peak footprint is the largest sample,
- * or the allocator's own {@link ReplayAllocator#peakCommittedBytes()} if that is larger.
+ * After every op it samples {@link ReplayAllocator#committedBytes()} (a trace longer than {@value #EVERY_OP_UP_TO}
+ * ops: {@value #SAMPLES} times, evenly spaced, and after the last op); the peak footprint is the largest sample, or
+ * the allocator's own {@link ReplayAllocator#peakCommittedBytes()} if that is larger. (glibc's {@code mallinfo2}
+ * walks every free chunk, milliseconds each on a recorded trace with millions of blocks: sampled after each of its
+ * millions of ops, it would take days.)
  */
 final class CheckedPass {
+    /** Traces up to this many ops are sampled after every op (every malloc-lab trace is). */
+    static final int EVERY_OP_UP_TO = 100_000;
+    /** Samples of a longer trace. */
+    static final int SAMPLES = 2_000;
     /** The outcome of a pass that found nothing wrong. */
     record Peaks(long liveBytes, long footprintBytes) {
     }
@@ -81,11 +88,18 @@ final class CheckedPass {
         }
     }
 
+    /** {@return every how many ops a trace of {@code ops} ops samples the footprint} */
+    static int sampleEvery(int ops) {
+        return ops <= EVERY_OP_UP_TO ? 1 : ops / SAMPLES;
+    }
+
     private Peaks replay() {
         long live = 0;
         long peakLive = 0;
         long peakFootprint = 0;
         allocator.markFootprintBaseline();
+        int every = sampleEvery(trace.opCount());
+        int untilSample = every;
         for (int op = 0; op < trace.opCount(); op++) {
             int id = trace.id(op);
             int byteSize = trace.byteSize(op);
@@ -129,8 +143,12 @@ final class CheckedPass {
                 default -> throw new AssertionError(trace.kind(op));
             }
             peakLive = Math.max(peakLive, live);
-            peakFootprint = Math.max(peakFootprint, allocator.committedBytes());
+            if (--untilSample == 0) {
+                untilSample = every;
+                peakFootprint = Math.max(peakFootprint, allocator.committedBytes());
+            }
         }
+        peakFootprint = Math.max(peakFootprint, allocator.committedBytes());
         peakFootprint = Math.max(peakFootprint, allocator.peakCommittedBytes());
         for (Map.Entry<Long, Integer> block : liveByAddress.entrySet()) { // still live at the end: check, free
             int id = block.getValue();

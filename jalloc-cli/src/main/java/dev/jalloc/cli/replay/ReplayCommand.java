@@ -37,7 +37,8 @@ public final class ReplayCommand {
               kops_per_s            ops / seconds / 1000
               peak_live_bytes       the most bytes the trace had asked for and not freed, after any op
               peak_footprint_bytes  the allocator's committed bytes at their high-water, as it counts them itself,
-                                    sampled after every op of a checked pass (for glibc, jemalloc and mimalloc, in
+                                    sampled after every op of a checked pass (of a trace over 100,000 ops: 2,000
+                                    times, evenly spaced, and after the last op) (for glibc, jemalloc and mimalloc, in
                                     a child JVM, growth over their state there: glibc mallinfo2 arena + hblkhd,
                                     jemalloc stats.resident, mimalloc mi_process_info commit)
               utilization           peak_live_bytes / peak_footprint_bytes ('-' if the footprint did not grow)

@@ -23,11 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
  *   [slab][pool........][large.....][free][slab] ...  | ... [ mapping: scope + reservation ]  address -> mapping
  *   heap page = 4 KiB whatever the OS page: commits, purges and recommits are whole OS pages (4, 16 or 64 KiB)
  * </pre>
- * Free spans stay charged until more than {@value #DECAY_MIN} bytes (and an eighth of the footprint) of them are;
- * then, at most once per {@value #DECAY_INTERVAL_NANOS} ns, the pages that were free already at the previous such
- * decay are purged, and the ones freed since are kept for the next: a page freed and taken again within an interval
- * is never purged and faulted back in (purging every free page each time made the rptest benchmark spend most of
- * its time in page faults), and a page left free is given back one or two intervals later. Not thread-safe.
+ * Decay, by time and by reuse. Free spans stay charged while they are no more than {@value #DECAY_MIN} bytes (and an
+ * eighth of the footprint), and no more than the heap will likely use again: the most pages it had in use at once
+ * within the last second or so (the reuse window: {@value #PEAK_SLOTS} slots of {@value #PEAK_SLOT_NANOS} ns, each
+ * the peak of pages in use during it) less the pages in use now. Beyond that, at most once per {@value
+ * #DECAY_INTERVAL_NANOS} ns, pages that were free already at the previous such decay are purged, down to what may be
+ * kept; the ones freed since are kept for the next: a page freed and taken again within an interval is never purged
+ * and faulted back in (purging every free page each time made the rptest benchmark spend most of its time in page
+ * faults), a program whose live set falls and grows back within the window (a replay pass, a request burst, a
+ * cache rebuilt) finds its pages still there (purging them made a recorded trace of jq run 7x slower than glibc),
+ * and pages a program really stopped using go back one window later. Not thread-safe.
+ *
+ * <pre>
+ *   inUsePeaks[k]   the most pages in use during slot k (a ring; the current slot is peakSlot)
+ *   keep            max(DECAY_MIN, footprint / 8, max over the ring - pages in use now)     free pages kept charged
+ *   freeAtLastDecay one bit per page: free at the last decay; only those are purged at the next
+ * </pre>
  */
 final class PageStore {
     static final int PAGE_SHIFT = 12;
@@ -36,6 +47,8 @@ final class PageStore {
     static final long HUGE_MIN = 16L << 20;
     private static final long DECAY_MIN = 1L << 20;
     private static final long DECAY_INTERVAL_NANOS = 50_000_000;
+    private static final int PEAK_SLOTS = 8;
+    private static final long PEAK_SLOT_NANOS = 128_000_000;
     /** The prefix grows by a quarter of itself, between one page and this. */
     private static final long COMMIT_CHUNK = 16 << 10;
 
@@ -54,6 +67,9 @@ final class PageStore {
     /** One bit per page of the prefix: free at the last decay (a candidate for the next one). */
     private long[] freeAtLastDecay = new long[0];
     private long lastPurge = System.nanoTime() - DECAY_INTERVAL_NANOS;
+    private final long[] inUsePeaks = new long[PEAK_SLOTS];
+    private int peakSlot;
+    private long peakSlotStart = System.nanoTime();
     private long purges;
 
     /** @throws OutOfNativeMemoryError if the region cannot hold one heap page */
@@ -89,6 +105,10 @@ final class PageStore {
      */
     long allocate(long n, long alignPages) {
         long p = space.allocate(n, alignPages);
+        long inUse = inUse();
+        if (inUse > inUsePeaks[peakSlot]) {
+            inUsePeaks[peakSlot] = inUse;
+        }
         if (p < 0) {
             throw new OutOfNativeMemoryError("heap full: no span of " + n + " pages" + (alignPages > 1 ? " aligned to "
                     + alignPages + " pages" : "") + " in its region of " + Bits.bytes(region.reservedBytes()) + " ("
@@ -138,51 +158,104 @@ final class PageStore {
     }
 
     /**
-     * Once more than the threshold of free pages are still charged, purges the free pages that were free at the
-     * previous decay too, and remembers which are free now.
+     * Once more free pages are charged than may be kept (see the class comment), purges free pages that were free at
+     * the previous decay too, down to what may be kept, and remembers which are free now.
      */
     private void decay() {
-        if (dirtyFreePages << PAGE_SHIFT > Math.max(DECAY_MIN, footprint() / 8)) {
-            long now = System.nanoTime();
-            if (now - lastPurge >= DECAY_INTERVAL_NANOS) {
-                lastPurge = now;
-                long[] old = freeAtLastDecay;
-                long[] free = new long[(int) ((fit.limit() + 63) >>> 6)];
-                long[] young = {0};
-                fit.forEachFree((start, size) -> young[0] += purgeOld(start, start + size, old, free));
-                freeAtLastDecay = free;
-                dirtyFreePages = young[0];
-                purges++;
-            }
+        long floor = Math.max(DECAY_MIN, footprint() / 8) >>> PAGE_SHIFT;
+        if (dirtyFreePages <= floor) {
+            return;
         }
+        long now = System.nanoTime();
+        if (now - lastPurge < DECAY_INTERVAL_NANOS) {
+            return;
+        }
+        long inUse = inUse();
+        long keep = Math.max(floor, recentPeak(now, inUse) - inUse);
+        if (dirtyFreePages <= keep) {
+            return;
+        }
+        lastPurge = now;
+        DecayWalk walk = new DecayWalk(freeAtLastDecay, new long[(int) ((fit.limit() + 63) >>> 6)],
+                dirtyFreePages - keep);
+        fit.forEachFree(walk::span);
+        freeAtLastDecay = walk.now;
+        // Charged now: the pages freed since the last decay, and the old ones the budget left (at most what may be
+        // kept: some of those the walk skipped were purged already).
+        dirtyFreePages = walk.young + Math.min(keep, walk.skipped);
+        purges++;
     }
 
-    /**
-     * Purges the pages of the free span {@code [from, to)} that {@code old} marks (free at the last decay), and marks
-     * every page of it in {@code now}. {@return the pages kept: freed since the last decay}
-     */
-    private long purgeOld(long from, long to, long[] old, long[] now) {
-        long young = 0;
-        long run = -1;
-        for (long p = from; p < to; p++) {
-            now[(int) (p >>> 6)] |= 1L << p;
-            boolean wasFree = (p >>> 6) < old.length && (old[(int) (p >>> 6)] & (1L << p)) != 0;
-            if (wasFree) {
-                if (run < 0) {
-                    run = p;
+    /** {@return pages in spans: handed out, or cached by the heap above} */
+    private long inUse() {
+        return fit.limit() - fit.freeUnits();
+    }
+
+    /** Moves the reuse window on to {@code now}. {@return the most pages in use at once within it} */
+    private long recentPeak(long now, long inUse) {
+        long slots = (now - peakSlotStart) / PEAK_SLOT_NANOS;
+        if (slots > 0) {
+            for (long k = 0; k < Math.min(slots, PEAK_SLOTS); k++) {
+                peakSlot = (peakSlot + 1) % PEAK_SLOTS;
+                inUsePeaks[peakSlot] = inUse;
+            }
+            peakSlotStart += slots * PEAK_SLOT_NANOS;
+        }
+        long peak = inUse;
+        for (long p : inUsePeaks) {
+            peak = Math.max(peak, p);
+        }
+        return peak;
+    }
+
+    /** One decay's walk over the free spans. */
+    private final class DecayWalk {
+        /** Pages free at the last decay, and pages free now. */
+        final long[] old;
+        final long[] now;
+        /** Pages it may still purge. */
+        long budget;
+        /** Pages freed since the last decay, and old ones skipped for want of budget. */
+        long young;
+        long skipped;
+
+        DecayWalk(long[] old, long[] now, long budget) {
+            this.old = old;
+            this.now = now;
+            this.budget = budget;
+        }
+
+        /** Purges what the budget allows of the old pages of the free span at {@code start}, marks it all free. */
+        void span(long start, long size) {
+            long to = start + size;
+            long run = -1;
+            for (long p = start; p < to; p++) {
+                now[(int) (p >>> 6)] |= 1L << p;
+                boolean wasFree = (p >>> 6) < old.length && (old[(int) (p >>> 6)] & (1L << p)) != 0;
+                if (wasFree && (run < 0 ? 0 : p - run) < budget) {
+                    if (run < 0) {
+                        run = p;
+                    }
+                    continue;
                 }
-            } else {
                 if (run >= 0) {
-                    space.purgeFree(run, p);
+                    purge(run, p);
                     run = -1;
                 }
-                young++;
+                if (wasFree) {
+                    skipped++;
+                } else {
+                    young++;
+                }
+            }
+            if (run >= 0) {
+                purge(run, to);
             }
         }
-        if (run >= 0) {
-            space.purgeFree(run, to);
+
+        private void purge(long from, long to) {
+            budget -= Math.min(budget, space.purgeFree(from, to) >>> PAGE_SHIFT);
         }
-        return young;
     }
 
     /** Purges every free page and gives the free tail back: the OS gets all the memory no span uses. */
