@@ -52,9 +52,12 @@ import java.util.List;
  * <h2>Memory</h2>
  * Its own reservation ({@link #ofConfined()}, {@link #ofShared()}: {@value #DEFAULT_RESERVE_SIZE} bytes of address space, or less if the OS
  * refuses that much, which {@link #toString()} says) or the tail of a {@link LinearArena} ({@link #onTailOf}),
- * committed as its pages are first used. Free pages go back to the OS when more than 1 MiB (and more than an eighth
- * of the footprint) of them are still charged, at most every 50 ms and only those already free at the previous
- * purge, and on {@link #trim()}; a freed huge payload at once.
+ * committed as its pages are first used. Free pages decay by time and by reuse: the heap keeps charged up to 1 MiB
+ * (and an eighth of its footprint) of them, and as many as it will likely use again, the most pages it had in use
+ * within the last 8 seconds less those in use now (system property {@code jalloc.heap.decayMillis}, read once,
+ * sets that window); beyond that, at most every 50 ms, free pages already free at the previous purge go back to the
+ * OS. Decay runs when the heap frees or takes spans of pages; a heap nobody calls keeps what it holds until
+ * {@link #trim()}, which gives back every free page at once. A freed huge payload goes back at once.
  *
  * <h2>Threads</h2>
  * A <em>confined</em> heap ({@link #ofConfined()}, {@link #create()}) belongs to the thread that made it: the
