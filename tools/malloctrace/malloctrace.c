@@ -171,15 +171,12 @@ static void give_id(uint32_t id) {
     free_ids[free_count++] = id;
 }
 
-static void record_alloc(void *p, size_t size) {
-    if (p == NULL || size > MAX_SIZE) {
-        return;
-    }
+/* Enters a live block. {@return 0 if the table could not grow (tracing stops)} */
+static int insert(uintptr_t a, uint32_t id, uint64_t size) {
     if ((used + 1) * 2 > capacity && !grow()) {
         active = 0;
-        return;
+        return 0;
     }
-    uintptr_t a = (uintptr_t) p;
     size_t j = hash(a) & (capacity - 1);
     while (table[j].addr > TOMB) {
         j = (j + 1) & (capacity - 1);
@@ -187,10 +184,20 @@ static void record_alloc(void *p, size_t size) {
     if (table[j].addr == EMPTY) {
         used++;
     }
-    uint32_t id = take_id();
     table[j].addr = a;
     table[j].id = id;
     table[j].size = size;
+    return 1;
+}
+
+static void record_alloc(void *p, size_t size) {
+    if (p == NULL || size > MAX_SIZE) {
+        return;
+    }
+    uint32_t id = take_id();
+    if (!insert((uintptr_t) p, id, size)) {
+        return;
+    }
     live_bytes += size;
     if (live_bytes > peak_live) {
         peak_live = live_bytes;
@@ -233,20 +240,7 @@ static void record_realloc(void *old, void *p, size_t size) {
     }
     uint32_t id = e->id;   /* moved: the same id under its new address */
     e->addr = TOMB;
-    if ((used + 1) * 2 > capacity && !grow()) {
-        active = 0;
-        return;
-    }
-    size_t j = hash((uintptr_t) p) & (capacity - 1);
-    while (table[j].addr > TOMB) {
-        j = (j + 1) & (capacity - 1);
-    }
-    if (table[j].addr == EMPTY) {
-        used++;
-    }
-    table[j].addr = (uintptr_t) p;
-    table[j].id = id;
-    table[j].size = size;
+    insert((uintptr_t) p, id, size);
 }
 
 /* Enters the tracer: {@return 1 if this call is to be recorded (the lock is then held)} */
