@@ -1,5 +1,7 @@
 package dev.jalloc.heap;
 
+import static dev.jalloc.testing.Stamps.fill;
+import static dev.jalloc.testing.Stamps.verify;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -79,21 +81,6 @@ import org.junit.jupiter.api.Timeout;
 class SharedHeapAdversarialTest {
 
     // ---- helpers ----
-
-    private static void fill(MemorySegment s, long cookie) {
-        for (long i = 0; i + 8 <= s.byteSize(); i += 8) {
-            s.set(JAVA_LONG, i, cookie ^ i);
-        }
-    }
-
-    private static void verify(MemorySegment s, long cookie) {
-        for (long i = 0; i + 8 <= s.byteSize(); i += 8) {
-            if (s.get(JAVA_LONG, i) != (cookie ^ i)) {
-                throw new AssertionError("block at " + Long.toHexString(s.address()) + " (" + s.byteSize()
-                        + " bytes) damaged at byte " + i + ": another thread got it too");
-            }
-        }
-    }
 
     /** Writes and checks only the first and last words (the last if it is not the first): cheap for big blocks. */
     private static void stamp(MemorySegment s, long cookie) {

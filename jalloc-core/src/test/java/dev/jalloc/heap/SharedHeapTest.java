@@ -1,5 +1,7 @@
 package dev.jalloc.heap;
 
+import static dev.jalloc.testing.Stamps.fill;
+import static dev.jalloc.testing.Stamps.verify;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,21 +38,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SharedHeapTest {
-
-    private static void fill(MemorySegment s, long cookie) {
-        for (long i = 0; i + 8 <= s.byteSize(); i += 8) {
-            s.set(JAVA_LONG, i, cookie ^ i);
-        }
-    }
-
-    private static void verify(MemorySegment s, long cookie) {
-        for (long i = 0; i + 8 <= s.byteSize(); i += 8) {
-            if (s.get(JAVA_LONG, i) != (cookie ^ i)) {
-                throw new AssertionError("block at " + Long.toHexString(s.address()) + " (" + s.byteSize()
-                        + " bytes) damaged at byte " + i + ": another thread got it too");
-            }
-        }
-    }
 
     private static Thread platform(Runnable r) {
         return Thread.ofPlatform().start(r);
