@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import dev.jalloc.bench.HeapPeers.Contender;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The heap benchmarks' speed of light (contender {@code speedOfLight}): the least an allocator can do, with nothing
@@ -59,7 +60,7 @@ final class HeapSpeedOfLight extends Contender {
         long[] list = lists[q];
         int n = count[q];
         if (list == null || n == list.length) {
-            list = java.util.Arrays.copyOf(list == null ? new long[0] : list, Math.max(16, 2 * n));
+            list = Arrays.copyOf(list == null ? new long[0] : list, Math.max(16, 2 * n));
             lists[q] = list;
         }
         list[n] = a;

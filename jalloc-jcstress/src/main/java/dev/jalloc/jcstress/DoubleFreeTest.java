@@ -46,8 +46,9 @@ public final class DoubleFreeTest {
     }
 
     /**
-     * A large payload (whole pages): the winner of the compare-and-set then takes the heap's lock to give the pages
-     * back and clear the directory, which the loser may read before or after.
+     * A large payload (whole pages): the winner of the compare-and-set then keeps the span in its thread's cache of
+     * large spans (or, when that is full, takes the heap's lock to give the pages back and clear the directory, which
+     * the loser may read before or after).
      */
     @JCStressTest
     @Outcome(id = "true, false", expect = ACCEPTABLE, desc = "Actor 1's free won, actor 2's was refused.")
