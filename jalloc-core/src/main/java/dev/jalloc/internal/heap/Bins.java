@@ -17,13 +17,6 @@ import dev.jalloc.OutOfNativeMemoryError;
  * the caches of idle bins are emptied, so that a class nobody uses gives its slabs and pools back. Not thread-safe.
  */
 final class Bins {
-    /**
-     * Bytes a bin's cache holds at most: small classes cache more slots. The cache of a small class holds at least
-     * {@link #SMALL_CACHE_MIN} slots, so that a class with a few dozen objects coming and going does not refill and
-     * flush every few operations; a medium one at least 2.
-     */
-    private static final int CACHE_BYTES = 8 << 10;
-    private static final int SMALL_CACHE_MIN = 32;
     static final int COLLECT_EVENTS = 64;
 
     final long[][] cache = new long[SizeClasses.COUNT][];
@@ -41,9 +34,8 @@ final class Bins {
         this.counters = counters;
         this.onCollect = onCollect;
         for (int c = 0; c < SizeClasses.COUNT; c++) {
-            int floor = SizeClasses.isSmall(c) ? SMALL_CACHE_MIN : 2;
-            cache[c] = new long[Math.max(floor, CACHE_BYTES / SizeClasses.size(c))];
-            fill[c] = Math.min(8, cache[c].length / 2);
+            cache[c] = new long[SizeClasses.cacheSlots(c)];   // its bounds: SizeClasses.cacheSlots
+            fill[c] = SizeClasses.firstFill(c);
         }
     }
 

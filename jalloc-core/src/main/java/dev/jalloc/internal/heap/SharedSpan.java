@@ -21,14 +21,14 @@ import java.lang.invoke.VarHandle;
  * A released span is never reused: its {@code live} bytes stay 0, so a stale free of one of its addresses fails its
  * compare-and-set and is refused, whatever the directory holds by then.
  */
-final class SharedSpan {
+final class SharedSpan extends SharedSpanFields.Remote {
     static final VarHandle LIVE = MethodHandles.arrayElementVarHandle(byte[].class);
     static final VarHandle REMOTE = MethodHandles.arrayElementVarHandle(long[].class);
     static final VarHandle PENDING;
 
     static {
         try {
-            PENDING = MethodHandles.lookup().findVarHandle(SharedSpan.class, "pending", int.class);
+            PENDING = MethodHandles.lookup().findVarHandle(SharedSpanFields.Remote.class, "pending", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,21 +37,8 @@ final class SharedSpan {
     /** The class of a large span: one slot of whole pages. */
     static final int LARGE = -1;
 
-    final ThreadCache owner;
-    final int cls;
-    /** Offset of the first slot in the heap's region. */
-    final long start;
-    final int firstPage;
-    final long pages;
-    final int size;
-    final int slots;
-    private final long reciprocal;
-    final byte[] live;
-    final long[] avail;
-    final long[] remote;
+    /** Written only by the span's owner: a cache line of its own, away from the fields every free reads. */
     int used;
-    volatile int pending;
-    SharedSpan nextPending;
     SharedSpan nextPartial;
     SharedSpan prevPartial;
     boolean onPartial;
@@ -62,27 +49,12 @@ final class SharedSpan {
     int keptIn;
     /** In the owner's queue of empty spans (at most once). */
     boolean inEmpties;
+    @SuppressWarnings("unused")
+    private long q0, q1, q2, q3, q4, q5, q6, q7;
 
     /** A slab or pool of class {@code cls}, every slot available. */
     SharedSpan(ThreadCache owner, int cls, int firstPage, long pages) {
-        this.owner = owner;
-        this.cls = cls;
-        this.firstPage = firstPage;
-        this.pages = pages;
-        this.start = (long) firstPage << PageStore.PAGE_SHIFT;
-        if (cls == LARGE) {
-            this.size = 0;
-            this.slots = 1;
-            this.reciprocal = 0;
-        } else {
-            this.size = SizeClasses.size(cls);
-            this.slots = (int) ((pages << PageStore.PAGE_SHIFT) / size);
-            this.reciprocal = SlotMath.reciprocal(size);
-        }
-        this.live = new byte[slots];
-        int words = (slots + 63) >>> 6;
-        this.avail = new long[words];
-        this.remote = new long[words];
+        super(owner, cls, firstPage, pages);
         if (cls != LARGE) {
             for (int i = 0; i < slots; i++) {
                 avail[i >>> 6] |= 1L << i;

@@ -35,14 +35,12 @@ final class ThreadCache {
         }
     }
 
-    private static final int CACHE_BYTES = 8 << 10;
     /**
      * Bytes of empty spans a cache keeps for its next refills instead of giving them back at once: every span made or
      * given back takes the heap's central lock, and a thread whose blocks other threads free empties and refills
      * spans all the time. Kept spans not used again within a collection period go back.
      */
     private static final long EMPTY_BYTES = 256 << 10;
-    private static final int SMALL_CACHE_MIN = 32;
     static final int COLLECT_EVENTS = 64;
 
     final SharedHeapEngine heap;
@@ -143,11 +141,10 @@ final class ThreadCache {
     private long[] cacheOf(int c) {
         long[] slots = cache[c];
         if (slots == null) {
-            int floor = SizeClasses.isSmall(c) ? SMALL_CACHE_MIN : 2;
-            slots = new long[Math.max(floor, CACHE_BYTES / SizeClasses.size(c))];
+            slots = new long[SizeClasses.cacheSlots(c)];
             cache[c] = slots;
             spanOf[c] = new SharedSpan[slots.length];
-            fill[c] = Math.min(8, slots.length / 2);
+            fill[c] = SizeClasses.firstFill(c);
         }
         return slots;
     }
