@@ -88,6 +88,52 @@ class SharedHeapTest {
         }
     }
 
+    /**
+     * A consumer's frees of a producer's consecutive blocks gather in the consumer's outbox (a remote word at a
+     * time): the heap stays exact meanwhile, and they reach the producer's slab at the consumer's next slow path,
+     * so that a trim by the producer gives the slab back while the consumer lives on.
+     */
+    @Test
+    void remoteFreesGatheredInAnOutboxReachTheirSlab() throws Exception {
+        try (Heap heap = Heap.ofShared()) {
+            heap.trim();
+            long empty = heap.committedBytes();
+            int blocks = SizeClasses.PAGE / 16;   // a slab of 16-byte slots: four remote words
+            List<MemorySegment> mine = new ArrayList<>();
+            for (int i = 0; i < blocks; i++) {
+                mine.add(heap.allocateNoInit(16, 16));
+            }
+            CountDownLatch freed = new CountDownLatch(1);
+            CountDownLatch checked = new CountDownLatch(1);
+            CountDownLatch published = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread consumer = platform(() -> {
+                try {
+                    mine.forEach(heap::free);   // the last word's frees stay in this thread's outbox
+                    freed.countDown();
+                    checked.await();
+                    heap.free(heap.allocateNoInit(32, 16));   // a refill: its slow path publishes the outbox
+                    published.countDown();
+                    done.await();   // alive, its cache (one slab of 32-byte slots) out of reach of a trim
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            freed.await();
+            assertEquals(0, heap.liveAllocations());
+            heap.check();   // the slots in the outbox are neither live, available, remote nor cached
+            checked.countDown();
+            published.await();
+            heap.trim();
+            long kept = heap.committedBytes() - empty;
+            done.countDown();
+            consumer.join();
+            assertEquals(SizeClasses.PAGE, kept, "only the consumer's slab is left after the producer's trim");
+            assertEquals(0, heap.liveBytes());
+            heap.check();
+        }
+    }
+
     @Test
     void twoThreadsFreeingOneBlockAtOnceHaveExactlyOneWinner() throws Exception {
         SplittableRandom random = Seeds.random("twoThreadsFreeingOneBlockAtOnceHaveExactlyOneWinner");

@@ -13,27 +13,29 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Remote frees against the owner's drain: the owner allocates two blocks and hands them to the freer, then
- * allocates two more while the freer frees the first two. The blocks are {@value Blocks#MEDIUM} bytes, a class
- * whose cache holds one slot, and the owner's first two allocations leave it empty, so each of the next two runs a
- * refill that drains the owner's pending stack: the freer's bit-set, pending flag and push race the owner's
- * take-all, flag reset and word swaps, and a slot the freer freed may come back to the owner within the state.
+ * Remote frees against the owner's drain: the owner allocates two blocks and hands them to the freer, with a third
+ * from another span, then allocates two more while the freer frees the first two and then the third. The blocks
+ * are {@value Blocks#MEDIUM} bytes, a class whose cache starts with a fill of one slot, so the owner's next two
+ * allocations run at least one refill, which drains the owner's pending stack. The freer's frees of {@code p0, p1}
+ * gather in its outbox (one remote word); its free of {@code p2}, in another span, publishes them: the freer's
+ * bit-set, pending flag and push race the owner's take-all, flag reset and word swaps, and a slot the freer freed
+ * may come back to the owner within the state.
  *
  * <pre>
  *   owner (actor 1)                                freer (actor 2)
- *     p0, p1 = allocate   (the cache now empty)      its own cache made (a small block allocated and freed)
+ *     p0, p1 = allocate (medium), p2 (small)         its own cache made (a small block allocated and freed)
  *     ready = true                                   wait for ready (bounded)
- *     b0 = allocate       (refill: drain)            free(p0)   remote: live CAS, bit, pending 0 -> 1, push
- *     b1 = allocate       (refill: drain)            free(p1)
+ *     b0 = allocate       (maybe a refill: drain)    free(p0), free(p1)   remote: live CAS, into the outbox
+ *     b1 = allocate       (maybe a refill: drain)    free(p2)   publishes them: bits, pending 0 -> 1, push
  *   arbiter: b0 != b1, free(b0) and free(b1) succeed
  *            OwnHeap: check() before those frees; liveAllocations() == 0 and check() after them
  * </pre>
  *
- * <p>Results: {@code r1} the freer's frees that succeeded (2), or -1 if it gave up waiting for {@code ready}
- * ({@value Blocks#WAIT_MILLIS} ms: the owner was descheduled; the arbiter frees {@code p0, p1} then); {@code r2} how
- * many of {@code b0, b1} are {@code p0} or {@code p1} (handed out again after the remote free); {@code r3} the
- * arbiter's verdict ({@link Blocks}: 0 fine, 1 handed out twice, 2 a live block's free refused, 3 live count wrong,
- * 4 {@code check()} failed).
+ * <p>Results: {@code r1} the freer's frees of {@code p0, p1} that succeeded (2), or -1 if it gave up waiting for
+ * {@code ready} ({@value Blocks#WAIT_MILLIS} ms: the owner was descheduled; the arbiter frees {@code p0, p1, p2}
+ * then); {@code r2} how many of {@code b0, b1} are {@code p0} or {@code p1} (handed out again after the remote
+ * free); {@code r3} the arbiter's verdict ({@link Blocks}: 0 fine, 1 handed out twice, 2 a live block's free
+ * refused (the freer's free of {@code p2} included), 3 live count wrong, 4 {@code check()} failed).
  */
 public final class RemoteFreeDrainTest {
     private RemoteFreeDrainTest() {
@@ -45,6 +47,10 @@ public final class RemoteFreeDrainTest {
         /** The owner's blocks: {@code p0, p1} handed to the freer, {@code b0, b1} kept; read by the arbiter. */
         long p0;
         long p1;
+        /** Another span's block: its remote free publishes the outbox holding {@code p0, p1}. */
+        long p2;
+        /** Whether the freer's free of {@code p2} succeeded: written by the freer's actor, read by the arbiter. */
+        boolean freedP2;
         long b0;
         long b1;
         /** The owner's hand-over: {@code p0, p1} are written before it. */
@@ -59,6 +65,7 @@ public final class RemoteFreeDrainTest {
         void owner() {
             p0 = heap.allocateAddressNoInit(Blocks.MEDIUM, Blocks.ALIGN);
             p1 = heap.allocateAddressNoInit(Blocks.MEDIUM, Blocks.ALIGN);
+            p2 = heap.allocateAddressNoInit(Blocks.SMALL, Blocks.ALIGN);
             ready = true;
             b0 = heap.allocateAddressNoInit(Blocks.MEDIUM, Blocks.ALIGN);
             b1 = heap.allocateAddressNoInit(Blocks.MEDIUM, Blocks.ALIGN);
@@ -77,6 +84,7 @@ public final class RemoteFreeDrainTest {
                 Thread.onSpinWait();
             }
             freed = (Blocks.tryFree(heap, p0) ? 1 : 0) + (Blocks.tryFree(heap, p1) ? 1 : 0);
+            freedP2 = Blocks.tryFree(heap, p2);
         }
 
         /** Fills {@code r} and frees what is still live; {@return the verdict so far} */
@@ -88,7 +96,9 @@ public final class RemoteFreeDrainTest {
             }
             boolean live = Blocks.tryFree(heap, b0) & Blocks.tryFree(heap, b1);
             if (freed < 0) {
-                live &= Blocks.tryFree(heap, p0) & Blocks.tryFree(heap, p1);
+                live &= Blocks.tryFree(heap, p0) & Blocks.tryFree(heap, p1) & Blocks.tryFree(heap, p2);
+            } else {
+                live &= freedP2;
             }
             return live ? Blocks.OK : Blocks.LIVE_FREE_REFUSED;
         }

@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <pre>
  *   per span      used == slots - available       used == live + cached + freed remotely and not drained
- *                 no slot is two of: live, available, remote, cached
+ *                                                 (published, or in the freeing cache's outbox)
+ *                 no slot is two of: live, available, remote, cached, in an outbox
  *                 every page of a slab or pool maps to it; it is not released; its owner's count knows it
  *   per cache     every cached slot is in a span the cache owns, once
  *   per class     sum over caches of (out - cached - remoteFreed + drained) == live slots of the class
@@ -44,6 +45,20 @@ final class SharedHeapChecker {
                     }
                     cached.computeIfAbsent(s, x -> new int[1])[0]++;
                 }
+            }
+        }
+        Map<SharedSpan, long[]> outboxes = new IdentityHashMap<>();   // slots freed remotely, not yet published
+        for (ThreadCache c : caches) {
+            SharedSpan s = c.outSpan;
+            if (s != null) {
+                if (s.owner == c || s.isLarge() || s.released || c.outBits == 0) {
+                    fail(c + ": its outbox holds a slab of its own, a large or released span, or nothing");
+                }
+                long[] words = outboxes.computeIfAbsent(s, x -> new long[x.remote.length]);
+                if ((words[c.outWord] & c.outBits) != 0) {
+                    fail(c + ": a slot in its outbox is in another cache's outbox too");
+                }
+                words[c.outWord] |= c.outBits;
             }
         }
         long[] liveByClass = new long[SizeClasses.COUNT];
@@ -84,19 +99,24 @@ final class SharedHeapChecker {
             int live = 0;
             int avail = 0;
             int remote = 0;
+            int outbox = 0;
+            long[] out = outboxes.getOrDefault(s, new long[s.remote.length]);
             for (int i = 0; i < s.slots; i++) {
-                int states = (s.live[i] != 0 ? 1 : 0) + (bit(s.avail, i) ? 1 : 0) + (bit(s.remote, i) ? 1 : 0);
+                int states = (s.live[i] != 0 ? 1 : 0) + (bit(s.avail, i) ? 1 : 0) + (bit(s.remote, i) ? 1 : 0)
+                        + (bit(out, i) ? 1 : 0);
                 if (states > 1) {
                     fail("slot " + i + " of the span at page " + s.firstPage + " is in " + states + " states");
                 }
                 live += s.live[i] != 0 ? 1 : 0;
                 avail += bit(s.avail, i) ? 1 : 0;
                 remote += bit(s.remote, i) ? 1 : 0;
+                outbox += bit(out, i) ? 1 : 0;
             }
             int inCache = cached.getOrDefault(s, new int[1])[0];
-            if (s.used != s.slots - avail || s.used != live + inCache + remote) {
+            if (s.used != s.slots - avail || s.used != live + inCache + remote + outbox) {
                 fail("span at page " + s.firstPage + " (class " + s.cls + "): used " + s.used + ", slots " + s.slots
-                        + ", available " + avail + ", live " + live + ", cached " + inCache + ", remote " + remote);
+                        + ", available " + avail + ", live " + live + ", cached " + inCache + ", remote " + remote
+                        + ", in outboxes " + outbox);
             }
             if (avail > 0 && !s.onPartial) {
                 fail("span at page " + s.firstPage + " has available slots but is on no partial list");

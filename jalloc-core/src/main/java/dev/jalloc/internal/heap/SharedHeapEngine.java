@@ -16,7 +16,8 @@ import java.util.List;
  *                          cache[c] -> slot of one of ITS spans; live[slot] = 1 (plain: nobody else writes it)
  *   free(a) from any thread:  span = directory[page of a]; slot = (a - span.start) / size (a multiply)
  *                          live[slot]: compare-and-set 1 -> 0   (the one exact check: a loser gets the error)
- *                          span.owner == T's cache ?  put in T's cache  :  remote bit, push span on owner's stack
+ *                          span.owner == T's cache ?  put in T's cache  :  into T's outbox (one remote word);
+ *                          a free into another word publishes it: remote bits, push span on owner's stack
  *   the central part (SharedPages, under one CentralLock, slow paths only): PageStore (page spans, large, huge,
  *   decay), the directory's entries; which cache a thread uses: ThreadCaches
  * </pre>
@@ -146,9 +147,7 @@ public final class SharedHeapEngine {
                 me.put(s, i, off);
             } else {
                 me.remoteFreed[s.cls]++;
-                if (s.remoteFree(i)) {
-                    s.owner.pending.push(s);
-                }
+                me.freeRemote(s, i);
             }
         } finally {
             ThreadCaches.exit(me);
@@ -313,13 +312,13 @@ public final class SharedHeapEngine {
     public void trim() {
         checkOpen();
         trimEpoch++;
+        threads.reclaim(true);   // first: what dead threads' outboxes hold reaches its spans, this thread's included
         ThreadCache me = threads.enter();
         try {
             me.flushAll();
         } finally {
             ThreadCaches.exit(me);
         }
-        threads.reclaim(true);
         pages.trim();
     }
 

@@ -13,8 +13,8 @@ import java.lang.invoke.VarHandle;
  *                                                compare-and-set 1 -> 0, from any thread: the one that wins frees it
  *   avail       bit i: slot i is free, in no cache and on no remote list      owner only, plain
  *   used        slots not in avail: live, cached, or freed remotely and not yet drained      owner only
- *   remote      bit i: freed by another thread, not yet drained       getAndBitwiseOr by the freeing thread,
- *                                                                      getAndSet(0) a word at a time by the owner
+ *   remote      bit i: freed by another thread, not yet drained       getAndBitwiseOr by the freeing thread
+ *               (a word's frees gathered first in its cache's outbox), getAndSet(0) a word at a time by the owner
  *   pending     1 while the span is on its owner's pending stack (nextPending links it): set 0 -> 1 by the
  *               remote free that pushes it, set back to 0 by the owner's drain before it reads the remote words
  * </pre>
@@ -100,11 +100,11 @@ final class SharedSpan extends SharedSpanFields.Remote {
     }
 
     /**
-     * Records that another thread freed slot {@code i} (already claimed). {@return whether the span must be pushed
-     * on its owner's pending stack: it was not on it}
+     * Records that another thread freed the slots of {@code bits} in remote word {@code w} (each already claimed).
+     * {@return whether the span must be pushed on its owner's pending stack: it was not on it}
      */
-    boolean remoteFree(int i) {
-        REMOTE.getAndBitwiseOr(remote, i >>> 6, 1L << i);
+    boolean remoteFree(int w, long bits) {
+        REMOTE.getAndBitwiseOr(remote, w, bits);
         return pending == 0 && PENDING.compareAndSet(this, 0, 1);
     }
 

@@ -77,6 +77,16 @@ final class ThreadCache {
      * {@link LargeCache#MIN_LIMIT} per cache, and decayed with the collection periods.
      */
     private final LargeCache large = new LargeCache();
+    /**
+     * The outbox: slots its holders freed (claimed) into one remote word of another cache's span, not yet published
+     * there. Consecutive remote frees into the same word (a consumer freeing a producer's batch) cost one atomic OR
+     * of the owner's remote word and one look at its pending flag for all of them, instead of one each. Published
+     * when a free goes to another word, and on every slow path of the holder ({@link #drain}, {@link #tick}), so
+     * at most one word of slots per cache waits, and never past its holder's next refill.
+     */
+    SharedSpan outSpan;
+    int outWord;
+    long outBits;
     /** A stripe taken by a virtual thread since the last reclaim (written by its holders, read by the reclaimer). */
     boolean touched;
 
@@ -136,6 +146,29 @@ final class ThreadCache {
         slots[n] = off << 16 | i;
         spanOf[c][n] = s;
         count[c] = n + 1;
+    }
+
+    /** Records the remote free of slot {@code i} of {@code s}, another cache's span (its free already claimed). */
+    void freeRemote(SharedSpan s, int i) {
+        int w = i >>> 6;
+        if (s != outSpan || w != outWord) {
+            publishOutbox();
+            outSpan = s;
+            outWord = w;
+        }
+        outBits |= 1L << i;
+    }
+
+    /** Publishes the outbox: the remote bits set in its span, and the span pushed on its owner's stack if needed. */
+    void publishOutbox() {
+        SharedSpan s = outSpan;
+        if (s != null) {
+            if (s.remoteFree(outWord, outBits)) {
+                s.owner.pending.push(s);
+            }
+            outSpan = null;
+            outBits = 0;
+        }
     }
 
     private long[] cacheOf(int c) {
@@ -281,6 +314,7 @@ final class ThreadCache {
 
     /** Takes back every slot other threads freed into this cache's spans; spans empty now go back. */
     void drain() {
+        publishOutbox();
         SharedSpan s = pending.takeAll();
         while (s != null) {
             SharedSpan next = s.nextPending;   // read before the span can be pushed again
@@ -305,6 +339,7 @@ final class ThreadCache {
     void tick() {
         if (++events >= COLLECT_EVENTS) {
             events = 0;
+            publishOutbox();
             for (int c = 0; c < SizeClasses.COUNT; c++) {
                 if (count[c] > 0 && !active[c]) {
                     flush(c, count[c]);
