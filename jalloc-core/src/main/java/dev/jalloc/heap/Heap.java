@@ -69,7 +69,10 @@ import java.util.List;
  *       instruction, so blocks of different threads never share a cache line. Every free is one atomic
  *       compare-and-set on the payload's state (so that of two threads freeing one payload at once, exactly one
  *       succeeds and the other gets {@link IllegalArgumentException}); a free from another thread then marks the
- *       slot for its owner, which takes it back on its next slow path.</li>
+ *       slot for its owner, which takes it back on its next slow path. Such frees are gathered a bitmap word at a
+ *       time (up to 64 slots of one span) and handed to the owner when the freeing thread frees into another word
+ *       or reaches a slow path of its own: a thread that frees another's blocks and then blocks for good keeps at
+ *       most that word from reuse (they count as freed in the statistics).</li>
  *   <li>Virtual threads share a few caches (stripes, four per core), each held for one call only: thousands of
  *       virtual threads cost no more memory than the cores, and no call blocks its carrier while holding one.</li>
  *   <li>When a thread dies, the next thread that needs a cache adopts its cache whole; until then any slow path

@@ -18,18 +18,21 @@ import org.openjdk.jcstress.infra.results.III_Result;
  *
  * <pre>
  *   adopter (actor 1)                                 freer (actor 2)
- *     start thread T: a0, a1 = allocate; T ends          wait for ready (bounded)
- *     join T; ready = true                               free(a0), free(a1)   remote to T's cache, which is dead:
- *     b0, b1 = allocate                                  the first heap call of either actor may adopt it
- *       adopts T's cache (or makes its own if the freer adopted it first); its refill drains T's pending stack
+ *     start thread T: a0, a1 = allocate (medium),        wait for ready (bounded)
+ *       a2 (small, another span); T ends                 free(a0), free(a1), free(a2)   remote to T's cache, which
+ *     join T; ready = true                                 is dead: the first heap call of either actor may adopt
+ *     b0, b1 = allocate                                    it; a2's free publishes the outbox holding a0, a1
+ *       adopts T's cache (or makes its own if the freer adopted it first); a refill drains T's pending stack
  *   arbiter: check(); b0 != b1, free(b0), free(b1) succeed; liveAllocations() == 0; check(); close
  * </pre>
- * The blocks are {@value Blocks#MEDIUM} bytes, so T's cache of their class is empty when T dies and the adopter's
- * first allocation runs a refill. If the freer adopts T's cache its frees are the owner's own (into the cache); if
- * the adopter does, they are remote frees racing the adopter's drain.
+ * The blocks are {@value Blocks#MEDIUM} bytes, a class whose cache starts with a fill of one slot, so T's cache of
+ * their class holds at most one slot when T dies and the adopter's second allocation at the latest runs a refill. If
+ * the freer adopts T's cache its frees are the owner's own (into the cache); if the adopter does, they are remote
+ * frees, gathered in the freer's outbox and published by its free of {@code a2} (a block of another span), racing
+ * the adopter's drain.
  *
  * <p>Results: {@code r1} the freer's frees that succeeded (2), or -1 if it gave up waiting for {@code ready} (the
- * thread start took more than {@value Blocks#WAIT_MILLIS} ms; the arbiter frees {@code a0, a1} then); {@code r2}
+ * thread start took more than {@value Blocks#WAIT_MILLIS} ms; the arbiter frees {@code a0, a1, a2} then); {@code r2}
  * how many of {@code b0, b1} are {@code a0} or {@code a1}; {@code r3} the arbiter's verdict ({@link Blocks}: 0
  * fine, 1 handed out twice, 2 a live block's free refused, 3 live count wrong, 4 {@code check()} failed, 5 thread T
  * threw).
@@ -55,6 +58,10 @@ public class AbandonTest {
     /** The dying thread's blocks, or what it threw: written by it, read by the freer after ready and the arbiter. */
     long a0;
     long a1;
+    /** Another span's block: its remote free publishes the outbox holding {@code a0, a1}. */
+    long a2;
+    /** Whether the freer's free of {@code a2} succeeded. */
+    boolean freedA2;
     Throwable died;
     /** The adopter's hand-over, after the dying thread's join. */
     volatile boolean ready;
@@ -70,6 +77,7 @@ public class AbandonTest {
             try {
                 a0 = heap.allocateAddressNoInit(Blocks.MEDIUM, Blocks.ALIGN);
                 a1 = heap.allocateAddressNoInit(Blocks.MEDIUM, Blocks.ALIGN);
+                a2 = heap.allocateAddressNoInit(Blocks.SMALL, Blocks.ALIGN);
             } catch (RuntimeException | Error e) {
                 died = e;
             }
@@ -91,6 +99,7 @@ public class AbandonTest {
             Thread.onSpinWait();
         }
         freed = (Blocks.tryFree(heap, a0) ? 1 : 0) + (Blocks.tryFree(heap, a1) ? 1 : 0);
+        freedA2 = Blocks.tryFree(heap, a2);
     }
 
     @Arbiter
@@ -118,7 +127,9 @@ public class AbandonTest {
         }
         boolean live = Blocks.tryFree(heap, b0) & Blocks.tryFree(heap, b1);
         if (freed < 0) {
-            live &= Blocks.tryFree(heap, a0) & Blocks.tryFree(heap, a1);
+            live &= Blocks.tryFree(heap, a0) & Blocks.tryFree(heap, a1) & Blocks.tryFree(heap, a2);
+        } else {
+            live &= freedA2;
         }
         return live ? Blocks.checkEmpty(heap) : Blocks.LIVE_FREE_REFUSED;
     }

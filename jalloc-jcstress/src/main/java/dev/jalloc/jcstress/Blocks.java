@@ -16,9 +16,9 @@ final class Blocks {
     /** A small class: slots of one-page slabs, cached many at a time. */
     static final long SMALL = 48;
     /**
-     * A medium class whose thread cache is two slots long (8 KiB of cache per class over 4 KiB slots) and is refilled
-     * one slot at a time (half of it): every allocation from an empty cache runs the refill, which drains the remote
-     * frees first.
+     * A medium class whose thread cache starts with a fill of one slot (the fill doubles while the class is in use,
+     * up to half of its 16 slots: {@code SizeClasses.firstFill}, {@code cacheSlots}): a fresh cache's first
+     * allocations run the refill, which drains the remote frees first.
      */
     static final long MEDIUM = 4096;
     /** Above the medium classes: whole pages, freed under the heap's lock after the compare-and-set. */

@@ -16,7 +16,7 @@ import org.openjdk.jcstress.infra.results.ZZ_Result;
  * succeeded.
  *
  * <p>The block is allocated by the thread that builds the state, so depending on the state one actor's free is the
- * owner's (the slot goes back into its cache) and the other's is remote (a remote bit and a push), or both are
+ * owner's (the slot goes back into its cache) and the other's is remote (into the freer's outbox), or both are
  * remote: every pairing of the two paths races.
  */
 public final class DoubleFreeTest {

@@ -13,12 +13,15 @@
  *   <dd>The thread whose cache a block's span belongs to: the thread that allocated it (a span never changes
  *       cache; a dead thread's cache is adopted whole by the next thread that needs one).</dd>
  *   <dt>remote free</dt>
- *   <dd>A free from a thread other than the owner: it wins the slot's compare-and-set, sets the slot's bit in the
- *       span's remote bitmap, and pushes the span on the owner's pending stack if it was not on it.</dd>
+ *   <dd>A free from a thread other than the owner: it wins the slot's compare-and-set and puts the slot's bit in
+ *       its own cache's outbox (one remote word of one span); a remote free into another word, or the freeing
+ *       thread's slow path, publishes the outbox: its bits into the span's remote bitmap, and the span pushed on
+ *       the owner's pending stack if it was not on it. The tests end their frees with one into another span, so
+ *       that the publication races inside the actor.</dd>
  *   <dt>drain</dt>
  *   <dd>The owner taking its pending stack whole and the remote bits back, on its slow path (the refill of an empty
- *       cache). The tests allocate {@value dev.jalloc.jcstress.Blocks#MEDIUM}-byte blocks: that class's cache holds
- *       a single slot, so every allocation from an empty cache runs a refill, and so a drain.</dd>
+ *       cache). The tests allocate {@value dev.jalloc.jcstress.Blocks#MEDIUM}-byte blocks: that class's cache starts
+ *       with a fill of one slot, so a fresh cache's first allocations run refills, and so drains.</dd>
  *   <dt>hand-over</dt>
  *   <dd>An actor publishing the blocks it allocated to the other actor through a volatile flag, which the other
  *       waits for (bounded: giving up is an outcome of its own). The program's happens-before edge that a free from

@@ -9,7 +9,8 @@ import dev.jalloc.OutOfNativeMemoryError;
  *
  * <pre>
  *   bin c   cache[c][0 .. count[c])   offsets of free slots; the newest on top
- *           fill[c]                   slots a refill brings: 8 at first, doubled when the bin refills twice between
+ *           fill[c]                   slots a refill brings: SizeClasses.firstFill (8 small, 1 medium) at first, doubled
+ *                                     when the bin refills twice between
  *                                     two collections (up to half its cache), halved when a collection finds it idle
  *           active[c]                 refilled, flushed or the target of a reallocation since the last collection
  * </pre>

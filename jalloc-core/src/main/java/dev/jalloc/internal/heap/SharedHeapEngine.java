@@ -312,8 +312,16 @@ public final class SharedHeapEngine {
     public void trim() {
         checkOpen();
         trimEpoch++;
-        threads.reclaim(true);   // first: what dead threads' outboxes hold reaches its spans, this thread's included
+        // Outboxes first, both ways: this thread's reaches the spans of the caches reclaimed next, and theirs reach
+        // this thread's spans before it empties its cache.
         ThreadCache me = threads.enter();
+        try {
+            me.publishOutbox();
+        } finally {
+            ThreadCaches.exit(me);
+        }
+        threads.reclaim(true);
+        me = threads.enter();
         try {
             me.flushAll();
         } finally {

@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * A released span is never reused: its {@code live} bytes stay 0, so a stale free of one of its addresses fails its
  * compare-and-set and is refused, whatever the directory holds by then.
  */
-final class SharedSpan extends SharedSpanFields.Remote {
+final class SharedSpan extends SharedSpanFields.RemotePadded {
     static final VarHandle LIVE = MethodHandles.arrayElementVarHandle(byte[].class);
     static final VarHandle REMOTE = MethodHandles.arrayElementVarHandle(long[].class);
     static final VarHandle PENDING;
@@ -37,7 +37,7 @@ final class SharedSpan extends SharedSpanFields.Remote {
     /** The class of a large span: one slot of whole pages. */
     static final int LARGE = -1;
 
-    /** Written only by the span's owner: a cache line of its own, away from the fields every free reads. */
+    /** Written only by the span's owner, on lines of their own (SharedSpanFields). */
     int used;
     SharedSpan nextPartial;
     SharedSpan prevPartial;
@@ -49,8 +49,6 @@ final class SharedSpan extends SharedSpanFields.Remote {
     int keptIn;
     /** In the owner's queue of empty spans (at most once). */
     boolean inEmpties;
-    @SuppressWarnings("unused")
-    private long q0, q1, q2, q3, q4, q5, q6, q7;
 
     /** A slab or pool of class {@code cls}, every slot available. */
     SharedSpan(ThreadCache owner, int cls, int firstPage, long pages) {

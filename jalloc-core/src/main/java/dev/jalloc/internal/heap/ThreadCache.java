@@ -81,8 +81,11 @@ final class ThreadCache {
      * The outbox: slots its holders freed (claimed) into one remote word of another cache's span, not yet published
      * there. Consecutive remote frees into the same word (a consumer freeing a producer's batch) cost one atomic OR
      * of the owner's remote word and one look at its pending flag for all of them, instead of one each. Published
-     * when a free goes to another word, and on every slow path of the holder ({@link #drain}, {@link #tick}), so
-     * at most one word of slots per cache waits, and never past its holder's next refill.
+     * when a free goes to another word, on every slow path of the holder ({@link #drain}, {@link #tick}), by
+     * {@code trim()} in the holder's thread, and by whoever reclaims or adopts the cache of a dead thread. At most one
+     * word of slots per cache waits, until one of those: a live thread that only frees and then blocks for good
+     * keeps that word (at most one span) from its owner; a heap-wide trim cannot reach it, as it cannot reach any
+     * other live thread's cache.
      */
     SharedSpan outSpan;
     int outWord;
