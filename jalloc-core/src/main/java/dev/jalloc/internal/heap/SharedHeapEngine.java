@@ -317,12 +317,7 @@ public final class SharedHeapEngine {
         ThreadCache me = threads.enter();
         try {
             me.publishOutbox();
-        } finally {
-            ThreadCaches.exit(me);
-        }
-        threads.reclaim(true);
-        me = threads.enter();
-        try {
+            threads.reclaim(true);   // passes over the cache this thread holds
             me.flushAll();
         } finally {
             ThreadCaches.exit(me);

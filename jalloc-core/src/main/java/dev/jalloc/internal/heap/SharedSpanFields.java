@@ -58,6 +58,10 @@ abstract class SharedSpanFields {
         this.remote = new long[words];
     }
 
+    /**
+     * Eight longs between the fields every free reads and the remote group, in a class of their own: without it
+     * HotSpot puts {@code nextPending} and {@code pending} right after {@code remote}, on the read-only line.
+     */
     abstract static class Padded extends SharedSpanFields {
         @SuppressWarnings("unused")
         private long p0, p1, p2, p3, p4, p5, p6, p7;
