@@ -137,7 +137,7 @@ public final class SizeClasses {
     private static int[] computeCacheSlots() {
         int[] slots = new int[SIZES.length];
         for (int i = 0; i < SIZES.length; i++) {
-            slots[i] = SIZES[i] <= SMALL_MAX ? Math.max(SMALL_CACHE_MIN, SMALL_CACHE_BYTES / SIZES[i])
+            slots[i] = isSmall(i) ? Math.max(SMALL_CACHE_MIN, SMALL_CACHE_BYTES / SIZES[i])
                     : Math.max(MEDIUM_CACHE_MIN, MEDIUM_CACHE_BYTES / SIZES[i]);
         }
         return slots;
@@ -157,7 +157,7 @@ public final class SizeClasses {
      * it for an object or two). The fill doubles at each refill of a class in use, up to half its cache.
      */
     public static int firstFill(int index) {
-        return SIZES[index] <= SMALL_MAX ? Math.min(8, CACHE_SLOTS[index] / 2) : 1;
+        return isSmall(index) ? Math.min(8, CACHE_SLOTS[index] / 2) : 1;
     }
 
     /**
