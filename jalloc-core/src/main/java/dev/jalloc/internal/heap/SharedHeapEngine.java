@@ -200,6 +200,11 @@ public final class SharedHeapEngine {
         threads.reclaim(allStripes);
     }
 
+    /** {@return the page map: read by the thread caches to find a cached slot's span} */
+    SpanDirectory directory() {
+        return pages.directory();
+    }
+
     /** {@return the thread caches made for platform threads so far (each adopted again when its thread dies)} */
     public int threadCaches() {
         return threads.platformCaches();

@@ -46,6 +46,10 @@ final class SharedPages {
         return directory.get(p);
     }
 
+    SpanDirectory directory() {
+        return directory;
+    }
+
     void checkOpen() {
         if (closed) {
             throw Confinement.closed("Heap");

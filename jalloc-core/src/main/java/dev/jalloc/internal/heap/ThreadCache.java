@@ -4,7 +4,6 @@ import dev.jalloc.OutOfNativeMemoryError;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 /**
  * A thread's part of the shared heap: the spans it owns, one bin cache per size class over them, and the stack of
@@ -15,7 +14,8 @@ import java.util.Arrays;
  *   holder      the thread using it now: a platform thread for life, a virtual thread for one call, or null
  *               (free to adopt); compare-and-set from null, or from a thread that is no longer alive
  *   cache[c]    free slots of class c from its own spans, the newest on top (as Bins), each as
- *               offset << 16 | slot index, its span beside it in spanOf[c]: allocating touches no directory
+ *               offset << 16 | slot index; its span is the directory's entry for the offset's page (no
+ *               reference kept: storing one costs every free a GC write barrier)
  *   partial[c]  its spans of class c with available slots, doubly linked
  *   pending     spans with slots freed by other threads: a Treiber stack, pushed by any thread (compare-and-set),
  *               taken whole by the holder (getAndSet null) on its slow path
@@ -51,7 +51,7 @@ final class ThreadCache {
     final PendingStack pending = new PendingStack();
 
     final long[][] cache = new long[SizeClasses.COUNT][];
-    final SharedSpan[][] spanOf = new SharedSpan[SizeClasses.COUNT][];
+    private final SpanDirectory directory;
     final int[] count = new int[SizeClasses.COUNT];
     private final int[] fill = new int[SizeClasses.COUNT];
     private final boolean[] active = new boolean[SizeClasses.COUNT];
@@ -98,6 +98,7 @@ final class ThreadCache {
         this.id = id;
         this.stripe = stripe;
         this.trimEpoch = heap.trimEpoch();
+        this.directory = heap.directory();
     }
 
     // ---- holding ----
@@ -126,10 +127,10 @@ final class ThreadCache {
             n = count[c];
         }
         long e = cache[c][--n];
-        SharedSpan s = spanOf[c][n];
         count[c] = n;
-        s.markLive((int) e & 0xFFFF);
-        return e >>> 16;
+        long off = e >>> 16;
+        directory.get(off >>> PageStore.PAGE_SHIFT).markLive((int) e & 0xFFFF);
+        return off;
     }
 
     /** Takes slot {@code i} at {@code off} of its own span {@code s} (its free already claimed) into the cache. */
@@ -147,7 +148,6 @@ final class ThreadCache {
             n = count[c];
         }
         slots[n] = off << 16 | i;
-        spanOf[c][n] = s;
         count[c] = n + 1;
     }
 
@@ -179,7 +179,6 @@ final class ThreadCache {
         if (slots == null) {
             slots = new long[SizeClasses.cacheSlots(c)];
             cache[c] = slots;
-            spanOf[c] = new SharedSpan[slots.length];
             fill[c] = SizeClasses.firstFill(c);
         }
         return slots;
@@ -221,20 +220,19 @@ final class ThreadCache {
                 }
                 link(s);
             }
-            n += takeSlots(s, slots, spanOf[c], n, want - n);
+            n += takeSlots(s, slots, n, want - n);
         }
         count[c] = n;
         tick();
     }
 
-    private int takeSlots(SharedSpan s, long[] slots, SharedSpan[] spans, int n, int want) {
+    private int takeSlots(SharedSpan s, long[] slots, int n, int want) {
         int taken = 0;
         long[] avail = s.avail;
         for (int w = 0; w < avail.length && taken < want; w++) {
             long bits = avail[w];
             while (bits != 0 && taken < want) {
                 int i = (w << 6) + Long.numberOfTrailingZeros(bits);
-                spans[n + taken] = s;
                 slots[n + taken++] = s.offsetOf(i) << 16 | i;
                 bits &= bits - 1;
             }
@@ -255,17 +253,14 @@ final class ThreadCache {
     /** Returns the {@code n} oldest cached slots of class {@code c} to their spans. */
     void flush(int c, int n) {
         long[] slots = cache[c];
-        SharedSpan[] spans = spanOf[c];
         for (int i = 0; i < n; i++) {
-            SharedSpan s = spans[i];
+            SharedSpan s = directory.get(slots[i] >>> (16 + PageStore.PAGE_SHIFT));
             int slot = (int) slots[i] & 0xFFFF;
             s.avail[slot >>> 6] |= 1L << slot;
             s.used--;
             settle(s);
         }
         System.arraycopy(slots, n, slots, 0, count[c] - n);
-        System.arraycopy(spans, n, spans, 0, count[c] - n);
-        Arrays.fill(spans, count[c] - n, count[c], null);   // no released span kept reachable
         count[c] -= n;
         out[c] -= n;
     }
