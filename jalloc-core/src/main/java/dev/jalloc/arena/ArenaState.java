@@ -193,6 +193,25 @@ abstract sealed class ArenaState permits LinearArena {
         return source.committedBytes();
     }
 
+    /**
+     * {@return a snapshot of the arena's numbers in one record: its position, blocks and what it holds from the OS}
+     * One question to the kernel per GiB of committed blocks, for the resident bytes.
+     *
+     * @throws IllegalStateException if the arena is closed
+     * @throws WrongThreadException  if the arena is confined to another thread
+     */
+    public ArenaStats stats() {
+        lock();
+        try {
+            ensureUsable();
+            return new ArenaStats(current.basePos + currentOffset(), chain.blockCount(), source.committedBytes(),
+                    source.usage().peakCommittedBytes(), source.reservedBytes(), chain.residentBytes(),
+                    source.usage().osCalls());
+        } finally {
+            unlock();
+        }
+    }
+
     /** {@return the number of blocks in the chain, the current one included; 0 after close} */
     public int blockCount() {
         return closed ? 0 : chain.blockCount();

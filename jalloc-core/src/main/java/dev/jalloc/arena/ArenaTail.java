@@ -3,6 +3,7 @@ package dev.jalloc.arena;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.arena.Block;
 import dev.jalloc.internal.memory.Region;
+import dev.jalloc.internal.memory.Usage;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import java.lang.foreign.MemorySegment;
@@ -93,6 +94,17 @@ final class ArenaTail implements Region {
     @Override
     public long committedBytes() {
         return Math.max(0, block.committed - start);
+    }
+
+    @Override
+    public long residentBytes() {
+        return block.residentBytes(start, committedBytes());
+    }
+
+    /** The arena's counts: a tail's pages are the arena's. */
+    @Override
+    public Usage usage() {
+        return arena.source.usage();
     }
 
     @Override

@@ -172,6 +172,21 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
         return engine.committedBytes();
     }
 
+    /**
+     * {@return a snapshot of the allocator's numbers in one record} O(1), plus one question to the kernel per GiB of
+     * committed memory for the resident bytes.
+     *
+     * @throws IllegalStateException if closed
+     * @throws WrongThreadException  if used from another thread
+     */
+    public BestFitStats stats() {
+        checkOpen();
+        return new BestFitStats(engine.allocatedBytes(), engine.allocatedBlocks(), engine.freeBytes(),
+                engine.freeBlocks(), engine.largestFreeBlock(), engine.committedBytes(),
+                region.usage().peakCommittedBytes(), region.reservedBytes(), region.residentBytes(),
+                region.usage().osCalls());
+    }
+
     /** {@return the bytes of allocated payloads} */
     public long allocatedBytes() {
         checkOpen();

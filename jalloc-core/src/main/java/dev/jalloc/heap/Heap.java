@@ -270,6 +270,19 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
 
     // ---- statistics ----
 
+    /**
+     * {@return a snapshot of every number the heap keeps, in one record} O(size classes and threads' caches), plus
+     * one question to the kernel per GiB of committed pages for the resident bytes. On a shared heap, from any thread;
+     * exact when no other thread works.
+     *
+     * @throws IllegalStateException if closed
+     * @throws WrongThreadException  if used from another thread
+     */
+    public HeapStats stats() {
+        checkOpen();
+        return shared != null ? shared.stats(region.reservedBytes()) : engine.stats(region.reservedBytes());
+    }
+
     /** {@return the usable bytes of all live allocations} O(size classes). */
     public long liveBytes() {
         checkOpen();

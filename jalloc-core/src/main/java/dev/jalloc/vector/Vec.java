@@ -171,6 +171,20 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         return region.committedBytes();
     }
 
+    /**
+     * {@return a snapshot of the vector's numbers in one record} One question to the kernel per GiB of committed
+     * memory, for the resident bytes.
+     *
+     * @throws IllegalStateException if closed
+     * @throws WrongThreadException  if confined to another thread
+     */
+    public final VecStats stats() {
+        checkReader();
+        long n = size();
+        return new VecStats(n, capacity, n * stride, region.committedBytes(), region.usage().peakCommittedBytes(),
+                region.reservedBytes(), region.residentBytes(), region.usage().osCalls());
+    }
+
     /** {@return the reserved bytes of address space} */
     public final long reservedBytes() {
         return region.reservedBytes();

@@ -109,6 +109,9 @@ class LinearArenaModelTest {
                 if (arena.pos() != pos) {
                     fail("step " + step + ": pos " + arena.pos() + ", model says " + pos);
                 }
+                if (step % 997 == 0) {
+                    checkStats(step);
+                }
             }
             while (!temps.isEmpty()) {
                 endTemp();
@@ -181,6 +184,16 @@ class LinearArenaModelTest {
                 gaps.put(pos, arena.pos());
             }
             pos = arena.pos();
+        }
+
+        /** The arena's statistics record against the model's position and the arena's own getters. */
+        void checkStats(long step) {
+            ArenaStats stats = arena.stats();
+            assertEquals(pos, stats.liveBytes(), () -> "step " + step + ": stats " + stats);
+            assertEquals(arena.blockCount(), stats.blocks(), () -> "step " + step + ": stats " + stats);
+            assertEquals(arena.committedBytes(), stats.committedBytes(), () -> "step " + step + ": stats " + stats);
+            assertTrue(stats.peakCommittedBytes() >= stats.committedBytes(), () -> "step " + step + ": " + stats);
+            assertTrue(stats.residentBytes() <= stats.committedBytes(), () -> "step " + step + ": " + stats);
         }
 
         void checkNoOverlap(long address, long size) {

@@ -133,6 +133,13 @@ class HeapModelTest {
                 public long state() {
                     return heap.liveBytes() * 31 + heap.liveAllocations() * 17 + heap.committedBytes();
                 }
+
+                @Override
+                public void checkStats(long liveBlocks, long liveUsableBytes) {
+                    HeapStats stats = (HeapStats) on.apply(heap::stats);
+                    StatsChecks.checkHeap(stats, liveBlocks, liveUsableBytes);
+                    assertEquals(heap.committedBytes(), stats.committedBytes(), "committed");
+                }
             };
             AllocatorModel.Sizes sizes = switch (profile.split(",")[0]) {
                 case "small" -> r -> r.nextInt(1025);

@@ -35,6 +35,13 @@ public final class AllocatorModel {
 
         /** {@return a number that changes when the allocator's state does: for "unchanged after a refusal"} */
         long state();
+
+        /**
+         * Checks the allocator's statistics against the model's own count of live payloads and the sum of their
+         * usable sizes; called with every tenth {@link #check()}, and at the end.
+         */
+        default void checkStats(long liveBlocks, long liveUsableBytes) {
+        }
     }
 
     /** How requests are drawn. */
@@ -95,6 +102,9 @@ public final class AllocatorModel {
             }
             if (op % batch == batch - 1) {
                 subject.check();
+                if (op % (10L * batch) == batch - 1) {
+                    checkStats(subject, live);   // every tenth check: the resident bytes ask the kernel
+                }
                 tryBadFrees(subject, random, byAddress);
             }
         }
@@ -103,7 +113,16 @@ public final class AllocatorModel {
             subject.free(l.address());
         }
         subject.check();
+        subject.checkStats(0, 0);
         return ops;
+    }
+
+    private static void checkStats(Subject subject, List<Live> live) {
+        long usable = 0;
+        for (Live l : live) {
+            usable += subject.usableSize(l.address());
+        }
+        subject.checkStats(live.size(), usable);
     }
 
     private static Live byOffsetCheck(TreeMap<Long, Live> byAddress, Live l) {

@@ -401,6 +401,17 @@ class VecModelTest {
             if (vec.size() != model.size()) {
                 fail(where() + ": size " + vec.size() + ", the model says " + model.size());
             }
+            if (operation % 97 == 0) {
+                VecStats stats = vec.stats();
+                assertEquals(model.size(), stats.size(), this::where);
+                assertEquals(model.size() * vec.elementLayout().byteSize(), stats.liveBytes(), this::where);
+                assertEquals(vec.capacity(), stats.capacity(), this::where);
+                assertEquals(vec.committedBytes(), stats.committedBytes(), this::where);
+                if (stats.peakCommittedBytes() < stats.committedBytes()
+                        || stats.residentBytes() > stats.committedBytes()) {
+                    fail(where() + ": " + stats);
+                }
+            }
             List<Object> actual = null;
             switch ((int) (operation % 101)) {
                 case 0 -> actual = kind.toList(vec);

@@ -50,6 +50,20 @@ public final class Block {
         return new Block(address, byteSize);
     }
 
+    /**
+     * {@return the bytes of the OS pages over {@code [offset, offset + byteSize)} in RAM now, or -1 if the OS cannot
+     * tell; 0 for the caller's memory, which jalloc does not hold from the OS}
+     */
+    public long residentBytes(long offset, long byteSize) {
+        if (reservation == null || byteSize <= 0) {
+            return 0;
+        }
+        long page = reservation.pageSize();
+        long from = offset & -page;
+        long to = Math.min(committed, (offset + byteSize + page - 1) & -page);
+        return to <= from ? 0 : reservation.residentBytes(from, to - from);
+    }
+
     /** {@return whether the OS layer made this block (jalloc commits, purges and releases it), not the caller} */
     public boolean fromOs() {
         return reservation != null;

@@ -212,6 +212,21 @@ public final class BlockChain {
         return n;
     }
 
+    /** {@return the bytes in RAM of every block's committed part, chained or spare (caller memory counts 0)} */
+    public long residentBytes() {
+        long bytes = 0;
+        for (Block list : new Block[] {current, spares}) {
+            for (Block b = list; b != null; b = b.prev) {
+                long r = b.residentBytes(0, b.committed);
+                if (r < 0) {
+                    return -1;
+                }
+                bytes += r;
+            }
+        }
+        return bytes;
+    }
+
     /** {@return {address, byteSize} of every OS reservation held, chained or spare} */
     public List<long[]> osRanges() {
         List<long[]> ranges = new ArrayList<>();

@@ -103,7 +103,12 @@ public final class BlockSource {
         return shortfall;
     }
 
-    /** {@return bytes of address space held by blocks from this source} */
+    /** {@return the counts of what this source holds from the OS: reservations, commits, purges, calls} */
+    public Usage usage() {
+        return usage;
+    }
+
+    /** {@return bytes of address space held} */
     public long reservedBytes() {
         return usage.reservedBytes();
     }

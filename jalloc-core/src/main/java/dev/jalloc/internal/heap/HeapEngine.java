@@ -9,6 +9,9 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bitmaps;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
+import dev.jalloc.heap.HeapStats;
+import dev.jalloc.heap.SizeClassStats;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -305,6 +308,28 @@ public final class HeapEngine {
     }
 
     // ---- statistics: O(size classes) ----
+
+    /**
+     * {@return a snapshot of the heap's numbers}
+     *
+     * @param reservedBytes the address space of its region
+     */
+    public HeapStats stats(long reservedBytes) {
+        long largeBlocks = counters.largeAllocations - counters.largeFrees;
+        long hugeBlocks = counters.hugeAllocations - counters.hugeFrees;
+        long liveBlocks = largeBlocks + hugeBlocks;
+        long liveBytes = counters.largeBytes + counters.hugeBytes;
+        List<SizeClassStats> classes = new ArrayList<>(SizeClasses.COUNT);
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            long live = liveSlots(c);
+            classes.add(new SizeClassStats(c, SizeClasses.size(c), live, bins.count[c], spans.spanCount[c]));
+            liveBlocks += live;
+            liveBytes += live * SizeClasses.size(c);
+        }
+        return new HeapStats(false, liveBytes, liveBlocks, store.footprint(), store.peakFootprint(), reservedBytes,
+                store.residentBytes(), store.freePages(), store.purgedBytes() >>> PAGE_SHIFT, store.purges(),
+                classes, largeBlocks, counters.largeBytes, hugeBlocks, counters.hugeBytes, 0, 0, store.osCalls());
+    }
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
     public long footprint() {

@@ -76,6 +76,8 @@ final class PageStore {
     private int peakSlot;
     private long peakSlotStart = System.nanoTime();
     private long purges;
+    /** The most {@link #footprint()} seen after a step that can grow it (a span, a recommit, a huge mapping). */
+    private long peakFootprint;
 
     /** @throws OutOfNativeMemoryError if the region cannot hold one heap page */
     PageStore(Os os, Region region) {
@@ -119,6 +121,7 @@ final class PageStore {
                     + alignPages + " pages" : "") + " in its region of " + Bits.bytes(region.reservedBytes()) + " ("
                     + fit.freeUnits() + " pages free in " + fit.freeBlocks() + " spans)");
         }
+        notePeak();
         return p;
     }
 
@@ -130,6 +133,11 @@ final class PageStore {
     /** Hands out pages {@code [p, p + n)}: zeroed where they were handed out before if {@code zero}. */
     void handOut(long p, long n, boolean zero) {
         space.handOut(mem, p, p + n, zero);
+        notePeak();
+    }
+
+    private void notePeak() {
+        peakFootprint = Math.max(peakFootprint, footprint());
     }
 
     /** Frees the span starting at {@code p}; a huge one is purged at once, others when decay says so. */
@@ -155,6 +163,7 @@ final class PageStore {
         if (!space.resize(p, n)) {
             return false;
         }
+        notePeak();
         if (n < old) {
             dirtyFreePages += old - n;
             decay();
@@ -294,6 +303,7 @@ final class PageStore {
             }
         }
         huge.put(r.address(), Mapping.of(r, region.isShared()));
+        notePeak();
         return r.address();
     }
 
@@ -338,6 +348,34 @@ final class PageStore {
     /** {@return what the heap holds from the OS: its committed pages not purged, and its huge mappings} */
     long footprint() {
         return space.committedBytes() + hugeUsage.committedBytes();
+    }
+
+    /** {@return the most bytes {@link #footprint()} has been so far} */
+    long peakFootprint() {
+        return Math.max(peakFootprint, footprint());
+    }
+
+    /** {@return the bytes of purged pages inside the committed prefix} */
+    long purgedBytes() {
+        return space.prefixBytes() - space.committedBytes();
+    }
+
+    /** {@return the bytes in RAM: the committed prefix's resident pages and the huge mappings'; -1 if unknown} */
+    long residentBytes() {
+        long bytes = region.residentBytes();
+        for (Mapping m : huge.values()) {
+            long r = m.reservation().residentBytes(0, m.reservation().committedBytes());
+            if (bytes < 0 || r < 0) {
+                return -1;
+            }
+            bytes += r;
+        }
+        return bytes;
+    }
+
+    /** {@return the memory system calls made for this heap: its region's (an arena's, for a tail) and huge ones} */
+    long osCalls() {
+        return region.usage().osCalls() + hugeUsage.osCalls();
     }
 
     /** {@return the bytes of the committed prefix, purged pages included} */

@@ -6,6 +6,9 @@ import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
+import dev.jalloc.heap.HeapStats;
+import dev.jalloc.heap.SizeClassStats;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -374,6 +377,43 @@ public final class SharedHeapEngine {
             n += liveAllocations(c);
         }
         return n;
+    }
+
+    /**
+     * {@return a snapshot of the heap's numbers, racy while threads work, exact on a quiet heap}
+     *
+     * @param reservedBytes the address space of its region
+     */
+    public HeapStats stats(long reservedBytes) {
+        long[] p = pages.snapshot();
+        List<ThreadCache> all = threads.all();
+        long cachedLarge = 0;
+        long cachedLargeBytes = 0;
+        long remote = 0;
+        long[] cached = new long[SizeClasses.COUNT];
+        long[] spans = new long[SizeClasses.COUNT];
+        for (ThreadCache t : all) {
+            cachedLarge += t.cachedLargeSpans();
+            cachedLargeBytes += t.cachedLargePages() << PageStore.PAGE_SHIFT;
+            for (int c = 0; c < SizeClasses.COUNT; c++) {
+                cached[c] += t.count[c];
+                spans[c] += t.spanCount[c];
+                remote += t.remoteFreed[c];
+            }
+        }
+        long largeBlocks = p[0] - cachedLarge;
+        long largeBytes = p[1] - cachedLargeBytes;
+        long liveBlocks = largeBlocks + p[2];
+        long liveBytes = largeBytes + p[3];
+        List<SizeClassStats> classes = new ArrayList<>(SizeClasses.COUNT);
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            long live = liveSlots(c);
+            classes.add(new SizeClassStats(c, SizeClasses.size(c), live, cached[c], spans[c]));
+            liveBlocks += live;
+            liveBytes += live * SizeClasses.size(c);
+        }
+        return new HeapStats(true, liveBytes, liveBlocks, p[4], p[5], reservedBytes, p[9], p[6], p[7], p[8],
+                classes, largeBlocks, largeBytes, p[2], p[3], remote, threads.platformCaches(), p[10]);
     }
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */

@@ -258,6 +258,26 @@ final class SharedPages {
         }
     }
 
+    /**
+     * {@return the page store's numbers at one moment, under the lock: live large spans and their bytes (thread
+     * caches' kept spans included), live huge mappings and their bytes, footprint, its peak, free and purged pages,
+     * purges, resident bytes (-1 if unknown), OS calls} Zeros but the peak and the calls once closed.
+     */
+    long[] snapshot() {
+        lock.lock();
+        try {
+            if (closed) {
+                return new long[] {0, 0, 0, 0, 0, store.peakFootprint(), 0, 0, store.purges(), 0, store.osCalls()};
+            }
+            return new long[] {largeAllocations - largeFrees, largeBytes, hugeAllocations - hugeFrees, hugeBytes,
+                    store.footprint(), store.peakFootprint(), store.freePages(),
+                    store.purgedBytes() >>> PageStore.PAGE_SHIFT, store.purges(), store.residentBytes(),
+                    store.osCalls()};
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@return the bytes of the committed prefix, purged pages included: it grows only for pages never used} */
     long prefixBytes() {
         lock.lock();

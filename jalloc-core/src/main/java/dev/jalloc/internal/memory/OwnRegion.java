@@ -48,6 +48,16 @@ public final class OwnRegion implements Region {
     }
 
     @Override
+    public long residentBytes() {
+        return reservation.residentBytes(0, committed);
+    }
+
+    @Override
+    public Usage usage() {
+        return reservation.usage();
+    }
+
+    @Override
     public long address() {
         return reservation.address();
     }

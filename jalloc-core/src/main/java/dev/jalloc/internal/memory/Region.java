@@ -36,6 +36,18 @@ public interface Region {
     /** {@return the OS page: the granularity of {@link #purge} and {@link #recommit}} */
     long osPageSize();
 
+    /**
+     * {@return the bytes of the committed prefix in RAM now (touched and not purged), or -1 if the OS cannot tell}
+     * For statistics: one question to the kernel per GiB of prefix.
+     */
+    long residentBytes();
+
+    /**
+     * {@return the counts of the OS memory behind this region: its own reservation's, or for an arena's tail the
+     * arena's (the pages are the arena's)}
+     */
+    Usage usage();
+
     /** {@return the bytes of address space: the most that can ever be committed} */
     long reservedBytes();
 

@@ -122,6 +122,16 @@ public final class Reservation {
         return committed;
     }
 
+    /** {@return the bytes of {@code [offset, offset + byteSize)} in RAM now, or -1 if the OS cannot tell} */
+    public long residentBytes(long offset, long byteSize) {
+        return released || byteSize == 0 ? 0 : os.residentBytes(address + offset, byteSize);
+    }
+
+    /** {@return the counts this reservation charges: its owner's} */
+    public Usage usage() {
+        return usage;
+    }
+
     /** {@return the OS page: offsets and lengths are multiples of it} */
     public long pageSize() {
         return os.pageSize();

@@ -10,6 +10,7 @@ package dev.jalloc.internal.memory;
 public final class Usage {
     private long reservedBytes;
     private long committedBytes;
+    private long peakCommittedBytes;
     private long osCalls;
 
     /** {@return bytes of address space reserved} */
@@ -22,6 +23,11 @@ public final class Usage {
         return committedBytes;
     }
 
+    /** {@return the most bytes committed at once so far} */
+    public long peakCommittedBytes() {
+        return peakCommittedBytes;
+    }
+
     /** {@return the number of memory system calls made: reserve, commit, purge, release, advise} */
     public long osCalls() {
         return osCalls;
@@ -30,11 +36,13 @@ public final class Usage {
     void reserved(long reserved, long committed) {
         reservedBytes += reserved;
         committedBytes += committed;
+        peakCommittedBytes = Math.max(peakCommittedBytes, committedBytes);
         osCalls++;
     }
 
     void committed(long bytes) {
         committedBytes += bytes;
+        peakCommittedBytes = Math.max(peakCommittedBytes, committedBytes);
         osCalls++;
     }
 

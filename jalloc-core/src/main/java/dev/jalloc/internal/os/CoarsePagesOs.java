@@ -97,6 +97,11 @@ final class CoarsePagesOs extends Os {
         return system.advise(aligned("advise", address, byteSize), byteSize, advice);
     }
 
+    @Override
+    public long residentBytes(long address, long byteSize) {
+        return system.residentBytes(address, byteSize);
+    }
+
     private long aligned(String call, long address, long byteSize) {
         if (((address | byteSize) & (pageSize - 1)) != 0 || byteSize <= 0) {
             throw new IllegalArgumentException(call + "(address=" + Bits.hex(address) + ", length=" + byteSize

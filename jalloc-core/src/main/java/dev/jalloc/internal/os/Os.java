@@ -106,4 +106,15 @@ public abstract sealed class Os permits PosixOs, WindowsOs, CoarsePagesOs {
      * @return {@code false} if this system has no such hint (nothing was done), {@code true} if it took it
      */
     public abstract boolean advise(long address, long byteSize, Advice advice);
+
+    /**
+     * {@return the bytes of {@code [address, address + byteSize)} in RAM right now (whole OS pages), or -1 if this
+     * system cannot tell} For statistics: it asks the kernel about every page of the range (one call per GiB), so
+     * its cost grows with the range, not with what the allocator knows. Reserved, purged and never-touched pages
+     * count as not resident.
+     *
+     * @param address  a multiple of the page size, inside one reservation
+     * @param byteSize a multiple of the page size
+     */
+    public abstract long residentBytes(long address, long byteSize);
 }

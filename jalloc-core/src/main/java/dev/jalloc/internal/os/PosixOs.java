@@ -1,6 +1,7 @@
 package dev.jalloc.internal.os;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -36,6 +37,7 @@ import java.util.StringJoiner;
  *                     pages and charge dropped, the range stays accessible and reads as zero
  *   release           munmap(a, n)
  *   advise            madvise(a, n, MADV_HUGEPAGE | MADV_DONTNEED | MADV_POPULATE_WRITE)
+ *   residentBytes     mincore(a, n, vec): one byte per page, bit 0 set if the page is in RAM (1 GiB per call)
  * </pre>
  * Commit replaces the range with a new mapping (rather than {@code mprotect}) so that it works the same on a
  * reserved range and on a purged one, and is charged in both cases.
@@ -102,6 +104,7 @@ final class PosixOs extends Os {
     private final MethodHandle mprotect;
     private final MethodHandle madvise;
     private final MethodHandle munmap;
+    private final MethodHandle mincore;
     private final MethodHandle strerror;
 
     PosixOs(Flavor flavor) {
@@ -120,6 +123,8 @@ final class PosixOs extends Os {
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), errno);
         munmap = linker.downcallHandle(libc.findOrThrow("munmap"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), errno);
+        mincore = linker.downcallHandle(libc.findOrThrow("mincore"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS), errno);
         strerror = linker.downcallHandle(libc.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
         MethodHandle sysconf = linker.downcallHandle(libc.findOrThrow("sysconf"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
@@ -285,6 +290,47 @@ final class PosixOs extends Os {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /** Pages asked about per {@code mincore} call: 1 GiB of 4 KiB pages, a 256 KiB vector. */
+    private static final long MINCORE_PAGES = 1L << 18;
+
+    @Override
+    public long residentBytes(long address, long byteSize) {
+        long pages = byteSize / pageSize;
+        long resident = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment vec = arena.allocate(Math.min(pages, MINCORE_PAGES), 8);
+            for (long done = 0; done < pages; ) {
+                long n = Math.min(pages - done, MINCORE_PAGES);
+                long at = address + done * pageSize;
+                int rc = (int) mincore.invokeExact(state, at, n * pageSize, vec);
+                if (rc != 0) {
+                    throw failure(state, "mincore", "address=" + Bits.hex(at) + ", length=" + n * pageSize);
+                }
+                resident += countResident(vec, n);
+                done += n;
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        return resident * pageSize;
+    }
+
+    /** {@return how many of the first {@code n} bytes of {@code vec} have bit 0 set} */
+    private static long countResident(MemorySegment vec, long n) {
+        long count = 0;
+        long i = 0;
+        for (; i + 8 <= n; i += 8) {
+            count += Long.bitCount(vec.get(JAVA_LONG, i) & 0x0101010101010101L);
+        }
+        for (; i < n; i++) {
+            count += vec.get(JAVA_BYTE, i) & 1;
+        }
+        return count;
     }
 
     // ---- the calls, each checked ----

@@ -240,6 +240,12 @@ final class WindowsOs extends Os {
         return true;
     }
 
+    /** Not known here: {@code QueryWorkingSetEx} would tell, and is not written yet. */
+    @Override
+    public long residentBytes(long address, long byteSize) {
+        return -1;
+    }
+
     private long virtualAlloc(long address, long byteSize, int type, int protect) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Kernel32.CAPTURE_LAYOUT);

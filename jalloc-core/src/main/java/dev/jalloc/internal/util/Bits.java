@@ -36,7 +36,12 @@ public final class Bits {
         return "0x" + Long.toHexString(value);
     }
 
-    /** {@return a byte count for people: {@code 64 KiB}, {@code 1.5 GiB}, {@code 123 B}} */
+    /** {@return as {@link #bytes}, or {@code unknown} for a negative count (a number the OS could not tell)} */
+    public static String bytesOrUnknown(long byteSize) {
+        return byteSize < 0 ? "unknown" : bytes(byteSize);
+    }
+
+    /** {@return {@code byteSize} in binary units for a message: {@code 512 B}, {@code 4 KiB}, {@code 1.5 MiB}} */
     public static String bytes(long byteSize) {
         if (byteSize < 1024) {
             return byteSize + " B";

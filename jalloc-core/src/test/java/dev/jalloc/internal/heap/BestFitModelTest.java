@@ -62,6 +62,12 @@ class BestFitModelTest {
                 public long state() {
                     return fit.freeBytes() * 31 + fit.allocatedBlocks() * 17 + fit.freeBlocks();
                 }
+
+                @Override
+                public void checkStats(long liveBlocks, long liveUsableBytes) {
+                    assertEquals(liveBlocks, fit.allocatedBlocks(), "allocated blocks");
+                    assertEquals(liveUsableBytes, fit.allocatedBytes(), "allocated bytes");
+                }
             };
             AllocatorModel.Sizes sizes = switch (profile) {
                 case "small" -> r -> 1 + r.nextInt(128);
