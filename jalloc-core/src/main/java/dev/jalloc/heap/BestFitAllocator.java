@@ -1,5 +1,6 @@
 package dev.jalloc.heap;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.heap.BestFitEngine;
@@ -55,8 +56,8 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
     private final long base;
     private final long commitStep;
 
-    BestFitAllocator(Region region, long commitStep) {
-        super(region, false);
+    BestFitAllocator(Region region, long commitStep, DebugLevel debugLevel) {
+        super(region, false, debugLevel);
         this.commitStep = commitStep;
         this.engine = new BestFitEngine(region, commitStep);
         this.all = region.segment();
@@ -123,7 +124,21 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
     @Override
     public void free(long address) {
         checkOpen();
+        if (tracker != null) {
+            freeTracked(address);
+            return;
+        }
         engine.free(address);
+    }
+
+    @Override
+    void freeChecked(long address) {
+        engine.free(address);
+    }
+
+    @Override
+    long[] liveForReport() {
+        return new long[] {engine.allocatedBlocks(), engine.allocatedBytes()};
     }
 
     @Override
@@ -233,6 +248,11 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
     @Override
     public void check() {
         checkOpen();
+        checkLogged();
+    }
+
+    @Override
+    void checkInvariants() {
         engine.check();
     }
 

@@ -1,5 +1,6 @@
 package dev.jalloc.heap;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.memory.Region;
@@ -23,6 +24,9 @@ public final class BestFitBuilder {
     private boolean reserveSizeSet;
     private long commitStep = BestFitAllocator.DEFAULT_COMMIT_STEP;
     private LinearArena arena;
+
+    /** Null: the system property's level, read when built. */
+    private DebugLevel debugLevel;
 
     BestFitBuilder() {
     }
@@ -72,6 +76,18 @@ public final class BestFitBuilder {
     }
 
     /**
+     * Sets what the allocator watches of itself: leak reports, allocation sites, invariant walks (see {@link
+     * DebugLevel}). Without it, the level the system property {@value DebugLevel#PROPERTY} names, {@code off} if none.
+     *
+     * @param level the debug level
+     * @return this builder
+     */
+    public BestFitBuilder debug(DebugLevel level) {
+        this.debugLevel = Objects.requireNonNull(level, "level");
+        return this;
+    }
+
+    /**
      * {@return a new allocator, confined to the calling thread}
      *
      * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or the arena's block has no room
@@ -80,12 +96,13 @@ public final class BestFitBuilder {
      * @throws UnsupportedOperationException if the arena is over heap memory
      */
     public BestFitAllocator build() {
+        DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
         if (arena != null) {
             long step = Math.max(commitStep, arena.commitStep());
-            return Regions.build(Regions.tail(arena), region -> new BestFitAllocator(region, step));
+            return Regions.build(Regions.tail(arena), region -> new BestFitAllocator(region, step, level));
         }
         Region region = Regions.own(Os.current(), reserveSize, !reserveSizeSet, commitStep, false,
                 "a best-fit allocator");
-        return Regions.build(region, r -> new BestFitAllocator(r, commitStep));
+        return Regions.build(region, r -> new BestFitAllocator(r, commitStep, level));
     }
 }

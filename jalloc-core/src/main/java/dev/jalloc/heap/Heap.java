@@ -1,5 +1,7 @@
 package dev.jalloc.heap;
 
+import dev.jalloc.DebugLevel;
+import dev.jalloc.LeakReport;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.heap.HeapEngine;
@@ -98,8 +100,8 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     /** The shared heap's engine, or null for a confined heap. */
     private final SharedHeapEngine shared;
 
-    Heap(Os os, Region region, int stripes) {
-        super(region, stripes > 0);
+    Heap(Os os, Region region, int stripes, DebugLevel debugLevel) {
+        super(region, stripes > 0, debugLevel);
         this.engine = stripes > 0 ? null : new HeapEngine(os, region);
         this.shared = stripes > 0 ? new SharedHeapEngine(os, region, stripes) : null;
     }
@@ -193,7 +195,8 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     public long allocateAddress(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
         SharedHeapEngine sh = shared;
-        return sh != null ? sh.allocate(byteSize, byteAlignment, true) : engine.allocateZeroed(byteSize, byteAlignment);
+        return handedOut(sh != null ? sh.allocate(byteSize, byteAlignment, true)
+                : engine.allocateZeroed(byteSize, byteAlignment));
     }
 
     /**
@@ -204,7 +207,8 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     public long allocateAddressNoInit(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
         SharedHeapEngine sh = shared;
-        return sh != null ? sh.allocate(byteSize, byteAlignment, false) : engine.allocate(byteSize, byteAlignment);
+        return handedOut(sh != null ? sh.allocate(byteSize, byteAlignment, false)
+                : engine.allocate(byteSize, byteAlignment));
     }
 
     @Override
@@ -225,6 +229,15 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public void free(long address) {
         checkOpen();
+        if (tracker != null) {
+            freeTracked(address);
+            return;
+        }
+        freeChecked(address);
+    }
+
+    @Override
+    void freeChecked(long address) {
         SharedHeapEngine sh = shared;
         if (sh != null) {
             sh.free(address);
@@ -336,11 +349,22 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public void check() {
         checkOpen();
+        checkLogged();
+    }
+
+    @Override
+    void checkInvariants() {
         if (shared != null) {
             shared.check();
         } else {
             engine.check();
         }
+    }
+
+    @Override
+    long[] liveForReport() {
+        return shared != null ? new long[] {shared.liveAllocations(), shared.liveBytes()}
+                : new long[] {engine.liveAllocations(), engine.liveBytes()};
     }
 
     /**
@@ -358,10 +382,12 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
             super.close();
             return;
         }
+        LeakReport leaks = reportBeforeClose();
         if (!shared.close(region::endScope)) {
             throw Confinement.closed(this);   // another thread closed it first
         }
         closed = true;
+        logAtClose(leaks);
         release();
     }
 

@@ -1,5 +1,6 @@
 package dev.jalloc.heap;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.memory.Region;
@@ -23,6 +24,9 @@ public final class HeapBuilder {
     private LinearArena arena;
     private boolean shared;
     private Os os = Os.current();
+
+    /** Null: the system property's level, read when built. */
+    private DebugLevel debugLevel;
 
     HeapBuilder() {
     }
@@ -78,6 +82,18 @@ public final class HeapBuilder {
     }
 
     /**
+     * Sets what the allocator watches of itself: leak reports, allocation sites, invariant walks (see {@link
+     * DebugLevel}). Without it, the level the system property {@value DebugLevel#PROPERTY} names, {@code off} if none.
+     *
+     * @param level the debug level
+     * @return this builder
+     */
+    public HeapBuilder debug(DebugLevel level) {
+        this.debugLevel = Objects.requireNonNull(level, "level");
+        return this;
+    }
+
+    /**
      * {@return a new heap, confined to the calling thread or shared}
      *
      * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or it (or the arena's block) has no
@@ -94,7 +110,8 @@ public final class HeapBuilder {
         Region region = arena != null ? Regions.tail(arena)
                 : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap");
         int stripes = shared ? stripes() : 0;
-        return Regions.build(region, r -> new Heap(os, r, stripes));
+        DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
+        return Regions.build(region, r -> new Heap(os, r, stripes, level));
     }
 
     /** {@return the stripes of a shared heap for virtual threads: four per core, a power of two} */

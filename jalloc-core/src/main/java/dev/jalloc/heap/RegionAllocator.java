@@ -1,5 +1,8 @@
 package dev.jalloc.heap;
 
+import dev.jalloc.DebugLevel;
+import dev.jalloc.LeakReport;
+import dev.jalloc.internal.debug.LeakTracker;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
@@ -13,6 +16,9 @@ import java.lang.foreign.MemorySegment;
  * which call its own engine type directly, so every hot call site stays monomorphic.
  */
 abstract class RegionAllocator {
+    private static final System.Logger LEAKS = System.getLogger("dev.jalloc.leaks");
+    private static final System.Logger CORRUPTION = System.getLogger("dev.jalloc.corruption");
+
     final Region region;
     private final Thread creator;
     /** Whether every thread may use it: then {@link #owner} is always null and {@link #closed} says if closed. */
@@ -22,7 +28,16 @@ abstract class RegionAllocator {
     /** Closed: read by an allocator any thread may use, on every call (a plain load on x86). */
     volatile boolean closed;
 
-    RegionAllocator(Region region, boolean anyThread) {
+    /** What it watches of itself (see {@link DebugLevel}). */
+    final DebugLevel debugLevel;
+    /** The sites of live blocks, at the levels that keep them; null at the others (the hot paths test it). */
+    final LeakTracker tracker;
+    /** Calls counted towards the next invariant walk at {@link DebugLevel#PARANOID} (racy on a shared heap). */
+    private int paranoidCalls;
+
+    RegionAllocator(Region region, boolean anyThread, DebugLevel debugLevel) {
+        this.debugLevel = debugLevel;
+        this.tracker = debugLevel.keepsSites() ? new LeakTracker(debugLevel) : null;
         this.region = region;
         this.anyThread = anyThread;
         this.creator = anyThread ? null : Thread.currentThread();
@@ -43,6 +58,18 @@ abstract class RegionAllocator {
 
     /** Gives everything back: the allocator is closed already. */
     abstract void release();
+
+    /** Frees the payload at {@code address}: the engine's free, the allocator open and on its thread. */
+    abstract void freeChecked(long address);
+
+    /** {@return {live blocks, their usable bytes}} from the engine's counters; open or just closed. */
+    abstract long[] liveForReport();
+
+    /** Walks the metadata and checks every invariant. */
+    abstract void checkInvariants();
+
+    /** {@return the usable bytes of the live payload at {@code address}} */
+    abstract long usableSize(long address);
 
     /** The arena under the allocator closed: its region is gone. */
     void takenAway() {
@@ -88,7 +115,7 @@ abstract class RegionAllocator {
      */
     public long allocateAddress(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
-        return allocateChecked(byteSize, byteAlignment, true);
+        return handedOut(allocateChecked(byteSize, byteAlignment, true));
     }
 
     /**
@@ -100,7 +127,7 @@ abstract class RegionAllocator {
      */
     public long allocateAddressNoInit(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
-        return allocateChecked(byteSize, byteAlignment, false);
+        return handedOut(allocateChecked(byteSize, byteAlignment, false));
     }
 
     /**
@@ -118,7 +145,7 @@ abstract class RegionAllocator {
     public long reallocate(long address, long byteSize) {
         checkOpen();
         Checks.checkByteSize(byteSize);
-        return reallocateChecked(address, byteSize, true);
+        return tracker == null ? reallocateChecked(address, byteSize, true) : reallocateTracked(address, byteSize, true);
     }
 
     /**
@@ -130,7 +157,8 @@ abstract class RegionAllocator {
     public long reallocateNoInit(long address, long byteSize) {
         checkOpen();
         Checks.checkByteSize(byteSize);
-        return reallocateChecked(address, byteSize, false);
+        return tracker == null ? reallocateChecked(address, byteSize, false)
+                : reallocateTracked(address, byteSize, false);
     }
 
     /**
@@ -157,10 +185,113 @@ abstract class RegionAllocator {
      */
     public void close() {
         checkOpen();
+        LeakReport leaks = reportBeforeClose();
         region.endScope();   // the one step that may be refused (a downcall uses a segment): nothing changed then
         owner = null;
         closed = true;
+        logAtClose(leaks);
         release();
+    }
+
+    /**
+     * {@return what is live now, grouped by allocation site as far as the debug level knows them} Deterministic: from
+     * the allocator's records, not a garbage collection. At {@link DebugLevel#OFF} and {@link DebugLevel#LEAKS}, the
+     * totals only.
+     *
+     * @throws IllegalStateException if closed
+     * @throws WrongThreadException  if used from another thread
+     */
+    public LeakReport leakReport() {
+        checkOpen();
+        long[] live = liveForReport();
+        return LeakTracker.report(toString(), debugLevel, live[0], live[1], tracker);
+    }
+
+    /** {@return the debug level it was built with} */
+    public DebugLevel debugLevel() {
+        return debugLevel;
+    }
+
+    // ---- the debug levels' hooks: each behind one test of a final field on the hot paths ----
+
+    /** {@return {@code address}, just handed out, recorded with its site at the levels that keep sites} */
+    final long handedOut(long address) {
+        LeakTracker t = tracker;
+        if (t != null) {
+            t.allocated(address, usableSize(address));
+            afterTrackedCall();
+        }
+        return address;
+    }
+
+    /** Frees through {@link #freeChecked}, its site forgotten first and put back if the free is refused. */
+    final void freeTracked(long address) {
+        Object record = tracker.forget(address);
+        try {
+            freeChecked(address);
+        } catch (RuntimeException e) {
+            tracker.restore(address, record);
+            throw e;
+        }
+        afterTrackedCall();
+    }
+
+    private long reallocateTracked(long address, long byteSize, boolean zero) {
+        Object record = tracker.forget(address);
+        long moved;
+        try {
+            moved = reallocateChecked(address, byteSize, zero);
+        } catch (RuntimeException | Error e) {
+            tracker.restore(address, record);
+            throw e;
+        }
+        return handedOut(moved);
+    }
+
+    /**
+     * At {@link DebugLevel#PARANOID}, every 1024th call walks the metadata. Not on a shared allocator, whose walk
+     * needs a quiet moment: it walks at close only.
+     */
+    private void afterTrackedCall() {
+        if (debugLevel == DebugLevel.PARANOID && !anyThread && (++paranoidCalls & 1023) == 0) {
+            checkLogged();
+        }
+    }
+
+    /** {@link #checkInvariants()}, a violation logged at {@code ERROR} before it is thrown. */
+    final void checkLogged() {
+        try {
+            checkInvariants();
+        } catch (IllegalStateException e) {
+            CORRUPTION.log(System.Logger.Level.ERROR, "corruption found in " + this + ": " + e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * Before a close, with a debug level on: the invariant walk at {@link DebugLevel#PARANOID} (a violation is
+     * logged, the close goes on) and the leak report. {@return the report if anything is live, else null}
+     */
+    final LeakReport reportBeforeClose() {
+        if (debugLevel == DebugLevel.OFF) {
+            return null;
+        }
+        if (debugLevel == DebugLevel.PARANOID) {
+            try {
+                checkLogged();
+            } catch (IllegalStateException logged) {
+                // logged at ERROR; the memory goes back anyway
+            }
+        }
+        long[] live = liveForReport();
+        return live[0] == 0 ? null : LeakTracker.report(toString(), debugLevel, live[0], live[1], tracker);
+    }
+
+    /** After a close that happened: the report of {@link #reportBeforeClose}, if any, logged at {@code WARNING}. */
+    static void logAtClose(LeakReport leaks) {
+        if (leaks != null) {
+            LEAKS.log(System.Logger.Level.WARNING, leaks.toString());
+        }
     }
 
     // ---- checks ----
