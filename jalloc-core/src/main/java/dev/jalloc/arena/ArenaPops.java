@@ -1,6 +1,7 @@
 package dev.jalloc.arena;
 
 import dev.jalloc.internal.arena.Block;
+import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import java.lang.foreign.MemorySegment;
 
@@ -86,8 +87,11 @@ final class ArenaPops {
             a.ensureUsable();
             a.ensureTailFree("trim");
             ArenaGrowth.save(a);
+            long before = a.source.committedBytes();
             a.chain.trim();
             ArenaGrowth.load(a, a.chain.current());
+            System.getLogger("dev.jalloc.arena").log(System.Logger.Level.DEBUG, "arena trim: committed {0} -> {1}",
+                    Bits.bytes(before), Bits.bytes(a.source.committedBytes()));
         } finally {
             a.unlock();
         }

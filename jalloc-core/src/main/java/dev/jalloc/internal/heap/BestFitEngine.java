@@ -125,7 +125,10 @@ public final class BestFitEngine {
      * are committed again when reused) and a free tail leaves the committed prefix. Addresses stay reserved.
      */
     public void trim() {
+        long before = space.committedBytes();
         space.purgeAllFree();
+        System.getLogger("dev.jalloc.heap").log(System.Logger.Level.DEBUG, "best fit trim: committed {0} -> {1}",
+                Bits.bytes(before), Bits.bytes(space.committedBytes()));
     }
 
     // ---- statistics ----

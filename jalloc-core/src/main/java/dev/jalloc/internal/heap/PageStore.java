@@ -41,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  */
 final class PageStore {
+    /** Purges by decay and trims, at {@code DEBUG}: slow paths only. */
+    private static final System.Logger LOG = System.getLogger("dev.jalloc.heap");
     static final int PAGE_SHIFT = 12;
     static final long PAGE = 1L << PAGE_SHIFT;
     /** Requests from this size on get a mapping of their own. */
@@ -190,6 +192,7 @@ final class PageStore {
             return;
         }
         lastPurge = now;
+        long before = footprint();
         DecayWalk walk = new DecayWalk(freeAtLastDecay, new long[(int) ((fit.limit() + 63) >>> 6)],
                 dirtyFreePages - keep);
         fit.forEachFree(walk::span);
@@ -198,6 +201,11 @@ final class PageStore {
         // kept: some of those the walk skipped were purged already).
         dirtyFreePages = walk.young + Math.min(keep, walk.skipped);
         purges++;
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "heap decay purged {0} of free pages (footprint {1}, {2} pages in "
+                    + "use, {3} free pages kept)", Bits.bytes(before - footprint()), Bits.bytes(footprint()), inUse,
+                    keep);
+        }
     }
 
     /** {@return pages in spans: handed out, or cached by the heap above} */
@@ -274,10 +282,13 @@ final class PageStore {
 
     /** Purges every free page and gives the free tail back: the OS gets all the memory no span uses. */
     void trim() {
+        long before = footprint();
         space.purgeAllFree();
         dirtyFreePages = 0;
         freeAtLastDecay = new long[0];
         purges++;
+        LOG.log(System.Logger.Level.DEBUG, "heap trim: footprint {0} -> {1}", Bits.bytes(before),
+                Bits.bytes(footprint()));
     }
 
     // ---- huge mappings ----

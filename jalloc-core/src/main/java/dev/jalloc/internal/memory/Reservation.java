@@ -23,6 +23,8 @@ import dev.jalloc.internal.util.Bits;
  * Not thread-safe: its owner guards it.
  */
 public final class Reservation {
+    /** OS refusals, one line each at {@code WARNING}: the caller gets an {@link OutOfNativeMemoryError} too. */
+    private static final System.Logger LOG = System.getLogger("dev.jalloc.memory");
     private final Os os;
     private final long address;
     private final long byteSize;
@@ -213,6 +215,7 @@ public final class Reservation {
         if (!e.isOutOfMemory()) {
             throw e;
         }
+        LOG.log(System.Logger.Level.WARNING, "the OS refused memory: {0}: {1}", what, e.getMessage());
         return new OutOfNativeMemoryError(what, e);
     }
 
