@@ -11,6 +11,9 @@
  * run with {@code --enable-native-access=dev.jalloc}.
  */
 module dev.jalloc {
+    // JFR events when the runtime has it; nothing is emitted (or loaded) when it does not.
+    requires static jdk.jfr;
+
     exports dev.jalloc;
     exports dev.jalloc.arena;
     exports dev.jalloc.heap;

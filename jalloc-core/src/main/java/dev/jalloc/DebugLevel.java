@@ -50,6 +50,7 @@ public enum DebugLevel {
     /**
      * {@return the level named {@code name}, in any case}
      *
+     * @param name a level's name: off, leaks, sampled, all or paranoid
      * @throws IllegalArgumentException if it names no level (the message lists them)
      */
     public static DebugLevel parse(String name) {

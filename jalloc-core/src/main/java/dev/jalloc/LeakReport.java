@@ -22,7 +22,11 @@ import java.util.List;
  */
 public record LeakReport(String allocator, DebugLevel level, long liveBlocks, long liveBytes, List<Site> sites) {
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * Makes a report; {@code sites} is copied.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public LeakReport {
         java.util.Objects.requireNonNull(allocator, "allocator");
         java.util.Objects.requireNonNull(level, "level");
@@ -37,7 +41,11 @@ public record LeakReport(String allocator, DebugLevel level, long liveBlocks, lo
      * @param bytes  their usable bytes
      */
     public record Site(List<StackTraceElement> frames, long blocks, long bytes) {
-        /** @throws NullPointerException if {@code frames} is null */
+        /**
+         * Makes a site; {@code frames} is copied.
+         *
+         * @throws NullPointerException if {@code frames} is null
+         */
         public Site {
             frames = List.copyOf(frames);
         }

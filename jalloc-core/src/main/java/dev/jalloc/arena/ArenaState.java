@@ -3,6 +3,7 @@ package dev.jalloc.arena;
 import dev.jalloc.internal.arena.Block;
 import dev.jalloc.internal.arena.BlockChain;
 import dev.jalloc.internal.arena.BlockSource;
+import dev.jalloc.internal.jfr.Jfr;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
@@ -90,7 +91,23 @@ abstract sealed class ArenaState permits LinearArena {
         if (lock != null) {
             openWindow();
         }
+        Jfr.register(usageSource);
     }
+
+    /** What the periodic JFR usage event reads: racy reads from the recorder's thread, nothing once closed. */
+    private final Jfr.UsageSource usageSource = new Jfr.UsageSource() {
+        @Override
+        public String kind() {
+            return "LinearArena";
+        }
+
+        @Override
+        public long[] usage() {
+            Block c = current;
+            return closed || c == null ? null
+                    : new long[] {source.reservedBytes(), source.committedBytes(), c.basePos + currentOffset()};
+        }
+    };
 
     // ---- configuration on a live arena ----
 

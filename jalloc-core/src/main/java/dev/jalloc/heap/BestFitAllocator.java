@@ -62,6 +62,7 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
         this.engine = new BestFitEngine(region, commitStep);
         this.all = region.segment();
         this.base = region.address();
+        publishUsage();
     }
 
     /** {@return a builder with the defaults of {@link #create()}} */
@@ -134,6 +135,11 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
     @Override
     void freeChecked(long address) {
         engine.free(address);
+    }
+
+    @Override
+    long footprintForReport() {
+        return engine.committedBytes();
     }
 
     @Override

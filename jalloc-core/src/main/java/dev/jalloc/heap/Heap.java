@@ -104,6 +104,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
         super(region, stripes > 0, debugLevel);
         this.engine = stripes > 0 ? null : new HeapEngine(os, region);
         this.shared = stripes > 0 ? new SharedHeapEngine(os, region, stripes) : null;
+        publishUsage();
     }
 
     /** {@return a builder with the defaults of {@link #ofConfined()}} */
@@ -359,6 +360,11 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
         } else {
             engine.check();
         }
+    }
+
+    @Override
+    long footprintForReport() {
+        return shared != null ? shared.footprint() : engine.footprint();
     }
 
     @Override

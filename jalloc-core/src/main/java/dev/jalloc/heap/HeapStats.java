@@ -37,7 +37,11 @@ public record HeapStats(boolean shared, long liveBytes, long liveBlocks, long co
         long purges, List<SizeClassStats> classes, long largeBlocks, long largeBytes, long hugeBlocks,
         long hugeBytes, long remoteFrees, int threadCaches, long osCalls) implements AllocatorStats {
 
-    /** @throws NullPointerException if {@code classes} is null */
+    /**
+     * Makes a record; {@code classes} is copied.
+     *
+     * @throws NullPointerException if {@code classes} is null
+     */
     public HeapStats {
         classes = List.copyOf(classes);
     }

@@ -3,6 +3,7 @@ package dev.jalloc.heap;
 import dev.jalloc.DebugLevel;
 import dev.jalloc.LeakReport;
 import dev.jalloc.internal.debug.LeakTracker;
+import dev.jalloc.internal.jfr.Jfr;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
@@ -32,12 +33,28 @@ abstract class RegionAllocator {
     final DebugLevel debugLevel;
     /** The sites of live blocks, at the levels that keep them; null at the others (the hot paths test it). */
     final LeakTracker tracker;
+    /**
+     * What the periodic JFR usage event reads (registered weakly; this allocator keeps it alive): racy reads of the
+     * counters from the recorder's thread, never of native memory, nothing once closed.
+     */
+    private final Jfr.UsageSource usageSource = new Jfr.UsageSource() {
+        @Override
+        public String kind() {
+            return RegionAllocator.this.getClass().getSimpleName();
+        }
+
+        @Override
+        public long[] usage() {
+            return closed ? null : new long[] {region.reservedBytes(), footprintForReport(), liveForReport()[1]};
+        }
+    };
     /** Calls counted towards the next invariant walk at {@link DebugLevel#PARANOID} (racy on a shared heap). */
     private int paranoidCalls;
 
     RegionAllocator(Region region, boolean anyThread, DebugLevel debugLevel) {
         this.debugLevel = debugLevel;
-        this.tracker = debugLevel.keepsSites() ? new LeakTracker(debugLevel) : null;
+        this.tracker = debugLevel.keepsSites() ? new LeakTracker(debugLevel, getClass().getSimpleName() + "@"
+                + Integer.toHexString(System.identityHashCode(this))) : null;
         this.region = region;
         this.anyThread = anyThread;
         this.creator = anyThread ? null : Thread.currentThread();
@@ -59,6 +76,11 @@ abstract class RegionAllocator {
     /** Gives everything back: the allocator is closed already. */
     abstract void release();
 
+    /** Lets the periodic JFR usage event see it: the last step of a subclass's constructor, its engine made. */
+    final void publishUsage() {
+        Jfr.register(usageSource);
+    }
+
     /** Frees the payload at {@code address}: the engine's free, the allocator open and on its thread. */
     abstract void freeChecked(long address);
 
@@ -67,6 +89,9 @@ abstract class RegionAllocator {
 
     /** Walks the metadata and checks every invariant. */
     abstract void checkInvariants();
+
+    /** {@return the bytes the OS charges for it now} from its counters, from any thread (racy). */
+    abstract long footprintForReport();
 
     /** {@return the usable bytes of the live payload at {@code address}} */
     abstract long usableSize(long address);
@@ -264,6 +289,7 @@ abstract class RegionAllocator {
             checkInvariants();
         } catch (IllegalStateException e) {
             CORRUPTION.log(System.Logger.Level.ERROR, "corruption found in " + this + ": " + e.getMessage(), e);
+            Jfr.corruption(toString(), e.getMessage());
             throw e;
         }
     }
@@ -287,10 +313,24 @@ abstract class RegionAllocator {
         return live[0] == 0 ? null : LeakTracker.report(toString(), debugLevel, live[0], live[1], tracker);
     }
 
-    /** After a close that happened: the report of {@link #reportBeforeClose}, if any, logged at {@code WARNING}. */
+    /**
+     * After a close that happened: the report of {@link #reportBeforeClose}, if any, logged at {@code WARNING} and
+     * emitted as a {@code dev.jalloc.Leak} event per site (one for the blocks without a known site).
+     */
     static void logAtClose(LeakReport leaks) {
-        if (leaks != null) {
-            LEAKS.log(System.Logger.Level.WARNING, leaks.toString());
+        if (leaks == null) {
+            return;
+        }
+        LEAKS.log(System.Logger.Level.WARNING, leaks.toString());
+        long blocks = leaks.liveBlocks();
+        long bytes = leaks.liveBytes();
+        for (LeakReport.Site s : leaks.sites()) {
+            Jfr.leak(leaks.allocator(), s.blocks(), s.bytes(), String.valueOf(s.caller()));
+            blocks -= s.blocks();
+            bytes -= s.bytes();
+        }
+        if (blocks > 0) {
+            Jfr.leak(leaks.allocator(), blocks, bytes, "unknown (not sampled, or debug level " + leaks.level() + ")");
         }
     }
 

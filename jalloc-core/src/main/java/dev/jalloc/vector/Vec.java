@@ -4,6 +4,7 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import dev.jalloc.internal.util.Confinement;
+import dev.jalloc.internal.jfr.Jfr;
 import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -99,7 +100,21 @@ public abstract sealed class Vec implements AutoCloseable permits IntVec, LongVe
         this.all = region.segment();
         this.capacity = region.committedBytes() / stride;
         region.onTakenAway(this::markClosed);
+        Jfr.register(usageSource);
     }
+
+    /** What the periodic JFR usage event reads: racy reads from the recorder's thread, nothing once closed. */
+    private final Jfr.UsageSource usageSource = new Jfr.UsageSource() {
+        @Override
+        public String kind() {
+            return kind;
+        }
+
+        @Override
+        public long[] usage() {
+            return writer == null ? null : new long[] {region.reservedBytes(), region.committedBytes(), size * stride};
+        }
+    };
 
     /** {@return a builder for vectors with the default reservation, commit step and confinement} */
     public static VecBuilder builder() {

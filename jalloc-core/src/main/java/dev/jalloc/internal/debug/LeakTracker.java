@@ -2,6 +2,7 @@ package dev.jalloc.internal.debug;
 
 import dev.jalloc.DebugLevel;
 import dev.jalloc.LeakReport;
+import dev.jalloc.internal.jfr.Jfr;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,6 +33,8 @@ public final class LeakTracker {
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final boolean every;
+    /** What the JFR allocation samples name as their allocator. */
+    private final String label;
     private final Map<Long, Block> live = new ConcurrentHashMap<>();
     private final Map<Site, Site> sites = new ConcurrentHashMap<>();
     /** Bytes until the next sample; read and written without synchronization (a lost update shifts one sample). */
@@ -44,23 +47,27 @@ public final class LeakTracker {
     private record Site(List<StackTraceElement> frames) {
     }
 
-    /** @param level a level that keeps sites */
-    public LeakTracker(DebugLevel level) {
+    /**
+     * @param level a level that keeps sites
+     * @param label what the JFR allocation samples name as their allocator
+     */
+    public LeakTracker(DebugLevel level, String label) {
         if (!level.keepsSites()) {
             throw new IllegalArgumentException("level " + level + " keeps no sites");
         }
         this.every = level != DebugLevel.SAMPLED;
+        this.label = label;
     }
 
     /** Records that the block at {@code address} of {@code bytes} usable bytes was just handed out. */
     public void allocated(long address, long bytes) {
-        if (!every) {
-            long left = untilSample - bytes;
-            if (left > 0) {
-                untilSample = left;
-                return;
-            }
-            untilSample = nextGap();
+        long left = untilSample - bytes;
+        boolean sampled = left <= 0;
+        untilSample = sampled ? nextGap() : left;
+        if (sampled) {
+            Jfr.allocationSample(label, address, bytes);   // at every level that keeps sites: the same rate
+        } else if (!every) {
+            return;
         }
         live.put(address, new Block(bytes, site()));
     }

@@ -2,6 +2,7 @@ package dev.jalloc.internal.memory;
 
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.SystemCallException;
+import dev.jalloc.internal.jfr.Jfr;
 import dev.jalloc.internal.os.Advice;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
@@ -41,6 +42,7 @@ public final class Reservation {
         this.committed = committed;
         this.usage = usage;
         usage.reserved(byteSize, committed);
+        Jfr.osMemory(committed > 0 ? "reserve committed" : "reserve", address, byteSize);
     }
 
     /**
@@ -161,6 +163,7 @@ public final class Reservation {
         }
         committed += byteSize;
         usage.committed(byteSize);
+        Jfr.osMemory("commit", address + offset, byteSize);
     }
 
     /**
@@ -175,6 +178,7 @@ public final class Reservation {
         os.purge(address + offset, byteSize);
         committed -= byteSize - alreadyPurged;
         usage.uncommitted(byteSize - alreadyPurged);
+        Jfr.osMemory("purge", address + offset, byteSize);
     }
 
     /**
@@ -205,6 +209,7 @@ public final class Reservation {
         released = true;
         usage.released(byteSize, committed);
         committed = 0;
+        Jfr.osMemory("release", address, byteSize);
     }
 
     /**
