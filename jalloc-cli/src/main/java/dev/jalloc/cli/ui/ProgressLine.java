@@ -32,7 +32,7 @@ public interface ProgressLine {
         return new TerminalProgressLine(terminal);
     }
 
-    /** Shows {@code text} now, in place of the line shown (cut at {@value #COLUMNS} columns). */
+    /** Shows {@code text} now, in place of the line shown (cut at {@value #COLUMNS} columns), unless it is shown. */
     void show(String text);
 
     /**

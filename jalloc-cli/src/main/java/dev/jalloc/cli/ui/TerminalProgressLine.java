@@ -7,8 +7,8 @@ final class TerminalProgressLine implements ProgressLine {
     private static final long UPDATE_INTERVAL_NANOS = 100_000_000L;
 
     private final PrintStream terminal;
-    /** The length of the line on the terminal now; 0 when none. */
-    private int shown;
+    /** The line on the terminal now; empty when none. */
+    private String shown = "";
     private long shownAt;
 
     TerminalProgressLine(PrintStream terminal) {
@@ -18,25 +18,27 @@ final class TerminalProgressLine implements ProgressLine {
     @Override
     public synchronized void show(String text) {
         String line = text.length() > COLUMNS ? text.substring(0, COLUMNS) : text;
-        terminal.print("\r" + line + " ".repeat(Math.max(0, shown - line.length())) + "\r" + line);
-        terminal.flush();
-        shown = line.length();
-        shownAt = System.nanoTime();
+        if (!line.equals(shown)) {
+            terminal.print("\r" + line + " ".repeat(Math.max(0, shown.length() - line.length())) + "\r" + line);
+            terminal.flush();
+            shown = line;
+            shownAt = System.nanoTime();
+        }
     }
 
     @Override
     public synchronized void update(String text) {
-        if (shown == 0 || System.nanoTime() - shownAt >= UPDATE_INTERVAL_NANOS) {
+        if (shown.isEmpty() || System.nanoTime() - shownAt >= UPDATE_INTERVAL_NANOS) {
             show(text);
         }
     }
 
     @Override
     public synchronized void clear() {
-        if (shown > 0) {
-            terminal.print("\r" + " ".repeat(shown) + "\r");
+        if (!shown.isEmpty()) {
+            terminal.print("\r" + " ".repeat(shown.length()) + "\r");
             terminal.flush();
-            shown = 0;
+            shown = "";
         }
     }
 }

@@ -26,6 +26,8 @@ class ProgressLineTest {
         assertEquals("\rreplay 1/2 long.rep\rreplay 1/2 long.rep", written());
         line.show("replay 2/2 x");
         assertEquals("\rreplay 2/2 x       \rreplay 2/2 x", written(), "spaces over the longer line's end");
+        line.show("replay 2/2 x");
+        assertEquals("", written(), "the line shown is not written again");
         line.clear();
         assertEquals("\r            \r", written());
         line.clear();
