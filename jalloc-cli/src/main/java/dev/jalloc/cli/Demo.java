@@ -7,6 +7,7 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.arena.Scratch;
 import dev.jalloc.arena.Temp;
+import dev.jalloc.cli.ui.HelpOption;
 import dev.jalloc.vector.IntVec;
 import dev.jalloc.vector.LayoutVec;
 import java.io.IOException;
@@ -19,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code jalloc demo}: every growth mode of {@link LinearArena} at work on real memory, with the arena's
@@ -26,7 +30,12 @@ import java.util.List;
  * each mode does with the OS. Also temps, checked mode, scratch arenas, shared arenas, large pages, and vectors
  * that grow without copying.
  */
-final class Demo {
+@Command(name = "demo", description = {
+            "walk through every kind of linear arena and vector on real memory (seconds)", "",
+            "Every growth mode of LinearArena at work on real memory, with the arena's position, committed "
+                + "and reserved bytes and block count after each step; then temps, checked mode, scratch arenas, "
+                + "shared arenas, large pages, and vectors that grow without copying."})
+final class Demo implements Callable<Integer> {
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
     private static final StructLayout POINT = MemoryLayout.structLayout(JAVA_INT.withName("x"),
@@ -34,11 +43,15 @@ final class Demo {
 
     private final PrintStream out;
 
+    @Mixin
+    private HelpOption help;
+
     Demo(PrintStream out) {
         this.out = out;
     }
 
-    void run(String[] args) {
+    @Override
+    public Integer call() {
         long started = System.nanoTime();
         out.println("jalloc demo: linear arenas and vectors on real memory");
         out.println("Columns: pos = the arena's position; committed / reserved = memory the arena holds from the OS;");
@@ -55,6 +68,7 @@ final class Demo {
         vectors();
         vectorOnATail();
         out.printf("%nDone in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        return 0;
     }
 
     // ---- the modes ----

@@ -1,61 +1,88 @@
 package dev.jalloc.cli;
 
 import dev.jalloc.cli.replay.ReplayCommand;
+import dev.jalloc.cli.ui.Cli;
+import dev.jalloc.cli.ui.HelpOption;
 import dev.jalloc.heap.Heap;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
- * Entry point of the {@code jalloc} command. The {@code ./jalloc} launcher builds on first use and runs this
- * class on JDK 25; {@code ./jalloc bench} is handled by the launcher itself (it runs the JMH jar).
- * {@code replay} is {@link ReplayCommand}.
+ * Entry point of the {@code jalloc} command, and its tree of subcommands (picocli): {@code demo} ({@link Demo}),
+ * {@code replay} ({@link ReplayCommand}), {@code sizeclasses}, {@code bench} and {@code mtbench}
+ * ({@link LauncherCommands}: the {@code ./jalloc} launcher runs them on jalloc-bench's jar, they are here for
+ * the help and the completion), {@code completion} ({@link CompletionCommand}) and {@code help}. The launcher
+ * builds on first use and runs this class on JDK 25.
  */
-public final class Main {
+@Command(name = Cli.NAME, synopsisSubcommandLabel = "COMMAND",
+        description = "Off-heap memory allocation for Java 25 on the FFM API: a demo, trace replays, benchmarks.",
+        footer = {"", "'jalloc COMMAND --help' (or 'jalloc help COMMAND') prints a command's options.",
+            "bench and mtbench are run by the ./jalloc launcher on jalloc-bench's jar:",
+            "'jalloc bench --help' lists JMH's options, 'jalloc mtbench --help' mtbench's.",
+            "Completion in bash or zsh: source <(./jalloc completion)"})
+public final class Main implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
     private Main() {
     }
-
-    static final String USAGE = """
-            usage: jalloc COMMAND [ARGS]
-
-              demo            walk through every kind of linear arena and vector on real memory (seconds)
-              bench [ARGS]    run the JMH benchmarks against their peers (ARGS go to JMH; -h lists them)
-              mtbench [OPTS]  run the multithreaded benchmarks (larson, xmalloc-test, cache-scratch, cache-thrash,
-                              mstress, rptest) on the shared heap and its peers, one child JVM per run (-h lists OPTS)
-              replay [--allocator NAME]... [--csv] [--repeat N] TRACE...
-                              replay malloc-lab traces on jalloc and its peers (glibc, jemalloc, mimalloc),
-                              checking every payload byte; prints speed, peak live bytes, footprint, utilization
-              sizeclasses     print the heap's size-class table
-              help            this text
-            """;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** {@return the exit status of {@code jalloc ARGS}}: output on {@code out}, messages on {@code err} */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "help" : args[0];
-        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        switch (command) {
-            case "demo" -> {
-                new Demo(out).run(rest);
-                return 0;
-            }
-            case "replay" -> {
-                return ReplayCommand.run(rest, out, err);
-            }
-            case "sizeclasses" -> {
-                out.print(Heap.sizeClasses());
-                return 0;
-            }
-            case "help", "-h", "--help" -> {
-                out.print(USAGE);
-                return 0;
-            }
-            default -> {
-                err.println("jalloc: unknown command '" + command + "'");
-                err.print(USAGE);
-                return 2;
-            }
+        return commandLine(out, err).execute(args);
+    }
+
+    /** {@return the whole command tree, in the order of its help} */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine jalloc = new CommandLine(new Main());
+        jalloc.addSubcommand(new Demo(out));
+        jalloc.addSubcommand(ReplayCommand.commandLine(out, err));
+        jalloc.addSubcommand(new SizeClasses(out));
+        jalloc.addSubcommand(LauncherCommands.bench());
+        jalloc.addSubcommand(LauncherCommands.mtbench());
+        jalloc.addSubcommand(new CompletionCommand());
+        jalloc.addSubcommand(new HelpCommand());
+        jalloc.getSubcommands().get("help").getCommandSpec().usageMessage().header(
+                "print a command's help: jalloc help replay (the same as jalloc replay --help)");
+        return Cli.configure(jalloc, out, err);
+    }
+
+    /** {@code jalloc} alone prints its help. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    @Command(name = "sizeclasses", description = {"print the heap's size-class table", "",
+        "The heap's size classes: size, kind, span, slots per span, tail and worst-case waste."})
+    private static final class SizeClasses implements Callable<Integer> {
+        private final PrintStream out;
+
+        @Mixin
+        private HelpOption help;
+
+        SizeClasses(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            out.print(Heap.sizeClasses());
+            return 0;
         }
     }
 }

@@ -1,32 +1,49 @@
 package dev.jalloc.cli.replay;
 
+import dev.jalloc.cli.ui.Cli;
+import dev.jalloc.cli.ui.HelpOption;
+import dev.jalloc.cli.ui.ProgressLine;
+import dev.jalloc.cli.ui.Terminal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code jalloc replay [--allocator NAME]... [--csv] [--repeat N] TRACE...}: parses every trace (all of them,
- * before replaying any), skips the allocators that cannot run here with a message saying why, warms up, then
- * replays each trace on each allocator and prints the table. Exit status: 0 when every row was made; 1 when a
- * trace is malformed, an allocator broke a promise, or no allocator could run; 2 for a usage error.
+ * {@code jalloc replay [--allocator NAME]... [--csv] [--repeat N] [--[no-]progress] TRACE...}: parses every trace
+ * (all of them, before replaying any), skips the allocators that cannot run here with a message saying why, warms
+ * up, then replays each trace on each allocator and prints the table. While it replays, a progress line on stderr
+ * when stderr is a terminal ({@link ReplayProgressLine}). Exit status: 0 when every row was made; 1 when a trace
+ * is malformed, an allocator broke a promise, or no allocator could run; 2 for a usage error.
  */
-public final class ReplayCommand {
-    static final String USAGE = """
-            usage: jalloc replay [--allocator NAME]... [--csv] [--repeat N] TRACE...
-
-            Replays CS:APP malloc-lab traces (header: suggested heap size, number of ids, number of ops, weight;
-            then 'a ID BYTES', 'f ID', 'r ID BYTES', one a line) on each allocator, writing every payload byte,
-            and checks that every payload kept its bytes until freed (a failure stops with status 1).
-
-              --allocator NAME  replay on NAME; repeat for several (default: every allocator available here)
-              --csv             print CSV instead of a plain table
-              --repeat N        timed passes per trace and allocator, the fastest counts (default: %d)
+@Command(name = "replay", usageHelpWidth = 120, sortOptions = false, sortSynopsis = false,
+        description = {
+            "replay malloc-lab traces on jalloc and its peers (glibc, jemalloc, mimalloc), checking every payload "
+                    + "byte; prints speed, peak live bytes, footprint, utilization",
+            "",
+            "Replays CS:APP malloc-lab traces (header: suggested heap size, number of ids, number of ops, weight;",
+            "then 'a ID BYTES', 'f ID', 'r ID BYTES', one a line) on each allocator, writing every payload byte,",
+            "and checks that every payload kept its bytes until freed (a failure stops with status 1).",
+            ""})
+public final class ReplayCommand implements Callable<Integer> {
+    static final String FOOTER = """
 
             allocators:
             %s
@@ -45,11 +62,62 @@ public final class ReplayCommand {
             A request for 0 bytes is replayed as a request for 1 byte (and counts 0 live bytes).
             """;
 
-    private ReplayCommand() {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--allocator", paramLabel = "NAME", completionCandidates = AllocatorNames.class,
+            description = "replay on NAME; repeat for several (default: every allocator available here)")
+    private List<String> allocatorNames = new ArrayList<>();
+
+    @Option(names = "--csv", description = "print CSV instead of a plain table")
+    private boolean csv;
+
+    @Option(names = "--repeat", paramLabel = "N", converter = Repetitions.class,
+            description = "timed passes per trace and allocator, the fastest counts (default: ${DEFAULT-VALUE})")
+    private int repetitions = ReplayEngine.DEFAULT_REPETITIONS;
+
+    @Option(names = "--progress", negatable = true, description = "show (or not) a progress line on stderr "
+            + "(default: when stderr is a terminal)")
+    private Boolean progress;
+
+    @Parameters(paramLabel = "TRACE", arity = "1..*", description = "a malloc-lab trace file")
+    private List<Path> files;
+
+    @Mixin
+    private HelpOption help;
+
+    private final List<Allocators.Entry> known;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private ReplayCommand(List<Allocators.Entry> known, PrintStream out, PrintStream err) {
+        this.known = known;
+        this.out = out;
+        this.err = err;
     }
 
     /**
-     * Runs the command on the known allocators.
+     * {@return the command, on the known allocators, for {@code jalloc}'s tree}: tables on {@code out}, messages
+     * and the progress line on {@code err}
+     */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        return commandLine(Allocators.known(), out, err);
+    }
+
+    /** The command on {@code known} instead of {@link Allocators#known()} (tests add broken ones). */
+    static CommandLine commandLine(List<Allocators.Entry> known, PrintStream out, PrintStream err) {
+        CommandLine command = new CommandLine(new ReplayCommand(known, out, err));
+        StringBuilder list = new StringBuilder();
+        for (Allocators.Entry entry : known) {
+            list.append(String.format("  %-9s %s%n", entry.name(), entry.description()));
+        }
+        String footer = FOOTER.formatted(list.toString().stripTrailing()).replace("%", "%%");
+        command.getCommandSpec().usageMessage().footer(footer.split("\n", -1));
+        return command;
+    }
+
+    /**
+     * Runs the command alone on the known allocators (as {@code jalloc replay ARGS} does).
      *
      * @return the exit status
      */
@@ -57,59 +125,21 @@ public final class ReplayCommand {
         return run(args, out, err, Allocators.known());
     }
 
-    /** Runs the command on {@code known} instead of {@link Allocators#known()} (tests add broken ones). */
+    /** Runs the command alone on {@code known} instead of {@link Allocators#known()} (tests add broken ones). */
     static int run(String[] args, PrintStream out, PrintStream err, List<Allocators.Entry> known) {
+        return Cli.runAlone(commandLine(known, out, err), args, out, err);
+    }
+
+    /** {@return the exit status}, once the options are parsed */
+    @Override
+    public Integer call() {
         Set<String> names = new LinkedHashSet<>();
-        List<Path> files = new ArrayList<>();
-        boolean csv = false;
-        int repetitions = ReplayEngine.DEFAULT_REPETITIONS;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String value = null;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                value = arg.substring(equals + 1);
-                arg = arg.substring(0, equals);
+        for (String name : allocatorNames) {
+            if (known.stream().noneMatch(e -> e.name().equals(name))) {
+                throw new ParameterException(spec.commandLine(), "unknown allocator '" + name + "' (known: "
+                        + String.join(", ", known.stream().map(Allocators.Entry::name).toList()) + ")");
             }
-            switch (arg) {
-                case "-h", "--help" -> {
-                    out.print(usage(known));
-                    return 0;
-                }
-                case "--csv" -> csv = true;
-                case "--allocator", "--repeat" -> {
-                    if (value == null) {
-                        if (i + 1 == args.length) {
-                            return usageError(err, known, arg + " needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    if (arg.equals("--allocator")) {
-                        String name = value;
-                        if (known.stream().noneMatch(e -> e.name().equals(name))) {
-                            return usageError(err, known, "unknown allocator '" + name + "' (known: "
-                                    + String.join(", ", known.stream().map(Allocators.Entry::name).toList()) + ")");
-                        }
-                        names.add(name);
-                    } else {
-                        long n = TraceParser.number(value, 1000);
-                        if (n < 1) {
-                            return usageError(err, known,
-                                    "--repeat: '" + value + "' (expected: an integer in [1, 1000])");
-                        }
-                        repetitions = (int) n;
-                    }
-                }
-                default -> {
-                    if (arg.startsWith("-") && !arg.equals("-")) {
-                        return usageError(err, known, "unknown option '" + args[i] + "'");
-                    }
-                    files.add(Path.of(args[i]));
-                }
-            }
-        }
-        if (files.isEmpty()) {
-            return usageError(err, known, "no trace given");
+            names.add(name);
         }
         List<Trace> traces = new ArrayList<>();
         for (Path file : files) {
@@ -132,32 +162,61 @@ public final class ReplayCommand {
             err.println("jalloc replay: no allocator to replay on");
             return 1;
         }
+        boolean showProgress = progress != null ? progress : Terminal.isTerminal(err);
+        ReplayProgressLine line = new ReplayProgressLine(showProgress ? ProgressLine.on(err) : ProgressLine.OFF,
+                traces.size() * allocators.size());
         List<ReplayResult> results = new ArrayList<>();
         if (csv) {
             out.println(ReplayTable.csvHeader());
         }
         try (ReplayEngine engine = new ReplayEngine(repetitions, true)) {
+            engine.progress(showProgress ? line : ReplayProgress.NONE);
+            line.warmingUp(allocators.size());
             engine.warmUp(allocators);
             for (Trace trace : traces) {
                 for (Allocators.Entry allocator : allocators) {
                     ReplayResult result = engine.replay(trace, allocator);
                     results.add(result);
                     if (csv) {
+                        line.clear();
                         out.println(ReplayTable.csvRow(result));
                     }
                 }
             }
         } catch (ReplayException | AllocatorUnavailableException e) {
+            line.clear();
             if (!csv && !results.isEmpty()) {
                 out.print(ReplayTable.plain(results));
             }
             err.println("jalloc replay: FAILED: " + e.getMessage());
             return 1;
+        } finally {
+            line.clear();
         }
         if (!csv) {
             out.print(ReplayTable.plain(results));
         }
         return 0;
+    }
+
+    /** The names {@code --allocator} completes to in a shell. */
+    static final class AllocatorNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Allocators.known().stream().map(Allocators.Entry::name).iterator();
+        }
+    }
+
+    /** {@code --repeat N}: an integer in [1, 1000]. */
+    static final class Repetitions implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long n = TraceParser.number(value, 1000);
+            if (n < 1) {
+                throw new TypeConversionException("'" + value + "' (expected: an integer in [1, 1000])");
+            }
+            return (int) n;
+        }
     }
 
     /** {@return the allocators of {@code wanted} that open here; a message on {@code err} for each other} */
@@ -182,19 +241,5 @@ public final class ReplayCommand {
         } catch (RuntimeException | LinkageError e) {
             return Optional.of("cannot open it: " + e);
         }
-    }
-
-    private static int usageError(PrintStream err, List<Allocators.Entry> known, String problem) {
-        err.println("jalloc replay: " + problem);
-        err.print(usage(known));
-        return 2;
-    }
-
-    private static String usage(List<Allocators.Entry> known) {
-        StringBuilder list = new StringBuilder();
-        for (Allocators.Entry entry : known) {
-            list.append(String.format("  %-9s %s%n", entry.name(), entry.description()));
-        }
-        return USAGE.formatted(ReplayEngine.DEFAULT_REPETITIONS, list.toString().stripTrailing());
     }
 }

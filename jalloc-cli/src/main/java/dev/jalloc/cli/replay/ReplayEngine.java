@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +60,7 @@ public final class ReplayEngine implements AutoCloseable {
      * @throws AllocatorUnavailableException if the allocator cannot run here
      */
     public ReplayResult replay(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
+        progress.passStarting(trace.name(), allocator.name(), 0, repetitions); // progress
         CheckedPass.Peaks peaks;
         if (allocator.processWide() && isolateProcessWide) {
             peaks = ChildCheckedPass.run(trace, allocator.name());
@@ -102,6 +104,7 @@ public final class ReplayEngine implements AutoCloseable {
             try (ReplayAllocator instance = allocator.opener().open()) {
                 long fastest = Long.MAX_VALUE;
                 for (int i = 0; i < passes; i++) {
+                    progress.passStarting(trace.name(), allocator.name(), i + 1, passes); // progress
                     fastest = Math.min(fastest, TimedPass.run(trace, allocator.name(), instance));
                 }
                 return fastest;
@@ -114,6 +117,15 @@ public final class ReplayEngine implements AutoCloseable {
     public void close() {
         allocatorThreads.values().forEach(ExecutorService::close);
         allocatorThreads.clear();
+    }
+
+    // ---- progress: jalloc replay's progress line hears of each pass as it begins ----
+
+    private ReplayProgress progress = ReplayProgress.NONE;
+
+    /** Tells {@code progress} of each pass as it begins (before its clock starts); call it before replaying. */
+    public void progress(ReplayProgress progress) {
+        this.progress = Objects.requireNonNull(progress);
     }
 
     /** {@return a legal trace of {@code ops} random allocs, frees and reallocs of up to 4 KiB} */
