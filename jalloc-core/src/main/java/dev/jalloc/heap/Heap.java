@@ -297,6 +297,19 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
         return shared != null ? shared.stats(region.reservedBytes()) : engine.stats(region.reservedBytes());
     }
 
+    /**
+     * {@return the heap page by page (every run of its committed prefix: slabs, pools, large payloads, free and
+     * purged pages), with its huge mappings and its statistics} O(pages). For people: {@link HeapPicture#toText()}.
+     * On a shared heap, from any thread: what other threads do meanwhile may show half done.
+     *
+     * @throws IllegalStateException if closed
+     * @throws WrongThreadException  if used from another thread
+     */
+    public HeapPicture picture() {
+        checkOpen();
+        return shared != null ? shared.picture(region.reservedBytes()) : engine.picture(region.reservedBytes());
+    }
+
     /** {@return the usable bytes of all live allocations} O(size classes). */
     public long liveBytes() {
         checkOpen();

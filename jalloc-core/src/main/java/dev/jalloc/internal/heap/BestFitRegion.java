@@ -169,6 +169,11 @@ final class BestFitRegion {
         return region.committedBytes() - states.purgedBytes();
     }
 
+    /** {@return whether unit {@code u} lies in a purged OS page} */
+    boolean isPurged(long u) {
+        return states.isPurged(u << unitShift);
+    }
+
     /** {@return the bytes of the committed prefix, purged pages included} */
     long prefixBytes() {
         return region.committedBytes();

@@ -9,6 +9,7 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bitmaps;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
+import dev.jalloc.heap.HeapPicture;
 import dev.jalloc.heap.HeapStats;
 import dev.jalloc.heap.SizeClassStats;
 import java.util.ArrayList;
@@ -329,6 +330,11 @@ public final class HeapEngine {
         return new HeapStats(false, liveBytes, liveBlocks, store.footprint(), store.peakFootprint(), reservedBytes,
                 store.residentBytes(), store.freePages(), store.purgedBytes() >>> PAGE_SHIFT, store.purges(),
                 classes, largeBlocks, counters.largeBytes, hugeBlocks, counters.hugeBytes, 0, 0, store.osCalls());
+    }
+
+    /** {@return the heap page by page, with its statistics} O(pages). */
+    public HeapPicture picture(long reservedBytes) {
+        return HeapPictures.confined(stats(reservedBytes), base, store, spans);
     }
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */

@@ -361,6 +361,19 @@ final class PageStore {
         return space.committedBytes() + hugeUsage.committedBytes();
     }
 
+    /** {@return the free spans of the prefix, as {start page, pages} in address order} */
+    java.util.List<long[]> freeSpans() {
+        java.util.List<long[]> spans = new ArrayList<>();
+        fit.forEachFree((start, size) -> spans.add(new long[] {start, size}));
+        spans.sort(java.util.Comparator.comparingLong(s -> s[0]));
+        return spans;
+    }
+
+    /** {@return whether page {@code p} of the prefix is purged} */
+    boolean isPurged(long p) {
+        return space.isPurged(p);
+    }
+
     /** {@return the most bytes {@link #footprint()} has been so far} */
     long peakFootprint() {
         return Math.max(peakFootprint, footprint());

@@ -6,6 +6,7 @@ import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
+import dev.jalloc.heap.HeapPicture;
 import dev.jalloc.heap.HeapStats;
 import dev.jalloc.heap.SizeClassStats;
 import java.util.ArrayList;
@@ -414,6 +415,11 @@ public final class SharedHeapEngine {
         }
         return new HeapStats(true, liveBytes, liveBlocks, p[4], p[5], reservedBytes, p[9], p[6], p[7], p[8],
                 classes, largeBlocks, largeBytes, p[2], p[3], remote, threads.platformCaches(), p[10]);
+    }
+
+    /** {@return the heap page by page, with its statistics: racy while threads work} O(pages). */
+    public HeapPicture picture(long reservedBytes) {
+        return pages.picture(stats(reservedBytes), base);
     }
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */

@@ -258,6 +258,17 @@ final class SharedPages {
         }
     }
 
+    /** {@return the heap page by page, drawn under the lock, with {@code stats} beside it} */
+    dev.jalloc.heap.HeapPicture picture(dev.jalloc.heap.HeapStats stats, long base) {
+        lock.lock();
+        try {
+            checkOpen();
+            return HeapPictures.shared(stats, base, store, directory);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * {@return the page store's numbers at one moment, under the lock: live large spans and their bytes (thread
      * caches' kept spans included), live huge mappings and their bytes, footprint, its peak, free and purged pages,

@@ -182,6 +182,12 @@ public final class PageStates {
         return n[0] << shift;
     }
 
+    /** {@return whether the OS page holding byte {@code offset} of the region is purged} */
+    public boolean isPurged(long offset) {
+        long p = pageOf(offset);
+        return p >= 0 && p < (long) purged.length << 6 && Bitmaps.get(purged, p);
+    }
+
     /**
      * {@return the offset of the first purged page, or -1 if there is none}: a region going back to an arena purges
      * from there up ({@link Region#purgeAbove}), so that the arena's committed prefix has no holes.
