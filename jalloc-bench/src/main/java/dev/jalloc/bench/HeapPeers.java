@@ -3,6 +3,7 @@ package dev.jalloc.bench;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.heap.AddressAllocator;
 import dev.jalloc.heap.BestFitAllocator;
 import dev.jalloc.heap.Heap;
@@ -36,6 +37,10 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *   jallocHeap         dev.jalloc.heap.Heap.ofConfined(): allocateAddressNoInit(size, 16), free, reallocateNoInit
  *   jallocShared       dev.jalloc.heap.Heap.ofShared(), used from one thread: the same methods
  *   jallocBestFit      dev.jalloc.heap.BestFitAllocator: the same methods
+ *   jallocLeaks,       Heap.builder().debug(LEAKS / SAMPLED / ALL / PARANOID): the confined heap at each debug
+ *   jallocSampled,     level, for what each level costs (jallocHeap is level OFF, unless -Djalloc.debug says
+ *   jallocAll,         otherwise: the forks do not set it)
+ *   jallocParanoid
  *   glibc[Critical]    malloc, free, realloc of the default lookup (glibc), plain or Linker.Option.critical(false)
  *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
  *   mimalloc[Critical] mi_malloc, mi_free, mi_realloc of libmimalloc.so.2 (Debian libmimalloc2.0)
@@ -57,7 +62,7 @@ public final class HeapPeers {
     /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
     static final String[] NAMES = {"speedOfLight", "jallocHeap", "jallocShared", "jallocBestFit", "glibc",
             "glibcCritical", "jemalloc", "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled",
-            "nettyAdaptive", "rpmalloc"};
+            "nettyAdaptive", "rpmalloc", "jallocLeaks", "jallocSampled", "jallocAll", "jallocParanoid"};
 
     /** malloc's alignment, asked of the allocators that take one. */
     static final long ALIGN = 16;
@@ -75,6 +80,10 @@ public final class HeapPeers {
             case "jallocHeap" -> new Jalloc(Heap.ofConfined(), slots);
             case "jallocShared" -> new Jalloc(Heap.ofShared(), slots);
             case "jallocBestFit" -> new Jalloc(BestFitAllocator.create(), slots);
+            case "jallocLeaks" -> new Jalloc(Heap.builder().debug(DebugLevel.LEAKS).build(), slots);
+            case "jallocSampled" -> new Jalloc(Heap.builder().debug(DebugLevel.SAMPLED).build(), slots);
+            case "jallocAll" -> new Jalloc(Heap.builder().debug(DebugLevel.ALL).build(), slots);
+            case "jallocParanoid" -> new Jalloc(Heap.builder().debug(DebugLevel.PARANOID).build(), slots);
             case "glibc" -> new GlibcPlain(slots);
             case "glibcCritical" -> new GlibcCritical(slots);
             case "jemalloc" -> new JemallocPlain(slots);

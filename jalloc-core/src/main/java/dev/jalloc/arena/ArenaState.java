@@ -1,9 +1,11 @@
 package dev.jalloc.arena;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.internal.arena.Block;
 import dev.jalloc.internal.arena.BlockChain;
 import dev.jalloc.internal.arena.BlockSource;
 import dev.jalloc.internal.jfr.Jfr;
+import dev.jalloc.internal.memory.Unreachable;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
@@ -92,7 +94,13 @@ abstract sealed class ArenaState permits LinearArena {
             openWindow();
         }
         Jfr.register(usageSource);
+        BlockChain blocks = chain;   // the watch's action holds the blocks, never the arena or its scope
+        this.unreachable = Unreachable.watch(scopeArena.scope(), "a linear arena", blocks::releaseAll,
+                DebugLevel.fromSystemProperty() == DebugLevel.OFF ? null : Unreachable.site("a linear arena"));
     }
+
+    /** Gives the blocks back if the arena and every segment it handed out become unreachable before a close. */
+    final Unreachable unreachable;
 
     /** What the periodic JFR usage event reads: racy reads from the recorder's thread, nothing once closed. */
     private final Jfr.UsageSource usageSource = new Jfr.UsageSource() {
@@ -268,6 +276,7 @@ abstract sealed class ArenaState permits LinearArena {
         markClosed();
         chain.releaseAll();
         current = null;
+        unreachable.closed();
     }
 
     boolean isClosed() {

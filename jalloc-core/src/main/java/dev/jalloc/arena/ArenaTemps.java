@@ -1,6 +1,9 @@
 package dev.jalloc.arena;
 
+import dev.jalloc.internal.memory.Unreachable;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 
 /**
  * The slow paths of temps: beginning one on a shared, checked or closed arena, ending one out of order, twice, or
@@ -19,6 +22,9 @@ final class ArenaTemps {
             a.ensureUsable();
             a.ensureTailFree("temp");
             Arena scope = a.checked ? (a.owner == null ? Arena.ofShared() : Arena.ofConfined()) : null;
+            if (scope != null) {
+                keepReachable(scope, a.scopeArena);
+            }
             Temp temp = new Temp(a, a.current.basePos + a.offset, a.tempDepth + 1, a.checkedTop, scope);
             a.tempDepth++;
             if (a.checked) {
@@ -28,6 +34,16 @@ final class ArenaTemps {
         } finally {
             a.unlock();
         }
+    }
+
+    /**
+     * Makes the arena's own lifetime reachable from a checked temp's: a segment of the temp keeps the arena's memory
+     * from the cleaner that gives back the memory of an arena nobody can reach ({@link Unreachable}). One resource
+     * in the temp's scope (an empty segment whose cleanup holds the arena's), run and dropped when the temp ends.
+     */
+    @SuppressWarnings("restricted")   // an empty segment at address 0: nothing is read or written through it
+    private static void keepReachable(Arena temp, Arena arena) {
+        MemorySegment.NULL.reinterpret(0, temp, ignored -> Reference.reachabilityFence(arena));
     }
 
     static void end(LinearArena a, Temp temp) {

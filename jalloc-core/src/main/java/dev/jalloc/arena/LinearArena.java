@@ -239,7 +239,8 @@ public final class LinearArena extends ArenaState implements Arena {
     /**
      * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}}: a push without a
      * segment, for code that works with raw addresses. The memory is valid until it is popped or the arena is
-     * closed; nothing checks accesses through the address.
+     * closed, or becomes unreachable (keep a reference to the arena while you use the address: an arena nobody can
+     * reach, with no segment of it left, is given back by a cleaner); nothing checks accesses through the address.
      *
      * @param byteSize the number of bytes
      * @param byteAlignment the alignment of the first byte, a power of two
@@ -449,6 +450,7 @@ public final class LinearArena extends ArenaState implements Arena {
             ensureUsable();
             scopeArena.close();   // the one step that may refuse: nothing has changed before it
             markClosed();
+            unreachable.closed();   // released below, or kept mapped for good under a downcall
             RuntimeException inUse = ArenaTemps.closeAll(this);
             lent = tail;
             tail = null;

@@ -14,6 +14,13 @@ import java.lang.foreign.SegmentAllocator;
  * ending in {@code NoInit} leaves the contents undefined, as the JDK's internal {@code allocateNoInit} does. Memory
  * fresh from the OS is zero already and is never written twice.
  *
+ * <h2>Lifetime</h2>
+ * {@link #close()} gives everything back at once. An allocator that becomes unreachable without it, together with
+ * every segment it handed out, gives its memory back through a cleaner, as {@link java.lang.foreign.Arena#ofAuto()}
+ * does, and logs a warning ({@link System.Logger} {@code dev.jalloc.leaks}; with a {@link dev.jalloc.DebugLevel}
+ * on, the warning says where it was made). A raw address is not a segment: keep the allocator reachable (or use its
+ * segments) for as long as you use its raw addresses.
+ *
  * <h2>Errors</h2>
  * Every method throws {@link IllegalArgumentException} for an address that is not a live payload of this
  * allocator (foreign, interior, or already freed) and for invalid sizes or alignments,

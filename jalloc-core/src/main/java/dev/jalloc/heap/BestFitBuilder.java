@@ -102,7 +102,7 @@ public final class BestFitBuilder {
             return Regions.build(Regions.tail(arena), region -> new BestFitAllocator(region, step, level));
         }
         Region region = Regions.own(Os.current(), reserveSize, !reserveSizeSet, commitStep, false,
-                "a best-fit allocator");
+                "a best-fit allocator", level);
         return Regions.build(region, r -> new BestFitAllocator(r, commitStep, level));
     }
 }

@@ -107,10 +107,10 @@ public final class HeapBuilder {
         if (shared && arena != null && !arena.isShared()) {
             throw new IllegalArgumentException("a shared heap needs a shared arena: " + arena);
         }
-        Region region = arena != null ? Regions.tail(arena)
-                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap");
-        int stripes = shared ? stripes() : 0;
         DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
+        Region region = arena != null ? Regions.tail(arena)
+                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap", level);
+        int stripes = shared ? stripes() : 0;
         return Regions.build(region, r -> new Heap(os, r, stripes, level));
     }
 

@@ -1,8 +1,10 @@
 package dev.jalloc.heap;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.memory.OwnRegion;
 import dev.jalloc.internal.memory.Region;
+import dev.jalloc.internal.memory.Unreachable;
 import dev.jalloc.internal.memory.Usage;
 import dev.jalloc.internal.os.Os;
 import java.util.Objects;
@@ -18,8 +20,10 @@ final class Regions {
      * thread if {@code shared}; if {@code degrade} (the size was not asked for), a smaller one down to {@code
      * minimum} when the OS refuses that much address space}
      */
-    static Region own(Os os, long reserveSize, boolean degrade, long minimum, boolean shared, String what) {
-        return OwnRegion.reserve(os, reserveSize, os.pageSize(), degrade, minimum, false, shared, new Usage(), what);
+    static Region own(Os os, long reserveSize, boolean degrade, long minimum, boolean shared, String what,
+            DebugLevel level) {
+        return OwnRegion.reserve(os, reserveSize, os.pageSize(), degrade, minimum, false, shared, new Usage(), what,
+                level == DebugLevel.OFF ? null : Unreachable.site(what));
     }
 
     /** {@return the tail of {@code arena} from its position aligned up to the OS page} */

@@ -1,10 +1,12 @@
 package dev.jalloc.vector;
 
+import dev.jalloc.DebugLevel;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Checks;
 import dev.jalloc.internal.memory.OwnRegion;
+import dev.jalloc.internal.memory.Unreachable;
 import dev.jalloc.internal.memory.Usage;
 import dev.jalloc.internal.memory.Region;
 import java.lang.foreign.MemoryLayout;
@@ -161,6 +163,7 @@ public final class VecBuilder {
                     "<= the reservation of " + reserved + " bytes (reserveSize " + reserveSize + ", rounded up to the page)");
         }
         return OwnRegion.reserve(os, reserveSize, os.pageSize(), !reserveSizeSet,
-                Math.max(commitStep, elementLayout.byteSize()), populate, shared, new Usage(), "a vector");
+                Math.max(commitStep, elementLayout.byteSize()), populate, shared, new Usage(), "a vector",
+                DebugLevel.fromSystemProperty() == DebugLevel.OFF ? null : Unreachable.site("a vector"));
     }
 }

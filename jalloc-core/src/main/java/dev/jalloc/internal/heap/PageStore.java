@@ -313,7 +313,7 @@ final class PageStore {
                 throw e;
             }
         }
-        huge.put(r.address(), Mapping.of(r, region.isShared()));
+        huge.put(r.address(), Mapping.of(r, region.isShared(), "a heap's huge allocation", null));
         notePeak();
         return r.address();
     }

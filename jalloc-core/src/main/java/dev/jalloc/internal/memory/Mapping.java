@@ -13,20 +13,26 @@ public final class Mapping {
     private final Arena scope;
     private final MemorySegment segment;
     private final boolean shared;
+    /** Gives the range back if the owner and every segment become unreachable before {@link #release()}. */
+    private final Unreachable watch;
 
-    private Mapping(Reservation reservation, boolean shared) {
+    private Mapping(Reservation reservation, boolean shared, String what, Throwable site) {
         this.reservation = reservation;
         this.shared = shared;
         this.scope = shared ? Arena.ofShared() : Arena.ofConfined();
         this.segment = MemorySegment.ofAddress(reservation.address()).reinterpret(reservation.byteSize(), scope, null);
+        this.watch = Unreachable.watch(scope.scope(), what + " (" + reservation + ")", reservation::release, site);
     }
 
     /**
      * {@return a mapping over {@code reservation}, whose segments are accessible from every thread ({@code shared})
      * or from the calling thread only}
+     *
+     * @param what what it is for, for the report if its owner never releases it
+     * @param site where its owner was made, or null
      */
-    public static Mapping of(Reservation reservation, boolean shared) {
-        return new Mapping(reservation, shared);
+    public static Mapping of(Reservation reservation, boolean shared, String what, Throwable site) {
+        return new Mapping(reservation, shared, what, site);
     }
 
     /** {@return the reservation} */
@@ -54,6 +60,7 @@ public final class Mapping {
     public void release() {
         endScope();
         reservation.release();
+        watch.closed();
     }
 
     /**

@@ -37,14 +37,14 @@ public final class OwnRegion implements Region {
      * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the reservation
      */
     public static OwnRegion reserve(Os os, long byteSize, long alignment, boolean degrade, long minimum,
-            boolean populate, boolean shared, Usage usage, String what) {
+            boolean populate, boolean shared, Usage usage, String what, Throwable site) {
         long granule = Math.max(os.pageSize(), os.allocationGranularity());
         long size = Bits.alignUp(byteSize, granule);
         Reservation r = degrade
                 ? Reservation.reserveDegrading(os, size, Bits.alignUp(Math.max(minimum, 1), granule), alignment,
                         false, usage, what)
                 : Reservation.reserve(os, size, alignment, usage, what);
-        return new OwnRegion(Mapping.of(r, shared), populate);
+        return new OwnRegion(Mapping.of(r, shared, what, site), populate);
     }
 
     @Override

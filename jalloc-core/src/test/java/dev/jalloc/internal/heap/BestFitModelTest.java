@@ -120,6 +120,6 @@ class BestFitModelTest {
 
     static OwnRegion region(long byteSize) {
         return OwnRegion.reserve(Os.current(), byteSize, Os.current().pageSize(), false, 0, false, false, new Usage(),
-                "a test");
+                "a test", null);
     }
 }
