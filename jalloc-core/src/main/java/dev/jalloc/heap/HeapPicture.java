@@ -69,7 +69,11 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
         /** No owner: a confined heap's span, or pages that are not a span's. */
         public static final int NO_OWNER = Integer.MIN_VALUE;
 
-        /** @throws NullPointerException if {@code kind} is null */
+        /**
+         * Makes a run.
+         *
+         * @throws NullPointerException if {@code kind} is null
+         */
         public Run {
             Objects.requireNonNull(kind, "kind");
         }
@@ -89,14 +93,22 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
     public record HugeMapping(long address, long bytes) {
     }
 
-    /** Makes a picture; the lists are copied. @throws NullPointerException if an argument is null */
+    /**
+     * Makes a picture; the lists are copied.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public HeapPicture {
         Objects.requireNonNull(stats, "stats");
         runs = List.copyOf(runs);
         huge = List.copyOf(huge);
     }
 
-    /** {@return the pages of runs of kind {@code kind}} */
+    /**
+     * {@return the pages of runs of kind {@code kind}}
+     *
+     * @param kind the kind of runs to count
+     */
     public long pages(Kind kind) {
         long n = 0;
         for (Run r : runs) {
