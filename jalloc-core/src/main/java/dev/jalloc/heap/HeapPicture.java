@@ -132,12 +132,13 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
     }
 
     /**
-     * {@return the picture as one self-contained HTML page titled {@code title}: the prefix drawn on a canvas, 128
-     * cells a row, a colour per kind, a slab's or pool's live share filled from the left, a toggle to colour slabs
-     * and pools by owner (a shared heap's), the numbers of a run on hover, a legend, the huge mappings and the
-     * statistics beside} The page needs no network: the picture is embedded as JSON in a script element and drawn
-     * by a small inline script, which then sets {@code data-drawn-spans} on the body to the spans it drew (it equals
-     * {@link #spans()}), or {@code data-error} to the message of a script error. Text is HTML-escaped.
+     * {@return the picture as one self-contained HTML page titled {@code title}: the prefix drawn on a canvas, a
+     * page a cell, 64 or 128 cells a row, a colour per kind, a slab's or pool's live share filled from the left, a
+     * toggle to colour slabs and pools by owner (a shared heap's), the numbers of a run on hover, a legend, the huge
+     * mappings and the statistics beside} The page needs no network: the picture is embedded as JSON in a script
+     * element and drawn by a small inline script, which then sets {@code data-drawn-spans} on the body to the spans
+     * it drew (it equals {@link #spans()}), or {@code data-error} to the message of a script error. Text is
+     * HTML-escaped.
      *
      * @implNote Up to 40,000 runs are written one by one. Above that, neighbouring runs of the same kind, size class
      *     and owner are merged; if there are still more, the prefix is drawn in groups of a power of two of pages
