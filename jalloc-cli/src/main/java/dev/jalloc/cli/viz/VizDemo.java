@@ -53,8 +53,8 @@ final class VizDemo {
     private static void mix(Heap heap, SplittableRandom random, int n, List<Long> live) {
         for (int i = 0; i < n; i++) {
             int kind = random.nextInt(1000);
-            long size = kind < 850 ? 1 + random.nextInt(512) : kind < 980 ? 1025 + random.nextInt(31 << 10)
-                    : (32 << 10) + random.nextInt(512 << 10);
+            long size = kind < 850 ? 1 + random.nextInt(512) : kind < 992 ? 1025 + random.nextInt(31 << 10)
+                    : (32 << 10) + random.nextInt(256 << 10);
             live.add(heap.allocateAddressNoInit(size, 16));
             if (random.nextInt(100) < 45) {
                 free(heap, live, random.nextInt(live.size()));
