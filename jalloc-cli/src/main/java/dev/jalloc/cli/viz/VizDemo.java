@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
  * medium, large and huge blocks from this thread and from a second one, about half freed (some by the other thread:
  * remote frees), a trim that purges the free pages of then, and more blocks after it, so that the picture shows
  * every kind: slabs and pools of several fills and two owners, large and cached payloads, free and purged pages,
- * huge mappings. Fixed seeds: the same picture every time (addresses aside).
+ * huge mappings. Fixed seeds: the same blocks every time; the free pages may differ, as the heap's decay purges
+ * them in time.
  */
 final class VizDemo {
     private VizDemo() {
