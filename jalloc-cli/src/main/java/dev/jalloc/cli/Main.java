@@ -3,6 +3,7 @@ package dev.jalloc.cli;
 import dev.jalloc.cli.replay.ReplayCommand;
 import dev.jalloc.cli.ui.Cli;
 import dev.jalloc.cli.ui.HelpOption;
+import dev.jalloc.cli.viz.VizCommand;
 import dev.jalloc.heap.Heap;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -15,13 +16,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the {@code jalloc} command, and its tree of subcommands (picocli): {@code demo} ({@link Demo}),
- * {@code replay} ({@link ReplayCommand}), {@code sizeclasses}, {@code bench} and {@code mtbench}
+ * {@code replay} ({@link ReplayCommand}), {@code viz} ({@link VizCommand}), {@code sizeclasses}, {@code bench} and {@code mtbench}
  * ({@link LauncherCommands}: the {@code ./jalloc} launcher runs them on jalloc-bench's jar, they are here for
  * the help and the completion), {@code completion} ({@link CompletionCommand}) and {@code help}. The launcher
  * builds on first use and runs this class on JDK 25.
  */
 @Command(name = Cli.NAME, synopsisSubcommandLabel = "COMMAND",
-        description = "Off-heap memory allocation for Java 25 on the FFM API: a demo, trace replays, benchmarks.",
+        description = "Off-heap memory allocation for Java 25 on the FFM API: a demo, trace replays, heap pictures, "
+                + "benchmarks.",
         footer = {"", "'jalloc COMMAND --help' (or 'jalloc help COMMAND') prints a command's options.",
             "bench and mtbench are run by the ./jalloc launcher on jalloc-bench's jar:",
             "'jalloc bench --help' lists JMH's options, 'jalloc mtbench --help' mtbench's.",
@@ -50,6 +52,7 @@ public final class Main implements Callable<Integer> {
         CommandLine jalloc = new CommandLine(new Main());
         jalloc.addSubcommand(new Demo(out));
         jalloc.addSubcommand(ReplayCommand.commandLine(out, err));
+        jalloc.addSubcommand(VizCommand.commandLine(out, err));
         jalloc.addSubcommand(new SizeClasses(out));
         jalloc.addSubcommand(LauncherCommands.bench());
         jalloc.addSubcommand(LauncherCommands.mtbench());

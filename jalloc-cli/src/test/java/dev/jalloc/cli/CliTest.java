@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * what was wrong and where to read more (status 2), and the completion script.
  */
 class CliTest {
-    static final List<String> COMMANDS = List.of("demo", "replay", "sizeclasses", "bench", "mtbench", "completion",
+    static final List<String> COMMANDS = List.of("demo", "replay", "viz", "sizeclasses", "bench", "mtbench", "completion",
             "help");
 
     static Run run(String... args) {

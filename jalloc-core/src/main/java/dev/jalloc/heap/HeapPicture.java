@@ -1,13 +1,17 @@
 package dev.jalloc.heap;
 
 import dev.jalloc.internal.util.Bits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A heap's reservation page by page at one moment, from {@link Heap#picture()}: what each run of 4 KiB pages of its
  * committed prefix holds, the huge mappings beside it, and the statistics record of the same moment. For people:
- * {@link #toText()} draws it for a terminal.
+ * {@link #toText()} draws it for a terminal, {@link #toHtml()} as a page for a browser.
  *
  * <pre>
  *   page 0                                                           prefixPages            reservedPages
@@ -65,7 +69,11 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
         /** No owner: a confined heap's span, or pages that are not a span's. */
         public static final int NO_OWNER = Integer.MIN_VALUE;
 
-        /** @throws NullPointerException if {@code kind} is null */
+        /**
+         * Makes a run.
+         *
+         * @throws NullPointerException if {@code kind} is null
+         */
         public Run {
             Objects.requireNonNull(kind, "kind");
         }
@@ -85,14 +93,22 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
     public record HugeMapping(long address, long bytes) {
     }
 
-    /** Makes a picture; the lists are copied. @throws NullPointerException if an argument is null */
+    /**
+     * Makes a picture; the lists are copied.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public HeapPicture {
         Objects.requireNonNull(stats, "stats");
         runs = List.copyOf(runs);
         huge = List.copyOf(huge);
     }
 
-    /** {@return the pages of runs of kind {@code kind}} */
+    /**
+     * {@return the pages of runs of kind {@code kind}}
+     *
+     * @param kind the kind of runs to count
+     */
     public long pages(Kind kind) {
         long n = 0;
         for (Run r : runs) {
@@ -101,6 +117,59 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
             }
         }
         return n;
+    }
+
+    /** {@return the slab, pool and large runs: the spans that {@link #toHtml()} draws} */
+    public long spans() {
+        return HeapPictureHtml.spans(runs);
+    }
+
+    /**
+     * {@return the picture as one self-contained HTML page titled "jalloc heap"} See {@link #toHtml(String)}.
+     */
+    public String toHtml() {
+        return toHtml("jalloc heap");
+    }
+
+    /**
+     * {@return the picture as one self-contained HTML page titled {@code title}: the prefix drawn on a canvas, a
+     * page a cell, 64 or 128 cells a row, a colour per kind, a slab's or pool's live share filled from the left, a
+     * toggle to colour slabs and pools by owner (a shared heap's), the numbers of a run on hover, a legend, the huge
+     * mappings and the statistics beside} The page needs no network: the picture is embedded as JSON in a script
+     * element and drawn by a small inline script, which then sets {@code data-drawn-spans} on the body to the spans
+     * it drew (it equals {@link #spans()}), or {@code data-error} to the message of a script error. Text is
+     * HTML-escaped.
+     *
+     * @implNote Up to 40,000 runs are written one by one. Above that, neighbouring runs of the same kind, size class
+     *     and owner are merged; if there are still more, the prefix is drawn in groups of a power of two of pages
+     *     (a cell each), each of the kind that holds most of its pages. The page stays under a few megabytes.
+     *     O(runs) time.
+     * @param title the page's title and heading (any text: it is escaped)
+     * @throws NullPointerException if {@code title} is null
+     */
+    public String toHtml(String title) {
+        return HeapPictureHtml.page(this, Objects.requireNonNull(title, "title"));
+    }
+
+    /**
+     * Writes {@link #toHtml(String)} to {@code file} in UTF-8, replacing it if it exists.
+     *
+     * @param file  the page to write
+     * @param title the page's title
+     * @throws IOException if the file cannot be written
+     */
+    public void writeHtml(Path file, String title) throws IOException {
+        Files.writeString(file, toHtml(title), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes {@link #toHtml()} to {@code file} in UTF-8, replacing it if it exists.
+     *
+     * @param file the page to write
+     * @throws IOException if the file cannot be written
+     */
+    public void writeHtml(Path file) throws IOException {
+        writeHtml(file, "jalloc heap");
     }
 
     /**
