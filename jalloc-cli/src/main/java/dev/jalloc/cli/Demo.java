@@ -28,13 +28,15 @@ import picocli.CommandLine.Mixin;
  * {@code jalloc demo}: every growth mode of {@link LinearArena} at work on real memory, with the arena's
  * position, committed and reserved bytes and block count printed after each step, so that a newcomer sees what
  * each mode does with the OS. Also temps, checked mode, scratch arenas, shared arenas, large pages, and vectors
- * that grow without copying.
+ * that grow without copying; then the heaps ({@link HeapDemo}).
  */
 @Command(name = "demo", description = {
-            "walk through every kind of linear arena and vector on real memory (seconds)", "",
+            "walk through every kind of linear arena, vector and heap on real memory (seconds)", "",
             "Every growth mode of LinearArena at work on real memory, with the arena's position, committed "
                 + "and reserved bytes and block count after each step; then temps, checked mode, scratch arenas, "
-                + "shared arenas, large pages, and vectors that grow without copying."})
+                + "shared arenas, large pages, and vectors that grow without copying; the heap and best fit with "
+                + "their statistics, a heap on an arena's tail, a shared heap across threads, a leak report and "
+                + "the heap's picture."})
 final class Demo implements Callable<Integer> {
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
@@ -53,7 +55,7 @@ final class Demo implements Callable<Integer> {
     @Override
     public Integer call() {
         long started = System.nanoTime();
-        out.println("jalloc demo: linear arenas and vectors on real memory");
+        out.println("jalloc demo: linear arenas, vectors and heaps on real memory");
         out.println("Columns: pos = the arena's position; committed / reserved = memory the arena holds from the OS;");
         out.println("blocks = blocks in its chain; rss = this process's resident memory (touched pages).");
         fixedOverCallerMemory();
@@ -67,6 +69,7 @@ final class Demo implements Callable<Integer> {
         largePages();
         vectors();
         vectorOnATail();
+        new HeapDemo(out).run(12);
         out.printf("%nDone in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         return 0;
     }

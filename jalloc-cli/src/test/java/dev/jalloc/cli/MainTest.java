@@ -61,6 +61,13 @@ class MainTest {
                 "8. Shared", "pos = 640000", "9. Large pages", "10. Vectors", "add() x 64,000,000",
                 "still works after 64000x growth and sees the write: -1", "trimToSize(): pages given back",
                 "11. A vector on an arena's tail", "holds this arena's tail", "still reads (99999, -99999)",
+                "12. The heap", "heap.stats(): ", "1 large, 1 huge", "everything freed, heap.trim(): 0 blocks live, committed 0 B",
+                "13. Best fit", "2 blocks live, 2 free blocks", "at the freed block's address",
+                "14. A sub-lifetime", "10,000 blocks on the tail", "now throws IllegalStateException",
+                "15. Threads", "0 live, 200,000 remote frees",
+                "16. A leak report", "3 blocks (43 KiB) still live", "2 blocks, 40 KiB, allocated at",
+                "HeapDemo.leakTwice(HeapDemo.java:", "HeapDemo.leaks(HeapDemo.java:",
+                "17. The heap's picture", "pages committed of", "S/s slab", "jalloc-demo-heap.html",
                 "Done in"}) {
             assertTrue(out.contains(expected), "demo output lacks '" + expected + "':\n" + out);
         }
