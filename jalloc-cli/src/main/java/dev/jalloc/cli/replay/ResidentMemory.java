@@ -137,6 +137,7 @@ final class ResidentMemory implements AutoCloseable {
                 i++;
             }
             if (i == end || text.get(i) == '\n') {
+                fields = i < end - 1 ? -1 : fields;   // one line, nothing after it
                 break;
             }
             int first = i;
