@@ -45,12 +45,12 @@ public final class ReplayCommand {
               utilization           peak_live_bytes / peak_footprint_bytes ('-' if the footprint did not grow)
               peak_rss_bytes        the peak growth of the process's anonymous resident memory (/proc/self/statm
                                     resident - shared) during the checked pass, above a baseline taken just before
-                                    its first op, sampled when the footprint is; each checked pass runs in a
-                                    child JVM of its own, warmed up, whose Java heap is resident whole (-Xms = -Xmx,
-                                    AlwaysPreTouch)
+                                    its first op, sampled when the footprint is; every checked pass runs in
+                                    a child JVM of its own, warmed up, whose Java heap is resident whole (-Xms =
+                                    -Xmx, AlwaysPreTouch)
               rss_utilization       peak_live_bytes / peak_rss_bytes ('-' if the resident memory did not grow)
-            Each trace first gets a row with allocator (none): the same child JVM and passage through the trace,
-            calling no allocator. Its peak_rss_bytes is the harness's own noise under every allocator's.
+            Each trace first gets a row with allocator (none), its noise pass: the same child JVM and walk through
+            the trace, calling no allocator. Its peak_rss_bytes is the harness's own, under every allocator's.
             A request for 0 bytes is replayed as a request for 1 byte (and counts 0 live bytes).
             """;
 
