@@ -30,7 +30,8 @@ import java.nio.file.StandardOpenOption;
  * own. A reading is one {@code pread} of a small procfs file into a buffer made once: a few microseconds, no
  * allocation, so it can be taken after every op of a trace ({@code /proc/self/smaps_rollup} walks every page
  * table: far too slow for that). The kernel computes {@code resident} and {@code shared} from its per-process
- * counters, exact to the page on this machine's Linux 6.18 (see {@code ResidentMemoryTest}).
+ * counters: exact to the page on Linux 6.18 (checked against {@code smaps_rollup}), up to 64 page events behind
+ * per thread before 6.2 (proc(5) calls them inexact).
  *
  * <p>Where there is no {@code /proc/self/statm} (not Linux), every reading is -1, and so is the peak.
  */
