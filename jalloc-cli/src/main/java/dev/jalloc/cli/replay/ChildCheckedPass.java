@@ -34,8 +34,8 @@ import java.util.List;
  * is fresh (jalloc's), it also runs {@value #WARM_UP_ROUNDS} checked passes on instances of it, each closed
  * before the next and before the measured one is opened (they share no memory), so that its Java code is
  * compiled before the baseline, as a native peer's machine code is before it is loaded. A native peer cannot be
- * warmed up that way (it has one state per process): its few lines of Java (the downcalls) are compiled during
- * the measured pass.
+ * warmed up that way (it has one state per process): its few lines of Java (the downcalls) are compiled, and the
+ * JVM links its downcalls at their first call, during the measured pass.
  */
 public final class ChildCheckedPass {
     private static final String PEAKS = "peaks ";

@@ -85,6 +85,8 @@ public final class ReplayEngine implements AutoCloseable {
      * with no allocator}
      *
      * @throws ReplayException if the child JVM failed
+     * @throws AllocatorUnavailableException not in practice: it is how a child reports an allocator it cannot open,
+     *         and this one opens none
      */
     public ReplayResult noiseFloor(Trace trace) throws AllocatorUnavailableException {
         CheckedPass.Peaks peaks;
