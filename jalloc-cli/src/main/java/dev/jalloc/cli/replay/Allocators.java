@@ -31,8 +31,9 @@ public final class Allocators {
      * @param name its name on the command line and in the table
      * @param description what it is, for {@code jalloc replay --help}
      * @param processWide whether its state is the whole process's (a native malloc), so that only a new process
-     *        has it fresh: the checked pass then runs in a child JVM (see {@link ChildCheckedPass}); false when
-     *        every instance has memory of its own (the jalloc heap)
+     *        has it fresh and its footprint needs a baseline; false when every instance has memory of its own (the
+     *        jalloc heap), which lets the child JVM of a checked pass warm up on throwaway instances of it (see
+     *        {@link ChildCheckedPass}). Every registered allocator's checked pass runs in a child JVM.
      * @param opener makes an instance
      */
     public record Entry(String name, String description, boolean processWide, Opener opener) {

@@ -30,19 +30,22 @@ import java.util.TreeMap;
  *   <li>realloc: the new block starts with the old block's first min(old, new) bytes;</li>
  *   <li>at the end: every block still live is intact (then it is freed).</li>
  * </ul>
- * After every op it samples {@link ReplayAllocator#committedBytes()} (a trace longer than {@value #EVERY_OP_UP_TO}
- * ops: {@value #SAMPLES} times, evenly spaced, and after the last op); the peak footprint is the largest sample, or
- * the allocator's own {@link ReplayAllocator#peakCommittedBytes()} if that is larger. (glibc's {@code mallinfo2}
- * walks every free chunk, milliseconds each on a recorded trace with millions of blocks: sampled after each of its
- * millions of ops, it would take days.)
+ * After the ops {@link SamplePoints} names (every op of a trace up to 100,000 ops) it samples
+ * {@link ReplayAllocator#committedBytes()} and this process's anonymous resident memory ({@link ResidentMemory});
+ * the peak footprint is the largest sample, or the allocator's own {@link ReplayAllocator#peakCommittedBytes()}
+ * if that is larger, and the peak resident growth the largest sample above the reading taken just before the
+ * first op (after {@link ReplayAllocator#markFootprintBaseline()}, and after the pattern and every array of this
+ * pass were allocated and written).
  */
 final class CheckedPass {
-    /** Traces up to this many ops are sampled after every op (every malloc-lab trace is). */
-    static final int EVERY_OP_UP_TO = 100_000;
-    /** Samples of a longer trace. */
-    static final int SAMPLES = 2_000;
-    /** The outcome of a pass that found nothing wrong. */
-    record Peaks(long liveBytes, long footprintBytes) {
+    /**
+     * The outcome of a pass that found nothing wrong.
+     *
+     * @param liveBytes the peak live bytes
+     * @param footprintBytes the peak footprint, as the allocator counts it (-1 for the noise pass: no allocator)
+     * @param residentBytes the peak growth of anonymous resident memory (-1 where it cannot be read)
+     */
+    record Peaks(long liveBytes, long footprintBytes, long residentBytes) {
     }
 
     /** Shifts are in [0, PERIOD): a prime, so that shifts of consecutive blocks do not line up with sizes. */
@@ -52,6 +55,8 @@ final class CheckedPass {
     private final Trace trace;
     private final String allocatorName;
     private final ReplayAllocator allocator;
+    private final ResidentMemory resident;
+    private final SamplePoints points;
     private final MemorySegment pattern;
     private final long[] addresses;
     private final int[] byteSizes;
@@ -60,10 +65,13 @@ final class CheckedPass {
     private final TreeMap<Long, Integer> liveByAddress = new TreeMap<>();
     private long serial;
 
-    private CheckedPass(Trace trace, String allocatorName, ReplayAllocator allocator, MemorySegment pattern) {
+    private CheckedPass(Trace trace, String allocatorName, ReplayAllocator allocator, ResidentMemory resident,
+                        MemorySegment pattern) {
         this.trace = trace;
         this.allocatorName = allocatorName;
         this.allocator = allocator;
+        this.resident = resident;
+        this.points = SamplePoints.of(trace);
         this.pattern = pattern;
         int ids = trace.maxId() + 1;
         addresses = new long[ids];
@@ -73,24 +81,20 @@ final class CheckedPass {
     }
 
     /**
-     * {@return the peaks of a replay of {@code trace} on {@code allocator}}
+     * {@return the peaks of a replay of {@code trace} on {@code allocator}, the resident memory read from
+     * {@code resident}}
      *
      * @throws ReplayException at the first broken promise
      */
-    static Peaks run(Trace trace, String allocatorName, ReplayAllocator allocator) {
+    static Peaks run(Trace trace, String allocatorName, ReplayAllocator allocator, ResidentMemory resident) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pattern = arena.allocate(trace.maxByteSize() + (long) PERIOD, 8);
             SplittableRandom random = new SplittableRandom(0x5EED_CAFEL);
             for (long i = 0; i + 8 <= pattern.byteSize(); i += 8) {
                 pattern.set(ValueLayout.JAVA_LONG_UNALIGNED, i, random.nextLong());
             }
-            return new CheckedPass(trace, allocatorName, allocator, pattern).replay();
+            return new CheckedPass(trace, allocatorName, allocator, resident, pattern).replay();
         }
-    }
-
-    /** {@return every how many ops a trace of {@code ops} ops samples the footprint} */
-    static int sampleEvery(int ops) {
-        return ops <= EVERY_OP_UP_TO ? 1 : ops / SAMPLES;
     }
 
     private Peaks replay() {
@@ -98,8 +102,7 @@ final class CheckedPass {
         long peakLive = 0;
         long peakFootprint = 0;
         allocator.markFootprintBaseline();
-        int every = sampleEvery(trace.opCount());
-        int untilSample = every;
+        resident.markBaseline();
         for (int op = 0; op < trace.opCount(); op++) {
             int id = trace.id(op);
             int byteSize = trace.byteSize(op);
@@ -143,12 +146,11 @@ final class CheckedPass {
                 default -> throw new AssertionError(trace.kind(op));
             }
             peakLive = Math.max(peakLive, live);
-            if (--untilSample == 0) {
-                untilSample = every;
+            if (points.isSampledAfter(op)) {
+                resident.sample();
                 peakFootprint = Math.max(peakFootprint, allocator.committedBytes());
             }
         }
-        peakFootprint = Math.max(peakFootprint, allocator.committedBytes());
         peakFootprint = Math.max(peakFootprint, allocator.peakCommittedBytes());
         for (Map.Entry<Long, Integer> block : liveByAddress.entrySet()) { // still live at the end: check, free
             int id = block.getValue();
@@ -156,7 +158,7 @@ final class CheckedPass {
             allocator.free(block.getKey());
         }
         liveByAddress.clear();
-        return new Peaks(peakLive, peakFootprint);
+        return new Peaks(peakLive, peakFootprint, resident.peakGrowthBytes());
     }
 
     /** Checks that a new block is real, aligned and apart from every live block, then records it. */

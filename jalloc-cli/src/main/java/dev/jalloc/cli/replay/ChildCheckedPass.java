@@ -7,28 +7,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The checked pass of a process-wide allocator (a native malloc), run in a child JVM so that the allocator is
- * as fresh as malloc-lab's heap is at the start of every trace. In the replaying JVM, glibc, jemalloc and
- * mimalloc keep the memory of earlier traces (glibc does not shrink a thread arena's heap on
- * {@code malloc_trim}; mimalloc reuses its cached segments): their footprint growth would depend on the order of
- * the traces. The child is the same {@code java}, module or class path, and native access, plus
- * {@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1} (fewer JVM threads mallocing beside the replay), with the
- * parent's environment (so {@code GLIBC_TUNABLES}, for jemalloc); it re-reads the trace file.
+ * A checked pass, or the noise pass, in a fresh child JVM: for every allocator the command knows, so that each is
+ * measured the same way, from the same start. There the allocator is as fresh as malloc-lab's heap is at the start
+ * of every trace (in the replaying JVM glibc, jemalloc and mimalloc keep the memory of earlier traces: glibc does not
+ * shrink a thread arena's heap on {@code malloc_trim}, mimalloc reuses its cached segments), and the process's
+ * resident memory is the allocator's and a quiet JVM's only.
  *
  * <pre>
- *   parent: java ... ChildCheckedPass ALLOCATOR TRACE
- *   child:  prints "peaks LIVE FOOTPRINT", exit 0
- *           or the ReplayException's message, exit 1; the reason it is unavailable, exit 2; anything else, exit 3
+ *   parent: java FLAGS ... ChildCheckedPass ALLOCATOR TRACE          (ALLOCATOR "(none)": the noise pass)
+ *   child:  parse TRACE ── warm up (below) ── open ALLOCATOR ── CheckedPass / NoisePass ── "peaks LIVE FOOTPRINT RSS"
+ *           exit 0; or the ReplayException's message, exit 1; why it is unavailable, exit 2; anything else, exit 3
  * </pre>
+ * The child is the same {@code java}, module or class path and native access, with the parent's environment (so
+ * {@code GLIBC_TUNABLES}, for jemalloc), and these flags:
+ * <ul>
+ *   <li>{@code -Xms = -Xmx} (sized from the trace) and {@code -XX:+AlwaysPreTouch}: the Java heap is resident
+ *       whole before the baseline, so the pass's Java objects (its tree of live blocks, the parsed trace) never
+ *       add a resident page, and Java heap growth does not count against the allocator;</li>
+ *   <li>{@code -XX:+UseSerialGC}: no GC threads beside the replay;</li>
+ *   <li>{@code -XX:TieredStopAtLevel=1 -Xbatch}: one compiler, and compiling in the calling thread's time, so
+ *       that the warm-up's compilations are finished, not queued, when the baseline is taken.</li>
+ * </ul>
+ * The warm-up runs, before the measured allocator is opened, {@value #WARM_UP_ROUNDS} checked passes of a made-up
+ * trace on a {@link ScratchAllocator} (its own mapping, unmapped after each) and as many noise passes, then a GC:
+ * the replay loops, the payload checks and the sampling are compiled by then. For an allocator whose every instance
+ * is fresh (jalloc's), it also runs {@value #WARM_UP_ROUNDS} checked passes on instances of it, each closed
+ * before the next and before the measured one is opened (they share no memory), so that its Java code is
+ * compiled before the baseline, as a native peer's machine code is before it is loaded. A native peer cannot be
+ * warmed up that way (it has one state per process): its few lines of Java (the downcalls) are compiled, and the
+ * JVM links its downcalls at their first call, during the measured pass.
  */
 public final class ChildCheckedPass {
     private static final String PEAKS = "peaks ";
+    /**
+     * Warm-up rounds: past the 200 calls after which C1 compiles a method (-XX:Tier3InvocationThreshold), the pass's
+     * loop included, so that the measured pass runs compiled code from its first op.
+     */
+    static final int WARM_UP_ROUNDS = 250;
+    /** The ops of the warm-up's made-up trace, on a few ids so that frees and reallocs come often. */
+    static final int WARM_UP_OPS = 64;
 
     private ChildCheckedPass() {
     }
 
     /**
-     * {@return the peaks of the checked pass of {@code trace} on {@code allocator}, run in a child JVM}
+     * {@return the peaks of the checked pass of {@code trace} on {@code allocator} (a name {@link Allocators}
+     * knows), or of the noise pass if it is {@link NoisePass#NO_ALLOCATOR}, run in a child JVM}
      *
      * @throws ReplayException if the allocator broke a promise, or the child failed
      * @throws AllocatorUnavailableException if the allocator cannot run in the child
@@ -39,8 +63,10 @@ public final class ChildCheckedPass {
         // The child parses the trace again, keeps a few arrays per op and per id and a tree entry per live block:
         // a recorded trace of a real program (millions of ops, millions of live blocks) needs more than the
         // malloc-lab ones, and a heap too tight makes the serial collector run all the time.
-        long heapMiB = 256 + (64L * trace.opCount() + 160L * trace.idCount() >> 20);
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx" + heapMiB + "m"));
+        // The heap is pre-touched whole (a second for 256 MiB on the 2-core VM of BENCHMARKS.md): no more than that.
+        long heapMiB = 96 + (64L * trace.opCount() + 160L * trace.idCount() >> 20);
+        command.addAll(List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xbatch"));
         Module module = ChildCheckedPass.class.getModule();
         if (module.isNamed()) {
             command.addAll(List.of("--enable-native-access=dev.jalloc," + module.getName(),
@@ -70,7 +96,8 @@ public final class ChildCheckedPass {
             for (String line : output.lines().toList()) {
                 if (line.startsWith(PEAKS)) {
                     String[] numbers = line.substring(PEAKS.length()).split(" ");
-                    return new CheckedPass.Peaks(Long.parseLong(numbers[0]), Long.parseLong(numbers[1]));
+                    return new CheckedPass.Peaks(Long.parseLong(numbers[0]), Long.parseLong(numbers[1]),
+                            Long.parseLong(numbers[2]));
                 }
             }
         }
@@ -85,18 +112,26 @@ public final class ChildCheckedPass {
     /**
      * The child's side: {@code ALLOCATOR TRACE}.
      *
-     * @param args the allocator's name and the trace file
+     * @param args the allocator's name (or {@link NoisePass#NO_ALLOCATOR}) and the trace file
      */
     public static void main(String[] args) {
         int status;
-        try {
-            Allocators.Entry entry = Allocators.byName(args[0]).orElseThrow(
-                    () -> new IllegalArgumentException("unknown allocator " + args[0]));
+        try (ResidentMemory resident = ResidentMemory.open()) {
             Trace trace = TraceParser.parse(Path.of(args[1]));
-            try (ReplayAllocator allocator = entry.opener().open()) {
-                CheckedPass.Peaks peaks = CheckedPass.run(trace, entry.name(), allocator);
-                System.out.println(PEAKS + peaks.liveBytes() + " " + peaks.footprintBytes());
+            CheckedPass.Peaks peaks;
+            if (args[0].equals(NoisePass.NO_ALLOCATOR)) {
+                warmUp(resident, null);
+                peaks = NoisePass.run(trace, resident);
+            } else {
+                Allocators.Entry entry = Allocators.byName(args[0]).orElseThrow(
+                        () -> new IllegalArgumentException("unknown allocator " + args[0]));
+                warmUp(resident, entry);
+                try (ReplayAllocator allocator = entry.opener().open()) {
+                    peaks = CheckedPass.run(trace, entry.name(), allocator, resident);
+                }
             }
+            System.out.println(PEAKS + peaks.liveBytes() + " " + peaks.footprintBytes() + " "
+                    + peaks.residentBytes());
             status = 0;
         } catch (ReplayException e) {
             System.out.println(e.getMessage());
@@ -110,5 +145,25 @@ public final class ChildCheckedPass {
         }
         System.out.flush();
         System.exit(status);
+    }
+
+    /**
+     * Compiles what the measured pass runs (see the class comment): checked passes of a made-up trace on a
+     * {@link ScratchAllocator}, and on instances of {@code entry} if it is fresh per instance, noise passes, a GC.
+     */
+    private static void warmUp(ResidentMemory resident, Allocators.Entry entry) throws AllocatorUnavailableException {
+        Trace madeUp = ReplayEngine.madeUpTrace(WARM_UP_OPS, 16, 0xC0FFEEL);
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            try (ReplayAllocator scratch = new ScratchAllocator()) {
+                CheckedPass.run(madeUp, "warm-up", scratch, resident);
+            }
+            if (entry != null && !entry.processWide()) {
+                try (ReplayAllocator instance = entry.opener().open()) {
+                    CheckedPass.run(madeUp, entry.name(), instance, resident);
+                }
+            }
+            NoisePass.run(madeUp, resident);
+        }
+        System.gc();
     }
 }

@@ -29,9 +29,10 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code jalloc replay [--allocator NAME]... [--csv] [--repeat N] [--[no-]progress] TRACE...}: parses every trace
  * (all of them, before replaying any), skips the allocators that cannot run here with a message saying why, warms
- * up, then replays each trace on each allocator and prints the table. While it replays, a progress line on stderr
- * when stderr is a terminal ({@link ReplayProgressLine}). Exit status: 0 when every row was made; 1 when a trace
- * is malformed, an allocator broke a promise, or no allocator could run; 2 for a usage error.
+ * up, then for each trace runs its noise pass and replays it on each allocator, and prints the table. While it
+ * replays, a progress line on stderr when stderr is a terminal ({@link ReplayProgressLine}). Exit status: 0 when
+ * every row was made; 1 when a trace is malformed, an allocator broke a promise, or no allocator could run; 2 for a
+ * usage error.
  */
 @Command(name = "replay", usageHelpWidth = 120, sortOptions = false, sortSynopsis = false,
         description = {
@@ -55,10 +56,19 @@ public final class ReplayCommand implements Callable<Integer> {
               peak_live_bytes       the most bytes the trace had asked for and not freed, after any op
               peak_footprint_bytes  the allocator's committed bytes at their high-water, as it counts them itself,
                                     sampled after every op of a checked pass (of a trace over 100,000 ops: 2,000
-                                    times, evenly spaced, and after the last op) (for glibc, jemalloc and mimalloc, in
-                                    a child JVM, growth over their state there: glibc mallinfo2 arena + hblkhd,
-                                    jemalloc stats.resident, mimalloc mi_process_info commit)
+                                    times, evenly spaced, at each 1/1024 of growth of the live bytes to a new high,
+                                    at their peak and after the last op) (for glibc, jemalloc and mimalloc, growth
+                                    over their state in the child JVM: glibc mallinfo2 arena + hblkhd, jemalloc
+                                    stats.resident, mimalloc mi_process_info commit)
               utilization           peak_live_bytes / peak_footprint_bytes ('-' if the footprint did not grow)
+              peak_rss_bytes        the peak growth of the process's anonymous resident memory (/proc/self/statm
+                                    resident - shared) during the checked pass, above a baseline taken just before
+                                    its first op, sampled when the footprint is; every checked pass runs in
+                                    a child JVM of its own, warmed up, whose Java heap is resident whole (-Xms =
+                                    -Xmx, AlwaysPreTouch)
+              rss_utilization       peak_live_bytes / peak_rss_bytes ('-' if the resident memory did not grow)
+            Each trace first gets a row with allocator (none), its noise pass: the same child JVM and walk through
+            the trace, calling no allocator. Its peak_rss_bytes is the harness's own, under every allocator's.
             A request for 0 bytes is replayed as a request for 1 byte (and counts 0 live bytes).
             """;
 
@@ -174,6 +184,11 @@ public final class ReplayCommand implements Callable<Integer> {
             line.warmingUp(allocators.size());
             engine.warmUp(allocators);
             for (Trace trace : traces) {
+                ReplayResult noise = engine.noiseFloor(trace);
+                results.add(noise);
+                if (csv) {
+                    out.println(ReplayTable.csvRow(noise));
+                }
                 for (Allocators.Entry allocator : allocators) {
                     ReplayResult result = engine.replay(trace, allocator);
                     results.add(result);

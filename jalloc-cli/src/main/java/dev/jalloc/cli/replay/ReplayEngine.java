@@ -16,11 +16,14 @@ import java.util.concurrent.FutureTask;
 
 /**
  * Replays traces on allocators: for each (trace, allocator), one {@link CheckedPass} then
- * {@code repetitions} {@link TimedPass}es. {@code seconds} is the fastest timed pass.
+ * {@code repetitions} {@link TimedPass}es; for each trace, one {@link NoisePass}. {@code seconds} is the fastest
+ * timed pass.
  *
  * <pre>
- *   checked pass   fresh-per-instance allocator: a new instance on a new thread, in this JVM
- *                  process-wide allocator (native): a child JVM, where the allocator is new ({@link ChildCheckedPass})
+ *   checked pass   a registered allocator: a child JVM, where the allocator is new and the resident memory is its
+ *                  own and a quiet JVM's ({@link ChildCheckedPass}); an allocator the child cannot open by name
+ *                  (a test's own), or any when not isolating: a new instance on a new thread, in this JVM
+ *   noise pass     the same as a checked pass, without an allocator
  *   timed passes   one instance per (trace, allocator), replaying the trace {@code repetitions} times back to back,
  *                  on the allocator's own thread, the same for the whole run (warm-up included)
  * </pre>
@@ -33,24 +36,25 @@ public final class ReplayEngine implements AutoCloseable {
     public static final int DEFAULT_REPETITIONS = 5;
 
     private final int repetitions;
-    private final boolean isolateProcessWide;
+    private final boolean isolate;
     private final Map<String, ExecutorService> allocatorThreads = new LinkedHashMap<>();
 
     /**
      * An engine that times each replay {@code repetitions} times and keeps the fastest.
      *
      * @param repetitions at least 1
-     * @param isolateProcessWide whether to run the checked pass of a {@linkplain Allocators.Entry#processWide()
-     *        process-wide} allocator in a child JVM ({@link ChildCheckedPass}), where it starts fresh; if false,
-     *        it runs here, and its footprint depends on what earlier replays left in the allocator
+     * @param isolate whether to run the checked pass of every registered allocator, and the noise pass, in a child
+     *        JVM ({@link ChildCheckedPass}), where the allocator starts fresh and the resident memory is its own; if
+     *        false they run here, a process-wide allocator's footprint depends on what earlier replays left in it,
+     *        and the resident memory is this JVM's
      * @throws IllegalArgumentException if {@code repetitions} is below 1
      */
-    public ReplayEngine(int repetitions, boolean isolateProcessWide) {
+    public ReplayEngine(int repetitions, boolean isolate) {
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions: " + repetitions + " (expected: >= 1)");
         }
         this.repetitions = repetitions;
-        this.isolateProcessWide = isolateProcessWide;
+        this.isolate = isolate;
     }
 
     /**
@@ -62,20 +66,40 @@ public final class ReplayEngine implements AutoCloseable {
     public ReplayResult replay(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
         progress.passStarting(trace.name(), allocator.name(), 0, repetitions); // progress
         CheckedPass.Peaks peaks;
-        if (allocator.processWide() && isolateProcessWide) {
+        if (isolate && Allocators.byName(allocator.name()).filter(allocator::equals).isPresent()) {
             peaks = ChildCheckedPass.run(trace, allocator.name());
         } else {
             FutureTask<CheckedPass.Peaks> checked = new FutureTask<>(() -> {
-                try (ReplayAllocator instance = allocator.opener().open()) {
-                    return CheckedPass.run(trace, allocator.name(), instance);
+                try (ReplayAllocator instance = allocator.opener().open();
+                     ResidentMemory resident = ResidentMemory.open()) {
+                    return CheckedPass.run(trace, allocator.name(), instance, resident);
                 }
             });
             Thread.ofPlatform().name("jalloc-replay checked " + allocator.name()).start(checked);
             peaks = await(checked);
         }
         long fastest = timedPasses(trace, allocator, repetitions);
-        return new ReplayResult(trace.name(), allocator.name(), trace.opCount(), Math.max(fastest, 1) / 1e9,
-                peaks.liveBytes(), peaks.footprintBytes());
+        return ReplayResult.of(trace, allocator.name(), Math.max(fastest, 1) / 1e9, peaks);
+    }
+
+    /**
+     * {@return the row of the noise pass over {@code trace}: the harness's own peak growth of resident memory,
+     * with no allocator}
+     *
+     * @throws ReplayException if the child JVM failed
+     * @throws AllocatorUnavailableException not in practice: it is how a child reports an allocator it cannot open,
+     *         and this one opens none
+     */
+    public ReplayResult noiseFloor(Trace trace) throws AllocatorUnavailableException {
+        CheckedPass.Peaks peaks;
+        if (isolate) {
+            peaks = ChildCheckedPass.run(trace, NoisePass.NO_ALLOCATOR);
+        } else {
+            try (ResidentMemory resident = ResidentMemory.open()) {
+                peaks = NoisePass.run(trace, resident);
+            }
+        }
+        return ReplayResult.of(trace, NoisePass.NO_ALLOCATOR, Double.NaN, peaks);
     }
 
     /**
@@ -87,7 +111,7 @@ public final class ReplayEngine implements AutoCloseable {
      * @throws ReplayException if one of them refuses a request
      */
     public void warmUp(List<Allocators.Entry> allocators) throws AllocatorUnavailableException {
-        Trace warmUp = madeUpTrace(4_000, 0xBADC0FFEL);
+        Trace warmUp = madeUpTrace(4_000, 256, 0xBADC0FFEL);
         for (int round = 0; round < 3; round++) {
             for (Allocators.Entry allocator : allocators) {
                 timedPasses(warmUp, allocator, 2);
@@ -128,10 +152,9 @@ public final class ReplayEngine implements AutoCloseable {
         this.progress = Objects.requireNonNull(progress);
     }
 
-    /** {@return a legal trace of {@code ops} random allocs, frees and reallocs of up to 4 KiB} */
-    static Trace madeUpTrace(int ops, long seed) {
+    /** {@return a legal trace of {@code ops} random allocs, frees and reallocs of up to 4 KiB, on {@code ids} ids} */
+    static Trace madeUpTrace(int ops, int ids, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int ids = 256;
         boolean[] live = new boolean[ids];
         StringBuilder text = new StringBuilder("0\n" + ids + "\n" + ops + "\n1\n");
         for (int op = 0; op < ops; op++) {

@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The output: one row per (trace, allocator), in the columns the issue fixes, as a plain table (text left,
- * numbers right) or as CSV (RFC 4180, a header row first). Both print the same values: seconds to the
- * nanosecond, kops_per_s to a tenth, utilization to three decimals, or {@code -} (empty in CSV) when the
- * footprint did not grow.
+ * The output: one row per (trace, allocator), and one per trace for its noise pass (allocator
+ * {@code (none)}), in the columns the issues fix, as a plain table (text left, numbers right) or as CSV
+ * (RFC 4180, a header row first). Both print the same values: seconds to the nanosecond, kops_per_s to a tenth,
+ * the two utilizations to three decimals; {@code -} (empty in CSV) for what a row does not have: a utilization
+ * whose denominator did not grow, the noise pass's time, footprint and utilizations, a resident memory that
+ * cannot be read.
  */
 final class ReplayTable {
     static final List<String> COLUMNS = List.of("trace", "allocator", "ops", "seconds", "kops_per_s",
-            "peak_live_bytes", "peak_footprint_bytes", "utilization");
+            "peak_live_bytes", "peak_footprint_bytes", "utilization", "peak_rss_bytes", "rss_utilization");
 
     private ReplayTable() {
     }
@@ -56,12 +58,19 @@ final class ReplayTable {
     }
 
     private static List<String> cells(ReplayResult r, String noValue) {
-        double utilization = r.utilization();
         return new ArrayList<>(List.of(r.trace(), r.allocator(), Long.toString(r.ops()),
-                String.format(Locale.ROOT, "%.9f", r.seconds()),
-                String.format(Locale.ROOT, "%.1f", r.kopsPerSecond()),
-                Long.toString(r.peakLiveBytes()), Long.toString(r.peakFootprintBytes()),
-                Double.isNaN(utilization) ? noValue : String.format(Locale.ROOT, "%.3f", utilization)));
+                decimals(r.seconds(), 9, noValue), decimals(r.kopsPerSecond(), 1, noValue),
+                Long.toString(r.peakLiveBytes()), count(r.peakFootprintBytes(), noValue),
+                decimals(r.utilization(), 3, noValue), count(r.peakRssBytes(), noValue),
+                decimals(r.rssUtilization(), 3, noValue)));
+    }
+
+    private static String decimals(double value, int digits, String noValue) {
+        return Double.isNaN(value) ? noValue : String.format(Locale.ROOT, "%." + digits + "f", value);
+    }
+
+    private static String count(long bytes, String noValue) {
+        return bytes < 0 ? noValue : Long.toString(bytes);
     }
 
     private static String csvQuoted(String cell) {

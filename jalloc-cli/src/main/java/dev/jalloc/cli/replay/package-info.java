@@ -5,10 +5,11 @@
  * <pre>
  *   ReplayCommand ──> TraceParser ──> Trace            (all traces parsed, strictly, before any replay)
  *        │
- *        └──> ReplayEngine ── per (trace, allocator) ──> CheckedPass x 1  (natives: in a child JVM)
+ *        └──> ReplayEngine ── per trace ────────────────> NoisePass x 1     (in a child JVM, no allocator)
+ *                          └─ per (trace, allocator) ──> CheckedPass x 1   (in a child JVM: ChildCheckedPass)
  *                                                        TimedPass x repetitions  (one instance, one thread)
- *                                                           │
- *                                                           v
+ *                                                           │       both passes sample after the SamplePoints:
+ *                                                           v       footprint + ResidentMemory (/proc/self/statm)
  *                        Allocators (registry: name -> Opener) ──> ReplayAllocator
  *                                  JallocReplay (jalloc, jalloc-shared, bestfit) | GlibcMalloc | Jemalloc | Mimalloc
  * </pre>
@@ -52,10 +53,22 @@
  *   <dt>utilization</dt>
  *   <dd>{@code peak_live_bytes / peak_footprint_bytes} (as in malloc-lab, whose heap is all footprint);
  *       {@code -} when the footprint did not grow (the trace fit in memory the allocator already held).</dd>
+ *   <dt>resident memory, peak RSS</dt>
+ *   <dd>The process's anonymous resident pages ({@code /proc/self/statm}: resident minus shared), measured the
+ *       same way for every allocator, unlike the footprint, which each counts its own way.
+ *       {@code peak_rss_bytes} is its largest growth during the checked pass above a baseline taken just before
+ *       the first op, sampled when the footprint is ({@link dev.jalloc.cli.replay.SamplePoints}), in a child JVM
+ *       made for that one pass (its Java heap resident whole before the baseline, its code warmed up: see
+ *       {@link dev.jalloc.cli.replay.ChildCheckedPass}); {@code rss_utilization} is
+ *       {@code peak_live_bytes / peak_rss_bytes}. See {@link dev.jalloc.cli.replay.ResidentMemory}.</dd>
+ *   <dt>noise pass, noise floor</dt>
+ *   <dd>The same child JVM, warm-up, baseline and walk through the trace as a checked pass, calling no allocator
+ *       ({@link dev.jalloc.cli.replay.NoisePass}); its {@code peak_rss_bytes}, in the trace's row whose allocator is
+ *       {@code (none)}, is the harness's own noise under every allocator's.</dd>
  *   <dt>checked pass</dt>
  *   <dd>One replay that writes a pattern into every payload and checks it before every free and realloc
  *       (a realloc must keep the first min(old, new) bytes), checks alignment and overlap of every new block,
- *       and samples the footprint. The first broken promise ends the replay with a
+ *       and samples the footprint and the resident memory. The first broken promise ends the replay with a
  *       {@link dev.jalloc.cli.replay.ReplayException} naming the trace line; the command exits 1.
  *       See {@link dev.jalloc.cli.replay.CheckedPass}.</dd>
  *   <dt>timed pass, seconds, ops</dt>
@@ -72,7 +85,7 @@
  * <h2>The JVM in the same process</h2>
  * jemalloc and mimalloc are loaded privately ({@code RTLD_LOCAL}): only the replay's blocks come from them.
  * glibc is also the JVM's malloc: its counters include whatever the JVM's threads (JIT compilers, GC) malloc or
- * free during a checked pass, so small glibc footprints carry that noise. Native calls cost a downcall each
+ * free during a checked pass, so small glibc footprints carry that noise, and so does its resident memory. Native calls cost a downcall each
  * ({@code Linker.Option.critical(false)}: no thread-state switch), the same for every native peer.
  */
 package dev.jalloc.cli.replay;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code jalloc replay} on the command line: columns, CSV, skipping, and every way it refuses or fails. */
 class ReplayCommandTest {
     static final List<String> COLUMNS = List.of("trace", "allocator", "ops", "seconds", "kops_per_s",
-            "peak_live_bytes", "peak_footprint_bytes", "utilization");
+            "peak_live_bytes", "peak_footprint_bytes", "utilization", "peak_rss_bytes", "rss_utilization");
 
     record Run(int status, String out, String err) {
     }
@@ -44,17 +44,27 @@ class ReplayCommandTest {
                 small.toString());
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
-        assertEquals(3, lines.size(), run.out());
+        assertEquals(5, lines.size(), run.out());   // the header, then per trace: the noise pass, the allocator
         assertEquals(COLUMNS, Arrays.asList(lines.get(0).trim().split(" +")));
-        for (String row : lines.subList(1, 3)) {
-            List<String> cells = Arrays.asList(row.trim().split(" +"));
-            assertEquals(List.of("small.rep", "bump-none", "12"), cells.subList(0, 3), row);
-            assertTrue(Double.parseDouble(cells.get(3)) > 0, row);
-            assertTrue(Double.parseDouble(cells.get(4)) > 0, row);
-            assertEquals(List.of(Long.toString(ReplayEngineTest.SMALL_PEAK_LIVE),
-                    Long.toString(ReplayEngineTest.SMALL_BUMP_FOOTPRINT), "0.729"), cells.subList(5, 8), row);
+        for (int i : new int[] {1, 3}) {
+            List<String> cells = Arrays.asList(lines.get(i).trim().split(" +"));
+            assertEquals(List.of("small.rep", "(none)", "12", "-", "-", Long.toString(ReplayEngineTest.SMALL_PEAK_LIVE),
+                    "-", "-"), cells.subList(0, 8), lines.get(i));
+            assertTrue(Long.parseLong(cells.get(8)) >= 0, lines.get(i));
+            assertEquals("-", cells.get(9), lines.get(i));
         }
-        assertEquals(lines.get(0).length(), lines.get(1).length(), "right-aligned under the header:\n" + run.out());
+        for (int i : new int[] {2, 4}) {
+            List<String> cells = Arrays.asList(lines.get(i).trim().split(" +"));
+            assertEquals(List.of("small.rep", "bump-none", "12"), cells.subList(0, 3), lines.get(i));
+            assertTrue(Double.parseDouble(cells.get(3)) > 0, lines.get(i));
+            assertTrue(Double.parseDouble(cells.get(4)) > 0, lines.get(i));
+            assertEquals(List.of(Long.toString(ReplayEngineTest.SMALL_PEAK_LIVE),
+                    Long.toString(ReplayEngineTest.SMALL_BUMP_FOOTPRINT), "0.729"), cells.subList(5, 8), lines.get(i));
+            rssCellsAgree(cells.get(8), cells.get(9), ReplayEngineTest.SMALL_PEAK_LIVE, "-", lines.get(i));
+        }
+        for (String line : lines) {
+            assertEquals(lines.get(0).length(), line.length(), "right-aligned under the header:\n" + run.out());
+        }
     }
 
     @Test
@@ -63,11 +73,26 @@ class ReplayCommandTest {
                 Traces.small(dir).toString());
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
-        assertEquals(List.of(String.join(",", COLUMNS)), lines.subList(0, 1));
-        String[] cells = lines.get(1).split(",", -1);
-        assertEquals(8, cells.length, lines.get(1));
+        assertEquals(3, lines.size(), run.out());
+        assertEquals(String.join(",", COLUMNS), lines.get(0));
+        String[] noise = lines.get(1).split(",", -1);
+        assertEquals(10, noise.length, lines.get(1));
+        assertEquals("small.rep,(none),12,,,200024,,", String.join(",", Arrays.copyOf(noise, 8)));
+        assertTrue(Long.parseLong(noise[8]) >= 0, lines.get(1));
+        assertEquals("", noise[9], lines.get(1));
+        String[] cells = lines.get(2).split(",", -1);
+        assertEquals(10, cells.length, lines.get(2));
         assertEquals("small.rep,bump-none,12", String.join(",", Arrays.copyOf(cells, 3)));
         assertEquals("200024,274528,0.729", String.join(",", Arrays.copyOfRange(cells, 5, 8)));
+        rssCellsAgree(cells[8], cells[9], ReplayEngineTest.SMALL_PEAK_LIVE, "", lines.get(2));
+    }
+
+    /** The RSS cells of an allocator's row: a count, and the utilization it gives (or none if it is 0). */
+    static void rssCellsAgree(String rss, String utilization, long peakLive, String noValue, String row) {
+        long bytes = Long.parseLong(rss);
+        assertTrue(bytes >= 0, row);
+        assertEquals(bytes == 0 ? noValue : String.format(java.util.Locale.ROOT, "%.3f", (double) peakLive / bytes),
+                utilization, row);
     }
 
     @Test
@@ -77,11 +102,14 @@ class ReplayCommandTest {
         Run run = run("--allocator", "glibc", "--csv", "--repeat", "2", Traces.small(dir).toString());
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
-        assertEquals(2, lines.size(), run.out());
-        String[] cells = lines.get(1).split(",", -1);
+        assertEquals(3, lines.size(), run.out());
+        assertTrue(lines.get(1).startsWith("small.rep,(none),12,"), lines.get(1));
+        String[] cells = lines.get(2).split(",", -1);
         assertEquals(List.of("small.rep", "glibc", "12"), Arrays.asList(cells).subList(0, 3));
         assertEquals("200024", cells[5]);
-        assertTrue(Long.parseLong(cells[6]) >= 200_000, lines.get(1));
+        assertTrue(Long.parseLong(cells[6]) >= 200_000, lines.get(2));
+        // its checked pass ran in a child JVM, whose resident memory grew by the 200000-byte block at least
+        assertTrue(Long.parseLong(cells[8]) >= 200_000, lines.get(2));
     }
 
     @Test
@@ -96,7 +124,7 @@ class ReplayCommandTest {
         assertEquals("""
                 jalloc replay: skipping absent: libabsent.so not found: apt-get install libabsent
                 """, run.err());
-        assertEquals(5, run.out().lines().count(), run.out());   // the header, the three, the bump allocator
+        assertEquals(6, run.out().lines().count(), run.out()); // the header, the noise pass, the three, the bump one
     }
 
     @Test
@@ -151,7 +179,8 @@ class ReplayCommandTest {
                 "Usage: jalloc replay [-h] [--allocator=NAME]... [--csv] [--repeat=N] [--[no-]progress] TRACE...",
                 "  jalloc    the jalloc heap", "  bestfit   ", "  glibc     ", "  jemalloc  ", "  mimalloc  ",
                 "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
-                "a child JVM", "replayed as a request for 1 byte"}) {
+                "a child JVM", "replayed as a request for 1 byte", "peak_rss_bytes", "/proc/self/statm",
+                "rss_utilization", "allocator (none)"}) {
             assertTrue(help.out().contains(expected), "help lacks '" + expected + "':\n" + help.out());
         }
     }

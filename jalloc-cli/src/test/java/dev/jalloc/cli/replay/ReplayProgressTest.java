@@ -70,7 +70,7 @@ class ReplayProgressTest {
         assertTrue(run.err().contains("\rreplay [..........] 1/2 small.rep, jalloc: checked pass"), run.err());
         assertTrue(run.err().contains("\rreplay [#####.....] 2/2 small.rep, bestfit: checked pass"), run.err());
         assertTrue(run.err().endsWith("\r"), "erased at the end: " + run.err().replace("\r", "\\r"));
-        assertEquals(3, run.out().lines().count(), run.out());
+        assertEquals(4, run.out().lines().count(), run.out());   // the header, the noise row, two allocators
     }
 
     /** {@return what {@code jalloc ARGS} wrote to a pseudo terminal, stdout and stderr together} */
