@@ -66,7 +66,7 @@ class MainTest {
                 "14. A sub-lifetime", "10,000 blocks on the tail", "now throws IllegalStateException",
                 "15. Threads", "0 live, 200,000 remote frees",
                 "16. A leak report", "3 blocks (43 KiB) still live", "2 blocks, 40 KiB, allocated at",
-                "HeapDemo.leakTwice(HeapDemo.java:", "HeapDemo.leaks(HeapDemo.java:",
+                "HeapDemo.leakTwice(HeapDemo.java:", "HeapDemo.leaks(HeapDemo.java:", "closing the heap logs its report",
                 "17. The heap's picture", "pages committed of", "S/s slab", "jalloc-demo-heap.html",
                 "Done in"}) {
             assertTrue(out.contains(expected), "demo output lacks '" + expected + "':\n" + out);
