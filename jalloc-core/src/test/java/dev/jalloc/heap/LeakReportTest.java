@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jalloc.DebugLevel;
 import dev.jalloc.LeakReport;
+import dev.jalloc.testing.CapturedLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,38 +78,13 @@ class LeakReportTest {
         }
     }
 
-    /** What one of jalloc's loggers logs, through the JDK's default backend, while it is attached. */
-    private static final class Captured extends Handler implements AutoCloseable {
-        final List<LogRecord> records = new ArrayList<>();
-        private final Logger logger;
-
-        Captured(String name) {
-            logger = Logger.getLogger(name);
-            logger.addHandler(this);
-        }
-
-        @Override
-        public synchronized void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
-    }
-
     @Test
     void closeLogsTheReportThroughTheLogger() {
-        try (Captured captured = new Captured("dev.jalloc.leaks")) {
-            List<LogRecord> records = captured.records;
+        try (CapturedLog captured = new CapturedLog("dev.jalloc.leaks")) {
             Heap heap = Heap.builder().debug(DebugLevel.ALL).build();
             leakThree(heap);
             heap.close();
+            List<LogRecord> records = captured.records();
             assertEquals(1, records.size(), "one report logged");
             assertEquals(java.util.logging.Level.WARNING, records.getFirst().getLevel());
             String message = records.getFirst().getMessage();
@@ -120,7 +94,7 @@ class LeakReportTest {
             Heap clean = Heap.builder().debug(DebugLevel.ALL).build();
             clean.free(clean.allocateAddressNoInit(10, 16));
             clean.close();
-            assertEquals(1, records.size(), "nothing logged for a heap without leaks");
+            assertEquals(1, captured.records().size(), "nothing logged for a heap without leaks");
         }
     }
 
@@ -173,9 +147,9 @@ class LeakReportTest {
 
     @Test
     void aSharedHeapTracksFreesFromOtherThreads() throws Exception {
-        try (Captured corruption = new Captured("dev.jalloc.corruption")) {
+        try (CapturedLog corruption = new CapturedLog("dev.jalloc.corruption")) {
             sharedHeapFreedByAnotherThread();
-            assertTrue(corruption.records.isEmpty(), "the walks at close found nothing: " + corruption.records);
+            assertTrue(corruption.records().isEmpty(), "the walks at close found nothing: " + corruption.text());
         }
     }
 
@@ -201,7 +175,7 @@ class LeakReportTest {
 
     @Test
     void paranoidLevelWalksTheHeapAsItGoes() {
-        try (Captured corruption = new Captured("dev.jalloc.corruption");
+        try (CapturedLog corruption = new CapturedLog("dev.jalloc.corruption");
                 Heap heap = Heap.builder().debug(DebugLevel.PARANOID).build()) {
             List<Long> live = new ArrayList<>();
             for (int i = 0; i < 5000; i++) {
@@ -214,7 +188,7 @@ class LeakReportTest {
                 heap.free(a);
             }
             assertTrue(heap.leakReport().isEmpty());
-            assertTrue(corruption.records.isEmpty(), "the walks found nothing: " + corruption.records);
+            assertTrue(corruption.records().isEmpty(), "the walks found nothing: " + corruption.text());
         }
     }
 
