@@ -96,12 +96,26 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
     /**
      * Makes a picture; the lists are copied.
      *
-     * @throws NullPointerException if an argument is null
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the runs do not cover {@code [0, prefixPages)} in order without gaps, or
+     *                                  {@code prefixPages} is above {@code reservedPages}
      */
     public HeapPicture {
         Objects.requireNonNull(stats, "stats");
         runs = List.copyOf(runs);
         huge = List.copyOf(huge);
+        long next = 0;
+        for (Run r : runs) {
+            if (r.firstPage() != next || r.pages() <= 0) {
+                throw new IllegalArgumentException("runs must cover [0, prefixPages) in order without gaps: " + r
+                        + " after page " + next);
+            }
+            next += r.pages();
+        }
+        if (next != prefixPages || prefixPages > reservedPages) {
+            throw new IllegalArgumentException("runs cover " + next + " pages, prefixPages is " + prefixPages
+                    + " of " + reservedPages + " reserved");
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jalloc.heap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jalloc.heap.HeapPicture.Kind;
@@ -46,6 +47,22 @@ class HeapPictureTest {
             check(picture);
             assertTrue(picture.runs().stream().filter(r -> r.kind() == Kind.SLAB).map(Run::owner).distinct().count()
                     >= 2, "slabs of two threads' caches");
+        }
+    }
+
+    @Test
+    void aPictureWhoseRunsDoNotCoverItsPrefixIsRefused() {
+        try (Heap heap = Heap.create(1L << 30)) {
+            heap.free(heap.allocateAddressNoInit(100, 16));
+            HeapPicture p = heap.picture();
+            List<Run> gap = new ArrayList<>(p.runs());
+            gap.removeFirst();
+            assertThrows(IllegalArgumentException.class, () -> new HeapPicture(p.stats(), p.address(),
+                    p.prefixPages(), p.reservedPages(), gap, p.huge()));
+            assertThrows(IllegalArgumentException.class, () -> new HeapPicture(p.stats(), p.address(),
+                    p.prefixPages() + 1, p.reservedPages(), p.runs(), p.huge()));
+            assertEquals(p, new HeapPicture(p.stats(), p.address(), p.prefixPages(), p.reservedPages(), p.runs(),
+                    p.huge()));
         }
     }
 
