@@ -138,8 +138,8 @@ public final class BestFitAllocator extends RegionAllocator implements AddressAl
     }
 
     @Override
-    long footprintForReport() {
-        return engine.committedBytes();
+    long[] usageForJfr() {
+        return new long[] {engine.committedBytes(), engine.allocatedBytes()};
     }
 
     @Override

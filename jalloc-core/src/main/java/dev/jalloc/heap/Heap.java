@@ -376,8 +376,8 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     }
 
     @Override
-    long footprintForReport() {
-        return shared != null ? shared.footprint() : engine.footprint();
+    long[] usageForJfr() {
+        return shared != null ? shared.usageRacy() : new long[] {engine.footprint(), engine.liveBytes()};
     }
 
     @Override

@@ -45,7 +45,11 @@ abstract class RegionAllocator {
 
         @Override
         public long[] usage() {
-            return closed ? null : new long[] {region.reservedBytes(), footprintForReport(), liveForReport()[1]};
+            if (closed) {
+                return null;
+            }
+            long[] u = usageForJfr();
+            return new long[] {region.reservedBytes(), u[0], u[1]};
         }
     };
     /** Calls counted towards the next invariant walk at {@link DebugLevel#PARANOID} (racy on a shared heap). */
@@ -90,8 +94,11 @@ abstract class RegionAllocator {
     /** Walks the metadata and checks every invariant. */
     abstract void checkInvariants();
 
-    /** {@return the bytes the OS charges for it now} from its counters, from any thread (racy). */
-    abstract long footprintForReport();
+    /**
+     * {@return {bytes the OS charges for it, live bytes}} from its counters, from any thread and without taking a
+     * lock (racy): for the periodic JFR event, whose thread must never wait for an allocator.
+     */
+    abstract long[] usageForJfr();
 
     /** {@return the usable bytes of the live payload at {@code address}} */
     abstract long usableSize(long address);

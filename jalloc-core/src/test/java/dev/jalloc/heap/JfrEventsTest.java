@@ -55,6 +55,9 @@ class JfrEventsTest {
         assertTrue(byType.get("dev.jalloc.AllocatorUsage").stream()
                 .anyMatch(e -> e.getString("kind").equals("Heap") && e.getLong("live") >= 8 << 20),
                 "a usage event saw the heap's 8 MiB: " + byType.get("dev.jalloc.AllocatorUsage"));
+        assertTrue(byType.get("dev.jalloc.AllocatorUsage").stream()
+                .anyMatch(e -> e.getString("kind").equals("Heap") && e.getLong("live") == 3 << 20),
+                "a usage event saw the shared heap's 3 MiB");
         assertTrue(byType.get("dev.jalloc.OsMemory").stream()
                 .anyMatch(e -> e.getString("operation").equals("release") && e.getLong("bytes") >= 20 << 20),
                 "the huge mapping's release");
@@ -73,7 +76,11 @@ class JfrEventsTest {
     /** Allocates, trims, leaks, and corrupts a counter of one heap on purpose. */
     private static void work() throws Exception {
         try (Heap heap = Heap.builder().debug(DebugLevel.SAMPLED).build();
-                LinearArena arena = LinearArena.ofVirtual(); LongVec vec = LongVec.create()) {
+                LinearArena arena = LinearArena.ofVirtual(); LongVec vec = LongVec.create();
+                Heap shared = Heap.ofShared()) {
+            for (int i = 0; i < 3072; i++) {
+                shared.allocateAddressNoInit(1024, 16);   // 3 MiB live: its usage is read without its lock
+            }
             List<Long> blocks = new java.util.ArrayList<>();
             for (int i = 0; i < 8192; i++) {
                 blocks.add(heap.allocateAddressNoInit(1024, 16));   // 8 MiB: 16 samples expected

@@ -422,6 +422,21 @@ public final class SharedHeapEngine {
         return pages.picture(stats(reservedBytes), base);
     }
 
+    /**
+     * {@return {footprint, live bytes}} read without the central lock, for the periodic JFR event: racy while other
+     * threads work (a count may be caught half updated), never blocking
+     */
+    public long[] usageRacy() {
+        long live = pages.largeAndHugeBytesRacy();
+        for (ThreadCache t : threads.all()) {
+            live -= t.cachedLargePages() << PageStore.PAGE_SHIFT;
+        }
+        for (int c = 0; c < SizeClasses.COUNT; c++) {
+            live += liveSlots(c) * SizeClasses.size(c);
+        }
+        return new long[] {pages.footprintRacy(), live};
+    }
+
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
     public long footprint() {
         return pages.footprint();

@@ -248,7 +248,17 @@ final class SharedPages {
         }
     }
 
-    /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
+    /** {@return bytes the heap holds from the OS (committed pages not purged, huge mappings), without the lock: racy} */
+    long footprintRacy() {
+        return closed ? 0 : store.footprint();
+    }
+
+    /** {@return as {@link #largeAndHugeBytes}, without the lock: racy} */
+    long largeAndHugeBytesRacy() {
+        return largeBytes + hugeBytes;
+    }
+
+    /** {@return bytes the heap holds from the OS, under the lock} */
     long footprint() {
         lock.lock();
         try {
