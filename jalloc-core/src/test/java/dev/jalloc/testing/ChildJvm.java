@@ -20,6 +20,15 @@ public final class ChildJvm {
             return !timedOut && exitCode == 0;
         }
 
+        /**
+         * {@return whether it exited normally and printed {@code word} as a line of its own}: a child's last word on
+         * stdout, which the cleaner's warning about an allocator a scenario dropped on purpose (stderr, merged, from
+         * the cleaner's thread) may follow
+         */
+        public boolean finishedWith(String word) {
+            return ok() && output.lines().anyMatch(word::equals);
+        }
+
         /** {@return a description for assertion messages: how it ended, then its output} */
         public String describe() {
             String end = timedOut ? "timed out (killed)"
