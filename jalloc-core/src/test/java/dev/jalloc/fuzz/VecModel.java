@@ -1,9 +1,11 @@
 package dev.jalloc.fuzz;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.jalloc.vector.DoubleVec;
 import dev.jalloc.vector.IntVec;
@@ -116,9 +118,9 @@ final class VecModel implements ArenaModel.TailHolder {
     /** Writes the element {@code v} at byte {@code offset} of {@code s}. */
     void write(MemorySegment s, long offset, long v) {
         switch (kind) {
-            case INTS -> s.set(JAVA_INT.withByteAlignment(1), offset, (int) v);
-            case LONGS -> s.set(JAVA_LONG.withByteAlignment(1), offset, v);
-            case DOUBLES -> s.set(JAVA_DOUBLE.withByteAlignment(1), offset, Double.longBitsToDouble(v));
+            case INTS -> s.set(JAVA_INT_UNALIGNED, offset, (int) v);
+            case LONGS -> s.set(JAVA_LONG_UNALIGNED, offset, v);
+            case DOUBLES -> s.set(JAVA_DOUBLE_UNALIGNED, offset, Double.longBitsToDouble(v));
             default -> {
                 for (long i = 0; i < stride; i++) {
                     s.set(JAVA_BYTE, offset + i, (byte) pattern(v, i));
@@ -131,10 +133,10 @@ final class VecModel implements ArenaModel.TailHolder {
     boolean matches(MemorySegment s, long offset, long v) {
         switch (kind) {
             case INTS -> {
-                return s.get(JAVA_INT.withByteAlignment(1), offset) == (int) v;
+                return s.get(JAVA_INT_UNALIGNED, offset) == (int) v;
             }
             case LONGS, DOUBLES -> {
-                return s.get(JAVA_LONG.withByteAlignment(1), offset) == v;
+                return s.get(JAVA_LONG_UNALIGNED, offset) == v;
             }
             default -> {
                 for (long i = 0; i < stride; i++) {
