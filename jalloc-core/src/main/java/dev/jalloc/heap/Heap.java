@@ -5,6 +5,8 @@ import dev.jalloc.LeakReport;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.arena.LinearArena;
 import dev.jalloc.internal.heap.HeapEngine;
+import dev.jalloc.internal.hardened.HardenedEngine;
+import dev.jalloc.internal.heap.HeapBackend;
 import dev.jalloc.internal.heap.SharedHeapEngine;
 import dev.jalloc.internal.heap.SizeClasses;
 import dev.jalloc.internal.memory.Region;
@@ -95,15 +97,23 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     /** The most address space one heap manages: 16 TiB (2<sup>32</sup> pages). */
     public static final long MAX_RESERVE_SIZE = 1L << 44;
 
-    /** The confined heap's engine, or null for a shared heap. */
+    /** The confined heap's engine (the fast path, called directly), or null. */
     private final HeapEngine engine;
-    /** The shared heap's engine, or null for a confined heap. */
-    private final SharedHeapEngine shared;
+    /** Otherwise the engine behind it: the shared one, or a hardened one (confined or shared). */
+    private final HeapBackend shared;
+    private final Hardening hardening;
 
-    Heap(Os os, Region region, int stripes, DebugLevel debugLevel) {
+    Heap(Os os, Region region, int stripes, DebugLevel debugLevel, Hardening hardening, boolean checkedLifetimes) {
         super(region, stripes > 0, debugLevel);
-        this.engine = stripes > 0 ? null : new HeapEngine(os, region);
-        this.shared = stripes > 0 ? new SharedHeapEngine(os, region, stripes) : null;
+        this.hardening = hardening;
+        if (hardening != Hardening.NONE || checkedLifetimes) {
+            this.engine = null;
+            this.shared = HardenedEngine.create(os, region, stripes > 0, hardening, checkedLifetimes,
+                    this::reportCorruption);
+        } else {
+            this.engine = stripes > 0 ? null : new HeapEngine(os, region);
+            this.shared = stripes > 0 ? new SharedHeapEngine(os, region, stripes) : null;
+        }
         publishUsage();
     }
 
@@ -145,12 +155,17 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
 
     /** {@return the shared engine, or null: for tests} */
     SharedHeapEngine shared() {
-        return shared;
+        return shared instanceof SharedHeapEngine s ? s : null;
     }
 
     /** {@return whether every thread may use this heap} */
     public boolean isShared() {
-        return shared != null;
+        return anyThread;
+    }
+
+    /** {@return the hardening it was built with} */
+    public Hardening hardening() {
+        return hardening;
     }
 
     /**
@@ -195,7 +210,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public long allocateAddress(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
-        SharedHeapEngine sh = shared;
+        HeapBackend sh = shared;
         return handedOut(sh != null ? sh.allocate(byteSize, byteAlignment, true)
                 : engine.allocateZeroed(byteSize, byteAlignment));
     }
@@ -207,7 +222,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     @Override
     public long allocateAddressNoInit(long byteSize, long byteAlignment) {
         checkCall(byteSize, byteAlignment);
-        SharedHeapEngine sh = shared;
+        HeapBackend sh = shared;
         return handedOut(sh != null ? sh.allocate(byteSize, byteAlignment, false)
                 : engine.allocate(byteSize, byteAlignment));
     }
@@ -239,7 +254,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
 
     @Override
     void freeChecked(long address) {
-        SharedHeapEngine sh = shared;
+        HeapBackend sh = shared;
         if (sh != null) {
             sh.free(address);
         } else {
@@ -401,10 +416,14 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
             super.close();
             return;
         }
+        if (!anyThread) {
+            checkOpen();
+        }
         LeakReport leaks = reportBeforeClose();
         if (!shared.close(region::endScope)) {
             throw Confinement.closed(this);   // another thread closed it first
         }
+        owner = null;
         closed = true;
         logAtClose(leaks);
         release();
@@ -445,7 +464,7 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
         long live = shared != null ? shared.liveBytes() : engine.liveBytes();
         long allocations = shared != null ? shared.liveAllocations() : engine.liveAllocations();
         long committed = shared != null ? shared.footprint() : engine.footprint();
-        return describe((shared != null ? "shared, " : "") + "live=" + Bits.bytes(live) + " in " + allocations
+        return describe((anyThread ? "shared, " : "") + (hardening != Hardening.NONE ? hardening + ", " : "") + "live=" + Bits.bytes(live) + " in " + allocations
                 + " allocations, committed=" + Bits.bytes(committed));
     }
 }

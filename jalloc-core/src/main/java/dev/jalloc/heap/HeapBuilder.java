@@ -27,6 +27,8 @@ public final class HeapBuilder {
 
     /** Null: the system property's level, read when built. */
     private DebugLevel debugLevel;
+    private Hardening hardening = Hardening.NONE;
+    private boolean checkedLifetimes;
 
     HeapBuilder() {
     }
@@ -94,11 +96,41 @@ public final class HeapBuilder {
     }
 
     /**
+     * Sets how hard the heap makes memory errors of native code and raw addresses to exploit: zero on free,
+     * canaries, the write-after-free check, quarantines, random slot order (see {@link Hardening}, whose table says
+     * what each level does). Default {@link Hardening#NONE}. A hardened heap needs a reservation of its own: it
+     * cannot be built on an arena's tail.
+     *
+     * @param level the hardening level
+     * @return this builder
+     */
+    public HeapBuilder hardening(Hardening level) {
+        this.hardening = Objects.requireNonNull(level, "level");
+        return this;
+    }
+
+    /**
+     * Sets whether every segment the heap hands out ends its lifetime at its payload's free, so that a use after
+     * free through a segment throws {@link IllegalStateException} instead of reading or writing what the heap put
+     * there since. Each payload that gets a segment gets an {@link java.lang.foreign.Arena} of its own: confined on a
+     * confined heap (its segments then work on the heap's thread only), shared on a shared heap (whose free then
+     * waits for every thread to leave any access to the segment, as {@code Arena.close()} does). Payloads used by
+     * address only cost nothing. On at {@link Hardening#FULL}; default off.
+     *
+     * @param checked whether segments die at their free
+     * @return this builder
+     */
+    public HeapBuilder checkedLifetimes(boolean checked) {
+        this.checkedLifetimes = checked;
+        return this;
+    }
+
+    /**
      * {@return a new heap, confined to the calling thread or shared}
      *
      * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or it (or the arena's block) has no
      *                                       room for a page
-     * @throws IllegalArgumentException      if the heap is shared and the arena is not
+     * @throws IllegalArgumentException      if the heap is shared and the arena is not, or hardened on an arena
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
@@ -107,11 +139,17 @@ public final class HeapBuilder {
         if (shared && arena != null && !arena.isShared()) {
             throw new IllegalArgumentException("a shared heap needs a shared arena: " + arena);
         }
+        if (hardening != Hardening.NONE && arena != null) {
+            throw new IllegalArgumentException("a hardened heap needs a reservation of its own, not the tail of "
+                    + arena);
+        }
         DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
         Region region = arena != null ? Regions.tail(arena)
                 : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap", level);
         int stripes = shared ? stripes() : 0;
-        return Regions.build(region, r -> new Heap(os, r, stripes, level));
+        Hardening h = hardening;
+        boolean lifetimes = checkedLifetimes;
+        return Regions.build(region, r -> new Heap(os, r, stripes, level, h, lifetimes));
     }
 
     /** {@return the stripes of a shared heap for virtual threads: four per core, a power of two} */

@@ -290,6 +290,15 @@ abstract class RegionAllocator {
         }
     }
 
+    /**
+     * Logs damage a hardened engine found at {@code ERROR} on {@code dev.jalloc.corruption}, and emits its JFR
+     * event: called before the error is thrown.
+     */
+    final void reportCorruption(Error e) {
+        CORRUPTION.log(System.Logger.Level.ERROR, "corruption found in " + this + ": " + e.getMessage(), e);
+        Jfr.corruption(toString(), e.getMessage());
+    }
+
     /** {@link #checkInvariants()}, a violation logged at {@code ERROR} before it is thrown. */
     final void checkLogged() {
         try {

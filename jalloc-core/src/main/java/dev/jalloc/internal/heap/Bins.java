@@ -1,6 +1,7 @@
 package dev.jalloc.internal.heap;
 
 import dev.jalloc.OutOfNativeMemoryError;
+import java.util.random.RandomGenerator;
 
 /**
  * One bin per size class: a cache of free slot offsets that {@code allocate} pops and {@code free} pushes, refilled
@@ -30,7 +31,11 @@ final class Bins {
     private final Runnable onCollect;
     private int events;
 
-    Bins(Spans spans, HeapCounters counters, Runnable onCollect) {
+    /** Shuffles each refilled cache (a hardened heap's random slot order), or null. */
+    private final RandomGenerator shuffle;
+
+    Bins(Spans spans, HeapCounters counters, Runnable onCollect, RandomGenerator shuffle) {
+        this.shuffle = shuffle;
         this.spans = spans;
         this.counters = counters;
         this.onCollect = onCollect;
@@ -102,6 +107,14 @@ final class Bins {
             n += spans.takeSlots(c, s, slots, n, want - n);
         }
         count[c] = n;
+        if (shuffle != null) {
+            for (int i = n - 1; i > 0; i--) {   // Fisher-Yates over the whole cache: take() pops any of them
+                int j = shuffle.nextInt(i + 1);
+                long t = slots[i];
+                slots[i] = slots[j];
+                slots[j] = t;
+            }
+        }
         counters.refills++;
         tick();   // after the refill: a refused one changes nothing
     }

@@ -14,6 +14,7 @@ import dev.jalloc.heap.HeapStats;
 import dev.jalloc.heap.SizeClassStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * The general-purpose heap, in addresses: size classes in slabs and pools ({@link Spans}, cached in {@link Bins}),
@@ -52,11 +53,20 @@ public final class HeapEngine {
      * @throws OutOfNativeMemoryError if the region cannot hold a page
      */
     public HeapEngine(Os os, Region region) {
+        this(os, region, null);
+    }
+
+    /**
+     * @param region  where the pages live: a reservation of the heap's own, or an arena's tail; page-aligned
+     * @param shuffle shuffles each refilled cache, so that slots go out in random order; null for none
+     * @throws OutOfNativeMemoryError if the region cannot hold a page
+     */
+    public HeapEngine(Os os, Region region, RandomGenerator shuffle) {
         this.mem = region.segment();
         this.base = region.address();
         this.store = new PageStore(os, region);
         this.spans = new Spans(store, counters);
-        this.bins = new Bins(spans, counters, () -> largeCache.collect(this::releaseCached));
+        this.bins = new Bins(spans, counters, () -> largeCache.collect(this::releaseCached), shuffle);
         spans.cover(store.limitPages());
     }
 

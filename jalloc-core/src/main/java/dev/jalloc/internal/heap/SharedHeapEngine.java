@@ -31,7 +31,7 @@ import java.util.List;
  * have learnt it from the allocating thread (a happens-before edge the program provides); the remote steps are
  * described in {@link SharedSpan} and {@link ThreadCache.PendingStack}.
  */
-public final class SharedHeapEngine {
+public final class SharedHeapEngine extends HeapBackend {
     private static final long PAGE = PageStore.PAGE;
 
     private final MemorySegment mem;
@@ -68,6 +68,7 @@ public final class SharedHeapEngine {
      * @throws OutOfNativeMemoryError if the heap's region is full or the OS refuses memory
      * @throws IllegalStateException  if the heap is closed
      */
+    @Override
     public long allocate(long byteSize, long byteAlignment, boolean zero) {
         if (byteSize <= SizeClasses.MEDIUM_MAX && byteAlignment <= SizeClasses.QUANTUM) {
             return slot(SizeClasses.index(byteSize), zero);
@@ -128,6 +129,7 @@ public final class SharedHeapEngine {
      * @throws IllegalArgumentException if it is not a live payload of this heap: foreign, interior, already freed,
      *                                  or freed by another thread at the same moment (one of the two frees wins)
      */
+    @Override
     public void free(long address) {
         long off = address - base;
         SharedSpan s = spanOf(off);
@@ -221,6 +223,7 @@ public final class SharedHeapEngine {
     // ---- reallocate, usable size, segments ----
 
     /** {@return the usable bytes of the live payload at {@code address}} @throws IllegalArgumentException if none */
+    @Override
     public long usableSize(long address) {
         long off = address - base;
         SharedSpan s = spanOf(off);
@@ -239,6 +242,7 @@ public final class SharedHeapEngine {
      * {@return the payload at {@code address} resized: in place when its usable size still fits (and is not more
      * than twice too big), else moved, the bytes beyond the old usable size zeroed if {@code zero}}
      */
+    @Override
     public long reallocate(long address, long byteSize, boolean zero) {
         long off = address - base;
         SharedSpan s = spanOf(off);
@@ -302,6 +306,7 @@ public final class SharedHeapEngine {
     }
 
     /** {@return a segment of {@code byteSize} bytes at {@code address}, a payload of this heap} */
+    @Override
     public MemorySegment segment(long address, long byteSize) {
         long off = address - base;
         if (Long.compareUnsigned(off, limitBytes) < 0) {
@@ -318,6 +323,7 @@ public final class SharedHeapEngine {
      * Gives back what the calling thread's cache holds, what caches no live thread holds and idle stripes hold,
      * and every free page; other threads give back their caches at their next slow path.
      */
+    @Override
     public void trim() {
         checkOpen();
         trimEpoch++;
@@ -337,6 +343,7 @@ public final class SharedHeapEngine {
     // ---- statistics: racy while threads work, exact when the heap is quiet ----
 
     /** {@return the usable bytes of every live allocation} */
+    @Override
     public long liveBytes() {
         long bytes = pages.largeAndHugeBytes();
         for (ThreadCache t : threads.all()) {
@@ -357,6 +364,7 @@ public final class SharedHeapEngine {
     }
 
     /** {@return live allocations of class {@code c}, or large ({@code COUNT}), or huge ({@code COUNT + 1})} */
+    @Override
     public long liveAllocations(int c) {
         if (c < SizeClasses.COUNT) {
             return liveSlots(c);
@@ -372,6 +380,7 @@ public final class SharedHeapEngine {
     }
 
     /** {@return live allocations in total} */
+    @Override
     public long liveAllocations() {
         long n = 0;
         for (int c = 0; c < SizeClasses.COUNT + 2; c++) {
@@ -385,6 +394,7 @@ public final class SharedHeapEngine {
      *
      * @param reservedBytes the address space of its region
      */
+    @Override
     public HeapStats stats(long reservedBytes) {
         long[] p = pages.snapshot();
         List<ThreadCache> all = threads.all();
@@ -418,6 +428,7 @@ public final class SharedHeapEngine {
     }
 
     /** {@return the heap page by page, with its statistics: racy while threads work} O(pages). */
+    @Override
     public HeapPicture picture(long reservedBytes) {
         return pages.picture(stats(reservedBytes), base);
     }
@@ -426,6 +437,7 @@ public final class SharedHeapEngine {
      * {@return {footprint, live bytes}} read without the central lock, for the periodic JFR event: racy while other
      * threads work (a count may be caught half updated), never blocking
      */
+    @Override
     public long[] usageRacy() {
         long live = pages.largeAndHugeBytesRacy();
         for (ThreadCache t : threads.all()) {
@@ -438,6 +450,7 @@ public final class SharedHeapEngine {
     }
 
     /** {@return bytes the heap holds from the OS: committed pages not purged, and huge mappings} */
+    @Override
     public long footprint() {
         return pages.footprint();
     }
@@ -448,6 +461,7 @@ public final class SharedHeapEngine {
      *
      * @throws IllegalStateException naming the first violation
      */
+    @Override
     public void check() {
         pages.check(threads.all());
     }
@@ -462,21 +476,25 @@ public final class SharedHeapEngine {
      * Marks the heap closed after {@code first} (which may refuse, and then nothing changes): every later call
      * throws. {@return false if it was closed already}
      */
+    @Override
     public boolean close(Runnable first) {
         return pages.close(first);
     }
 
     /** Releases the huge mappings (their segments first) and gives the region back. After {@link #close}. */
+    @Override
     public void release() {
         pages.release();
     }
 
     /** Closes, and releases the huge mappings only: the region went away with its arena. */
+    @Override
     public void releaseHuge() {
         pages.releaseHuge();
     }
 
     /** {@return {address, byteSize} of every huge mapping: for leak tests} */
+    @Override
     public List<long[]> hugeRanges() {
         return pages.hugeRanges();
     }

@@ -1,0 +1,48 @@
+package dev.jalloc.heap;
+
+/**
+ * How hard a {@link Heap} makes the mistakes of native code and raw addresses to exploit: an overflow past a
+ * payload, a write or read after free, a double free. Java code using the segments a heap hands out is bounds-checked
+ * already; these levels are for the memory that downcalls, raw addresses ({@link AddressAllocator}) and
+ * {@link java.lang.foreign.MemorySegment#reinterpret} reach. Chosen once, with {@link HeapBuilder#hardening}; the
+ * heap's hot paths at {@link #NONE} do not change.
+ *
+ * <p>At every level, a free, reallocation or usable-size query of an address the heap did not hand out, an address
+ * inside a payload or one already freed throws {@link IllegalArgumentException} and changes nothing (the check is
+ * exact: a bitmap kept apart from the payloads). The levels add:
+ *
+ * <table class="striped">
+ *   <caption>What each level does</caption>
+ *   <thead><tr><th>protection</th><th>{@code LIGHT}</th><th>{@code STANDARD}</th><th>{@code FULL}</th></tr></thead>
+ *   <tbody>
+ *   <tr><td>zero on free: a freed slot is zeroed, a freed large payload zeroed or given back to the OS (reads after
+ *       free see zeros)</td><td>yes</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>canary: 8 bytes after every slot's usable bytes (a secret of the heap mixed with the address, its first
+ *       byte zero so that C strings stop there), checked at free</td><td>yes</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>write-after-free check: a slot handed out again must still be zero</td><td>no</td><td>yes</td>
+ *       <td>yes</td></tr>
+ *   <tr><td>quarantine: freed slots and large payloads wait before reuse, half in a randomly replaced array,
+ *       half in a FIFO queue, bounded in bytes (large payloads wait purged)</td><td>no</td>
+ *       <td>1024 + 1024 slots, 8 MiB; 16 large, 64 MiB</td><td>8192 + 8192 slots, 64 MiB; 64 large, 256 MiB</td></tr>
+ *   <tr><td>a freed double free inside the quarantine detected as such</td><td>-</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>checked lifetimes ({@link HeapBuilder#checkedLifetimes}): each segment the heap hands out dies at its
+ *       free</td><td>if asked</td><td>if asked</td><td>yes</td></tr>
+ *   </tbody>
+ * </table>
+ *
+ * <p>A damaged canary or a freed slot found written throws {@link dev.jalloc.MemoryCorruptionError} (logged and
+ * recorded first); the heap then refuses every call but {@code close()}. A hardened heap, confined or shared, takes
+ * no thread caches: a shared one serializes its calls on one lock, so that the quarantine and the randomness see
+ * every free. The payload a request of {@code n} bytes gets is a slot of at least {@code n + 8} bytes.
+ * docs/SECURITY.md lists what each level catches, what it costs, and what it does not catch.
+ */
+public enum Hardening {
+    /** The default: the exact address checks every heap makes, nothing more. */
+    NONE,
+    /** Zero on free and canaries: cheap enough for production. */
+    LIGHT,
+    /** {@link #LIGHT}, the write-after-free check, and the quarantine with its random part. */
+    STANDARD,
+    /** {@link #STANDARD} with larger quarantines and checked lifetimes: thorough and slow, for testing. */
+    FULL
+}

@@ -1,0 +1,480 @@
+package dev.jalloc.internal.hardened;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.jalloc.MemoryCorruptionError;
+import dev.jalloc.heap.Hardening;
+import dev.jalloc.heap.HeapPicture;
+import dev.jalloc.heap.HeapStats;
+import dev.jalloc.heap.SizeClassStats;
+import dev.jalloc.internal.heap.HeapBackend;
+import dev.jalloc.internal.heap.HeapEngine;
+import dev.jalloc.internal.heap.SizeClasses;
+import dev.jalloc.internal.memory.Region;
+import dev.jalloc.internal.os.Os;
+import dev.jalloc.internal.util.Bits;
+import dev.jalloc.internal.util.Confinement;
+import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+
+/**
+ * A hardened heap: the confined {@link HeapEngine} underneath, with zero on free, canaries, the write-after-free
+ * check, quarantines, shuffled slot order and checked lifetimes around it, as its {@link Policy} says.
+ *
+ * <pre>
+ *   slot (a size class up to 32 KiB):   [ payload: usableSize bytes ............ ][ canary: 8 bytes ]
+ *                                        zero when handed out (checked: STANDARD)   secret ^ address, mixed;
+ *                                                                                   its first byte 0
+ *   free(a):  exact address check (the engine) -> not in a quarantine -> segments end (checked lifetimes)
+ *             -> canary checked -> slot zeroed (large: zeroed, or purged from 64 KiB) -> quarantine -> engine
+ *   allocate: the engine's slot -> zero checked -> canary written
+ * </pre>
+ * The engine sees a quarantined payload as allocated, so it can never hand it out; this class tells it from a live
+ * one by the quarantine's set. Where zero on free is on, every free byte of the heap reads zero (fresh pages are
+ * zero, freed ones are zeroed or purged), so nothing is zeroed at allocation. Damage found poisons the engine: every
+ * later call but closing throws {@link IllegalStateException} naming the {@link MemoryCorruptionError}. Not
+ * thread-safe: {@link Shared} serializes every call.
+ */
+public class HardenedEngine extends HeapBackend {
+    /** Large payloads from this size are purged at free (the OS zeroes them lazily) rather than zeroed. */
+    private static final long PURGE_FROM = 64 << 10;
+
+    private final HeapEngine engine;
+    private final Policy policy;
+    private final Os os;
+    private final MemorySegment mem;
+    private final long base;
+    private final long regionBytes;
+    private final long secret;
+    private final Quarantine slots;
+    private final Quarantine large;
+    private final Lifetimes lifetimes;
+    private final Consumer<Error> reporter;
+    private final Quarantine.Release toEngine;
+    /** Quarantined slots per class, and large payloads at index COUNT: for the statistics. */
+    private final long[] quarantined = new long[SizeClasses.COUNT + 1];
+    private MemoryCorruptionError poison;
+    boolean closed;
+
+    HardenedEngine(Os os, Region region, boolean shared, Policy policy, Consumer<Error> reporter) {
+        if (policy.zeroOnFree() && (!region.ownsMemory() || region.cleanFrom() != 0)) {
+            throw new IllegalArgumentException("a hardened heap needs a reservation of its own (not an arena's tail)");
+        }
+        RandomGenerator random = seeded();
+        this.policy = policy;
+        this.os = os;
+        this.engine = new HeapEngine(os, region, policy.shuffle() ? random : null);
+        this.mem = region.segment();
+        this.base = region.address();
+        this.regionBytes = mem.byteSize();
+        this.secret = random.nextLong();
+        this.slots = new Quarantine(policy.slotRandom(), policy.slotRing(), policy.slotBytes(), random);
+        this.large = new Quarantine(policy.largeRandom(), policy.largeRing(), policy.largeBytes(), random);
+        this.lifetimes = policy.checkedLifetimes() ? new Lifetimes(shared, mem) : null;
+        this.reporter = reporter;
+        this.toEngine = (address, bytes) -> {
+            quarantined[classOf(bytes)]--;
+            engine.free(address);
+        };
+    }
+
+    /**
+     * {@return a hardened engine for a heap at {@code level}, serialized if {@code shared}}
+     *
+     * @param reporter logs and records a corruption before it is thrown
+     * @throws IllegalArgumentException if the region is not the heap's own
+     */
+    public static HeapBackend create(Os os, Region region, boolean shared, Hardening level, boolean checkedLifetimes,
+            Consumer<Error> reporter) {
+        Policy policy = Policy.of(level, checkedLifetimes);
+        return shared ? new Shared(os, region, policy, reporter) : new HardenedEngine(os, region, false, policy,
+                reporter);
+    }
+
+    /** A generator seeded once from the OS's secure source: fast enough for every free, unpredictable per heap. */
+    private static RandomGenerator seeded() {
+        byte[] seed = new byte[32];
+        new SecureRandom().nextBytes(seed);
+        return RandomGeneratorFactory.of("L64X256MixRandom").create(seed);
+    }
+
+    private static int classOf(long usable) {
+        return usable <= SizeClasses.MEDIUM_MAX ? SizeClasses.index(usable) : SizeClasses.COUNT;
+    }
+
+    // ---- allocation ----
+
+    @Override
+    public long allocate(long byteSize, long byteAlignment, boolean zero) {
+        checkUsable();
+        boolean clean = policy.zeroOnFree();   // then every free byte reads zero already
+        if (policy.canaries() && byteSize <= SizeClasses.MEDIUM_MAX) {
+            // Every slot has its canary: a request that cannot fit one before the largest class gets pages.
+            long address = engine.allocate(byteSize + Policy.CANARY, byteAlignment);
+            long slot = engine.usableSize(address);
+            if (slot <= SizeClasses.MEDIUM_MAX) {
+                long off = address - base;
+                if (policy.checkReuse()) {
+                    checkZero(address, off, slot);
+                }
+                mem.set(JAVA_LONG, off + slot - Policy.CANARY, canary(address));
+            }
+            return address;
+        }
+        return clean || !zero ? engine.allocate(byteSize, byteAlignment)
+                : engine.allocateZeroed(byteSize, byteAlignment);
+    }
+
+    /** A slot about to be handed out again must read zero: anything else was written after its free. */
+    private void checkZero(long address, long off, long slot) {
+        for (long i = 0; i < slot; i += 8) {
+            if (mem.get(JAVA_LONG, off + i) != 0) {
+                long at = i + Long.numberOfTrailingZeros(mem.get(JAVA_LONG, off + i)) / 8;
+                throw corrupted(new MemoryCorruptionError(MemoryCorruptionError.Kind.WRITE_AFTER_FREE, address, slot,
+                        at, "write after free: the freed slot at " + Bits.hex(address) + " (" + slot
+                        + " bytes) was written at offset " + at + " before it was handed out again"));
+            }
+        }
+    }
+
+    /** {@return the canary of the slot at {@code address}: the heap's secret and the address mixed, low byte 0} */
+    private long canary(long address) {
+        long x = (address ^ secret) * 0xBF58476D1CE4E5B9L;
+        x = (x ^ (x >>> 31)) * 0x94D049BB133111EBL;
+        return (x ^ (x >>> 29)) & ~0xFFL;
+    }
+
+    // ---- free ----
+
+    @Override
+    public void free(long address) {
+        checkUsable();
+        long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
+        checkNotQuarantined(address, "free");
+        long off = address - base;
+        boolean inRegion = Long.compareUnsigned(off, regionBytes) < 0;
+        if (inRegion && usable <= SizeClasses.MEDIUM_MAX && policy.canaries()) {
+            checkCanary(address, off, usable);
+        }
+        if (lifetimes != null) {
+            lifetimes.end(address);   // may refuse (a segment in use): nothing changed yet
+        }
+        if (!inRegion) {
+            engine.free(address);   // huge: unmapped, its segments ended
+            return;
+        }
+        if (policy.zeroOnFree()) {
+            clear(address, off, usable);
+        }
+        Quarantine q = usable <= SizeClasses.MEDIUM_MAX ? slots : large;
+        if (q.isDisabled()) {
+            engine.free(address);
+        } else {
+            quarantined[classOf(usable)]++;
+            q.put(address, usable, toEngine);
+        }
+    }
+
+    private void checkCanary(long address, long off, long slot) {
+        long found = mem.get(JAVA_LONG, off + slot - Policy.CANARY);
+        long expected = canary(address);
+        if (found != expected) {
+            long at = slot - Policy.CANARY + Long.numberOfTrailingZeros(found ^ expected) / 8;
+            throw corrupted(new MemoryCorruptionError(MemoryCorruptionError.Kind.CANARY, address, slot, at,
+                    "canary overwritten: the slot at " + Bits.hex(address) + " (" + slot + " bytes, "
+                    + (slot - Policy.CANARY) + " usable) was written past its end, at offset " + at));
+        }
+    }
+
+    /** Zeroes a freed payload: a slot or a small large one written, a larger one purged (zero when read again). */
+    private void clear(long address, long off, long usable) {
+        long osPage = os.pageSize();
+        if (usable >= PURGE_FROM && ((address | usable) & (osPage - 1)) == 0) {
+            os.purge(address, usable);
+        } else {
+            mem.asSlice(off, usable).fill((byte) 0);
+        }
+    }
+
+    private void checkNotQuarantined(long address, String what) {
+        if (slots.contains(address) || large.contains(address)) {
+            throw new IllegalArgumentException(what + ": " + Bits.hex(address)
+                    + " is already freed (it waits in the quarantine)");
+        }
+    }
+
+    // ---- reallocate, usable size, segments ----
+
+    @Override
+    public long reallocate(long address, long byteSize, boolean zero) {
+        long usable = usableSize(address);   // every check of free first: a refused call changes nothing
+        long off = address - base;
+        if (Long.compareUnsigned(off, regionBytes) < 0 && usable + Policy.CANARY <= SizeClasses.MEDIUM_MAX
+                && policy.canaries()) {
+            checkCanary(address, off, usable + Policy.CANARY);
+        }
+        if (byteSize <= usable && (usable <= 128 || byteSize > usable / 2)) {
+            return address;
+        }
+        long moved = allocate(Math.max(byteSize, 1), SizeClasses.QUANTUM, zero);
+        long n = Math.min(usable, byteSize);
+        MemorySegment.copy(engine.segment(address, n), 0, engine.segment(moved, n), 0, n);
+        try {
+            free(address);
+        } catch (IllegalStateException e) {   // its segments are in use: the move is undone
+            freeQuietly(moved);
+            throw e;
+        }
+        return moved;
+    }
+
+    private void freeQuietly(long address) {
+        try {
+            free(address);
+        } catch (RuntimeException e) {
+            throw new AssertionError("a payload just handed out could not be freed", e);
+        }
+    }
+
+    @Override
+    public long usableSize(long address) {
+        checkUsable();
+        long usable = engine.usableSize(address);
+        checkNotQuarantined(address, "usableSize");
+        boolean slot = Long.compareUnsigned(address - base, regionBytes) < 0 && usable <= SizeClasses.MEDIUM_MAX;
+        return slot && policy.canaries() ? usable - Policy.CANARY : usable;
+    }
+
+    @Override
+    public MemorySegment segment(long address, long byteSize) {
+        if (lifetimes != null && Long.compareUnsigned(address - base, regionBytes) < 0) {
+            return lifetimes.segment(address, byteSize);
+        }
+        return engine.segment(address, byteSize);
+    }
+
+    // ---- poison ----
+
+    private void checkUsable() {
+        if (poison != null) {
+            throw new IllegalStateException("the heap found its memory corrupted and refuses every call but close: "
+                    + poison.getMessage(), poison);
+        }
+    }
+
+    private MemoryCorruptionError corrupted(MemoryCorruptionError e) {
+        poison = e;
+        reporter.accept(e);
+        return e;
+    }
+
+    // ---- trim, statistics, check ----
+
+    @Override
+    public void trim() {
+        checkUsable();
+        engine.trim();
+    }
+
+    @Override
+    public long liveBytes() {
+        return engine.liveBytes() - slots.bytes() - large.bytes();
+    }
+
+    @Override
+    public long liveAllocations(int c) {
+        return engine.liveAllocations(c) - (c <= SizeClasses.COUNT ? quarantined[c] : 0);
+    }
+
+    @Override
+    public long liveAllocations() {
+        return engine.liveAllocations() - slots.count() - large.count();
+    }
+
+    /** The engine's numbers, with quarantined slots counted as cached and quarantined large payloads as free. */
+    @Override
+    public HeapStats stats(long reservedBytes) {
+        HeapStats s = engine.stats(reservedBytes);
+        List<SizeClassStats> classes = new ArrayList<>(s.classes().size());
+        for (SizeClassStats c : s.classes()) {
+            long q = quarantined[c.index()];
+            classes.add(new SizeClassStats(c.index(), c.size(), c.liveBlocks() - q, c.cachedSlots() + q, c.spans()));
+        }
+        long largeQ = quarantined[SizeClasses.COUNT];
+        return new HeapStats(s.shared(), liveBytes(), s.liveBlocks() - slots.count() - large.count(),
+                s.committedBytes(), s.peakCommittedBytes(), s.reservedBytes(), s.residentBytes(), s.freePages(),
+                s.purgedPages(), s.purges(), classes, s.largeBlocks() - largeQ, s.largeBytes() - large.bytes(),
+                s.hugeBlocks(), s.hugeBytes(), s.remoteFrees(), s.threadCaches(), s.osCalls());
+    }
+
+    @Override
+    public HeapPicture picture(long reservedBytes) {
+        return engine.picture(reservedBytes);
+    }
+
+    @Override
+    public long[] usageRacy() {
+        return new long[] {engine.footprint(), engine.liveBytes()};
+    }
+
+    @Override
+    public long footprint() {
+        return engine.footprint();
+    }
+
+    /**
+     * The engine's invariants, then every quarantined payload: still zero where zero on free is on (a write after
+     * free found before the reuse would find it).
+     */
+    @Override
+    public void check() {
+        checkUsable();
+        engine.check();
+        if (policy.zeroOnFree()) {
+            slots.forEach((address, bytes) -> checkZero(address, address - base, bytes));
+        }
+    }
+
+    // ---- lifetime ----
+
+    @Override
+    public boolean close(Runnable first) {
+        if (closed) {
+            return false;
+        }
+        if (lifetimes != null) {
+            lifetimes.endAll();   // the payloads' segments end before the memory goes
+        }
+        first.run();
+        closed = true;
+        return true;
+    }
+
+    @Override
+    public void release() {
+        engine.release();
+    }
+
+    @Override
+    public void releaseHuge() {
+        closed = true;
+        engine.releaseHuge();
+    }
+
+    @Override
+    public List<long[]> hugeRanges() {
+        return engine.hugeRanges();
+    }
+
+    /** The hardened engine of a shared heap: every call serialized on the engine, and refused once closed. */
+    static final class Shared extends HardenedEngine {
+        Shared(Os os, Region region, Policy policy, Consumer<Error> reporter) {
+            super(os, region, true, policy, reporter);
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw Confinement.closed("Heap");
+            }
+        }
+
+        @Override
+        public synchronized long allocate(long byteSize, long byteAlignment, boolean zero) {
+            checkOpen();
+            return super.allocate(byteSize, byteAlignment, zero);
+        }
+
+        @Override
+        public synchronized void free(long address) {
+            checkOpen();
+            super.free(address);
+        }
+
+        @Override
+        public synchronized long reallocate(long address, long byteSize, boolean zero) {
+            checkOpen();
+            return super.reallocate(address, byteSize, zero);
+        }
+
+        @Override
+        public synchronized long usableSize(long address) {
+            checkOpen();
+            return super.usableSize(address);
+        }
+
+        @Override
+        public synchronized MemorySegment segment(long address, long byteSize) {
+            checkOpen();
+            return super.segment(address, byteSize);
+        }
+
+        @Override
+        public synchronized void trim() {
+            checkOpen();
+            super.trim();
+        }
+
+        @Override
+        public synchronized long liveBytes() {
+            return super.liveBytes();
+        }
+
+        @Override
+        public synchronized long liveAllocations(int c) {
+            return super.liveAllocations(c);
+        }
+
+        @Override
+        public synchronized long liveAllocations() {
+            return super.liveAllocations();
+        }
+
+        @Override
+        public synchronized HeapStats stats(long reservedBytes) {
+            checkOpen();
+            return super.stats(reservedBytes);
+        }
+
+        @Override
+        public synchronized HeapPicture picture(long reservedBytes) {
+            checkOpen();
+            return super.picture(reservedBytes);
+        }
+
+        @Override
+        public synchronized long footprint() {
+            return super.footprint();
+        }
+
+        @Override
+        public synchronized void check() {
+            checkOpen();
+            super.check();
+        }
+
+        @Override
+        public synchronized boolean close(Runnable first) {
+            return super.close(first);
+        }
+
+        @Override
+        public synchronized void release() {
+            super.release();
+        }
+
+        @Override
+        public synchronized void releaseHuge() {
+            super.releaseHuge();
+        }
+
+        @Override
+        public synchronized List<long[]> hugeRanges() {
+            return super.hugeRanges();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.jalloc.internal.hardened;
+
+import dev.jalloc.heap.Hardening;
+
+/**
+ * What a hardening level turns on, in numbers: the one place that maps {@link Hardening} to protections (the table
+ * in its javadoc says the same).
+ *
+ * @param zeroOnFree       freed slots zeroed, freed large payloads zeroed or purged: every free byte reads zero
+ * @param canaries         8 bytes after each slot's usable bytes, checked at free
+ * @param checkReuse       a slot handed out again must still be zero (needs {@code zeroOnFree})
+ * @param shuffle          each refill of a size class's cache is shuffled: slots are handed out in random order
+ * @param slotRandom       entries of the slot quarantine's random part
+ * @param slotRing         entries of its FIFO part
+ * @param slotBytes        the most bytes it holds
+ * @param largeRandom      entries of the large quarantine's random part
+ * @param largeRing        entries of its FIFO part
+ * @param largeBytes       the most bytes it holds (purged pages: address space, not memory)
+ * @param checkedLifetimes each segment handed out dies at its free
+ */
+record Policy(boolean zeroOnFree, boolean canaries, boolean checkReuse, boolean shuffle, int slotRandom,
+        int slotRing, long slotBytes, int largeRandom, int largeRing, long largeBytes, boolean checkedLifetimes) {
+
+    /** A request of n bytes takes a slot of at least n + CANARY bytes where canaries are on. */
+    static final int CANARY = 8;
+
+    static Policy of(Hardening level, boolean checkedLifetimes) {
+        return switch (level) {
+            case NONE -> new Policy(false, false, false, false, 0, 0, 0, 0, 0, 0, checkedLifetimes);
+            case LIGHT -> new Policy(true, true, false, false, 0, 0, 0, 0, 0, 0, checkedLifetimes);
+            case STANDARD -> new Policy(true, true, true, true, 1024, 1024, 8L << 20, 8, 8, 64L << 20,
+                    checkedLifetimes);
+            case FULL -> new Policy(true, true, true, true, 8192, 8192, 64L << 20, 32, 32, 256L << 20, true);
+        };
+    }
+}
