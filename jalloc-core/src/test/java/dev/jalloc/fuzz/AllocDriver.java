@@ -7,6 +7,7 @@ import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.fuzz.Memory.Live;
 import dev.jalloc.heap.AddressAllocator;
 import dev.jalloc.heap.BestFitAllocator;
+import dev.jalloc.heap.Hardening;
 import dev.jalloc.heap.Heap;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -34,13 +35,13 @@ final class AllocDriver {
 
     /** {@return a heap or best-fit allocator with its own reservation, or null if the build was refused} */
     AllocModel build() {
-        boolean heap = d.oneIn(2);
+        boolean heap = fuzz.hardenedFocus ? !d.oneIn(8) : d.oneIn(2);
         boolean shared = heap && d.oneIn(2);
         String name = (shared ? "sharedHeap" : heap ? "heap" : "bestFit") + made++;
         AddressAllocator[] out = new AddressAllocator[1];
         long max = heap ? Heap.MAX_RESERVE_SIZE : BestFitAllocator.DEFAULT_RESERVE_SIZE;
         int how = d.nextInt(10);
-        if (how == 0) {
+        if (how == 0 && !fuzz.hardenedFocus) {
             name += "(create())";
             fuzz.call(name, Expect.of().may(OutOfNativeMemoryError.class),
                     () -> out[0] = shared ? Heap.ofShared() : heap ? Heap.create() : BestFitAllocator.create());
@@ -53,10 +54,19 @@ final class AllocDriver {
             long r = reserve;
             name += "(reserve " + r + ")";
             Expect e = Expect.of().when(bad, IllegalArgumentException.class).may(OutOfNativeMemoryError.class);
+            Hardening hardening = heap && (fuzz.hardenedFocus || d.oneIn(2))
+                    ? Hardening.values()[1 + d.nextInt(Hardening.values().length - 1)] : Hardening.NONE;
+            boolean lifetimes = heap && d.oneIn(4);
+            if (hardening != Hardening.NONE || lifetimes) {
+                name += "[" + hardening + (lifetimes ? ", checked lifetimes" : "") + "]";
+            }
             if (shared) {
-                fuzz.call(name, e, () -> out[0] = Heap.builder().shared(true).reserveSize(r).build());
+                fuzz.call(name, e, () -> out[0] = Heap.builder().shared(true).reserveSize(r).hardening(hardening)
+                        .checkedLifetimes(lifetimes).build());
             } else if (heap) {
-                fuzz.call(name, e, () -> out[0] = how < 5 ? Heap.create(r) : Heap.builder().reserveSize(r).build());
+                fuzz.call(name, e, () -> out[0] = how < 5 && hardening == Hardening.NONE && !lifetimes
+                        ? Heap.create(r)
+                        : Heap.builder().reserveSize(r).hardening(hardening).checkedLifetimes(lifetimes).build());
             } else {
                 long step = d.builderSize(4096, 1 << 20);
                 boolean badStep = step <= 0 || step > Draw.MAX_SIZE;
@@ -80,9 +90,11 @@ final class AllocDriver {
         boolean shared = heap && d.oneIn(3);
         String name = (shared ? "sharedHeap" : heap ? "heap" : "bestFit") + made++ + "(on " + a + ")";
         boolean nul = d.oneIn(40);
+        boolean hardened = !nul && heap && !shared && d.oneIn(20);   // refused: a hardened heap needs its own memory
         boolean other = !a.shared && fuzz.onOther(5);
         boolean callerBlock = !a.closed && a.inCallerBlock();
-        Expect e = nul ? Expect.of().when(true, NullPointerException.class) : shared && !a.shared
+        Expect e = nul ? Expect.of().when(true, NullPointerException.class)
+                : hardened ? Expect.of().when(true, IllegalArgumentException.class) : shared && !a.shared
                 ? Expect.of().when(true, IllegalArgumentException.class) : Expect.of()
                 .when(a.closed || a.tail != null, IllegalStateException.class)
                 .when(other, WrongThreadException.class)
@@ -94,6 +106,8 @@ final class AllocDriver {
         Throwable t = fuzz.call(nul ? name + " onTailOf(null)" : name, e, () -> {
             if (nul) {
                 out[0] = heap ? Heap.builder().onTailOf(null).build() : BestFitAllocator.builder().onTailOf(null).build();
+            } else if (hardened) {
+                out[0] = Heap.builder().onTailOf(a.arena).hardening(Hardening.STANDARD).build();
             } else if (shared) {
                 out[0] = Heap.builder().onTailOf(a.arena).shared(true).build();
             } else if (d.oneIn(2)) {
@@ -254,7 +268,7 @@ final class AllocDriver {
         })) {
             m.remove(p);
             if (l.jallocSegment) {
-                fuzz.stale.offer(l.segment, "freed payload of " + m);
+                fuzz.stale.offer(l.segment, "freed payload of " + m, m.staleWritable());
             }
             m.checkCounts();
         }
@@ -302,7 +316,7 @@ final class AllocDriver {
         }
         m.remove(p);
         if (q != p && l.jallocSegment) {
-            fuzz.stale.offer(l.segment, "payload moved by " + m + "." + what);
+            fuzz.stale.offer(l.segment, "payload moved by " + m + "." + what, m.staleWritable());
         }
         if (verb != 1 && size > l.usable) {
             long to = Math.min(size, l.usable + 4096);
@@ -392,7 +406,7 @@ final class AllocDriver {
         for (Live l : m.lives.values()) {
             fuzz.memory.unregister(l);
             if (l.jallocSegment) {
-                fuzz.stale.offer(l.segment, "payload of closed " + m);
+                fuzz.stale.offer(l.segment, "payload of closed " + m, m.staleWritable());
             }
         }
         m.lives.clear();

@@ -3,6 +3,7 @@ package dev.jalloc.fuzz;
 import dev.jalloc.fuzz.Memory.Live;
 import dev.jalloc.heap.AddressAllocator;
 import dev.jalloc.heap.BestFitAllocator;
+import dev.jalloc.heap.Hardening;
 import dev.jalloc.heap.Heap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,15 @@ final class AllocModel implements ArenaModel.TailHolder {
 
     boolean isHeap() {
         return alloc instanceof Heap;
+    }
+
+    /**
+     * {@return whether a stale segment of a payload it freed may be written}: not for a hardened heap, where such a
+     * write is the damage it reports (a {@code MemoryCorruptionError} at the slot's reuse), which its own tests
+     * cover; here it would be a detection the fuzzer did not expect.
+     */
+    boolean staleWritable() {
+        return !(alloc instanceof Heap h && h.hardening() != Hardening.NONE);
     }
 
     @Override

@@ -3,8 +3,9 @@ package dev.jalloc.fuzz;
 import java.util.Map;
 
 /**
- * One fuzzing run, in a child JVM of {@link ApiFuzzTest}: {@code ApiFuzzChild <seed> <calls>} makes at least
- * {@code calls} random calls of jalloc's public API from the seed, checking each against the contract and the
+ * One fuzzing run, in a child JVM of {@link ApiFuzzTest}: {@code ApiFuzzChild <seed> <calls> [hardened]} makes at
+ * least {@code calls} random calls of jalloc's public API from the seed (with {@code hardened}, most of them on
+ * hardened heaps), checking each against the contract and the
  * models. It prints its progress and ends with {@code PASS}; on a contract violation it prints the seed, the call
  * number, what went wrong and the last calls, and exits with status 1. A watchdog turns a hang (no call for
  * {@value #HANG_SECONDS} seconds) into a thread dump and exit status 3; a crash ends the JVM, which the parent
@@ -20,6 +21,7 @@ public final class ApiFuzzChild {
         long seed = Long.decode(args[0]);
         long calls = Long.parseLong(args[1]);
         Fuzz fuzz = new Fuzz(seed, Boolean.getBoolean("jalloc.fuzz.trace"));
+        fuzz.hardenedFocus = args.length > 2 && args[2].equals("hardened");
         System.out.println("ApiFuzzChild: seed " + seed + ", " + calls + " calls");
         watchdog(fuzz);
         long start = System.nanoTime();
@@ -47,8 +49,8 @@ public final class ApiFuzzChild {
             Runtime.getRuntime().halt(1);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("PASS seed %d: %d calls in %.1f s, %.0f calls/s%n", seed, fuzz.calls, seconds,
-                fuzz.calls / seconds);
+        System.out.printf("PASS seed %d: %d calls in %.1f s, %.0f calls/s, %d on hardened heaps%n", seed, fuzz.calls,
+                seconds, fuzz.calls / seconds, fuzz.hardenedCalls);
         System.out.flush();
         Runtime.getRuntime().halt(0);
     }

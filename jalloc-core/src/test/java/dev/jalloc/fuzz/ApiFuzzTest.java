@@ -25,13 +25,28 @@ class ApiFuzzTest {
     static final long CALLS = 1_200_000;
     static final int CHILDREN = 4;
     static final int PARALLEL = 2;
+    static final long HARDENED_CALLS = 200_000;
 
     @Test
     void randomCallsKeepTheContract() throws Exception {
-        long total = Long.getLong("jalloc.fuzz.calls", CALLS);
+        fuzz("ApiFuzzTest", Long.getLong("jalloc.fuzz.calls", CALLS), false);
+    }
+
+    /**
+     * Most calls on hardened heaps (every level but {@code NONE}, confined and shared, some with checked
+     * lifetimes), among the rest of the API: valid use must never be reported as damage. {@code
+     * jalloc.fuzz.hardenedCalls} sets the calls (default {@value #HARDENED_CALLS}); each child prints how many went to
+     * hardened heaps.
+     */
+    @Test
+    void hardenedHeapsSeeNoDamageInValidCalls() throws Exception {
+        fuzz("ApiFuzzTest[hardened]", Long.getLong("jalloc.fuzz.hardenedCalls", HARDENED_CALLS), true);
+    }
+
+    private static void fuzz(String name, long total, boolean hardened) throws Exception {
         int children = Integer.getInteger("jalloc.fuzz.children", CHILDREN);
         int parallel = Integer.getInteger("jalloc.fuzz.parallel", PARALLEL);
-        long base = Seeds.seed("ApiFuzzTest");
+        long base = Seeds.seed(name);
         long perChild = (total + children - 1) / children;
         long timeout = Math.max(170, perChild / 1500);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
@@ -41,12 +56,13 @@ class ApiFuzzTest {
             long seed = base + i;
             runs.add(pool.submit(() -> {
                 ChildJvm.Result r = ChildJvm.of(ApiFuzzChild.class).timeoutSeconds(timeout)
-                        .run(Long.toString(seed), Long.toString(perChild));
+                        .run(Long.toString(seed), Long.toString(perChild), hardened ? "hardened" : "mixed");
                 String line = lastLine(r.output());
                 System.out.println("child seed " + seed + ": " + (r.ok() ? line : r.describe()));
                 return r.ok() && line.startsWith("PASS") ? null
                         : "child seed " + seed + " (replay: -Djalloc.test.seed=" + seed
-                                + " -Djalloc.fuzz.children=1 -Djalloc.fuzz.calls=" + perChild + "): " + r.describe();
+                                + " -Djalloc.fuzz.children=1 -Djalloc.fuzz." + (hardened ? "hardenedCalls=" : "calls=")
+                                + perChild + "): " + r.describe();
             }));
         }
         List<String> failures = new ArrayList<>();
@@ -57,7 +73,7 @@ class ApiFuzzTest {
             }
         }
         pool.shutdown();
-        System.out.printf("ApiFuzzTest: %d children x %d calls in %.1f s%n", children, perChild,
+        System.out.printf("%s: %d children x %d calls in %.1f s%n", name, children, perChild,
                 (System.nanoTime() - start) / 1e9);
         assertTrue(failures.isEmpty(), String.join("\n\n", failures));
     }

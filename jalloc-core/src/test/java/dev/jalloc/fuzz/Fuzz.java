@@ -44,6 +44,11 @@ final class Fuzz {
         return nextOnOther;
     }
 
+    /** Calls on a hardened heap (its name says its level): for the count of valid calls a hardened heap took. */
+    long hardenedCalls;
+    /** Whether most calls go to heaps, every heap built on its own hardened: the hardened fuzz run. */
+    boolean hardenedFocus;
+
     /**
      * Runs one API call and checks its outcome: {@return null if it returned normally, or the documented exception
      * it threw}
@@ -54,6 +59,9 @@ final class Fuzz {
         boolean there = nextOnOther;
         nextOnOther = false;
         long n = calls;
+        if (what.contains("[LIGHT") || what.contains("[STANDARD") || what.contains("[FULL")) {
+            hardenedCalls++;
+        }
         String entry = "#" + n + (there ? " [other thread] " : " ") + what;
         int slot = (int) (logged++ % LOG_SIZE);
         log[slot] = entry;

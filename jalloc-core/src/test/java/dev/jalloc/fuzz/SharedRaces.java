@@ -242,7 +242,7 @@ final class SharedRaces {
             Live l = m.lives.get(a);
             m.remove(a);
             if (l.jallocSegment) {
-                fuzz.stale.offer(l.segment, "payload of " + m + " freed by a race");
+                fuzz.stale.offer(l.segment, "payload of " + m + " freed by a race", m.staleWritable());
             }
         }
         m.checkCounts();

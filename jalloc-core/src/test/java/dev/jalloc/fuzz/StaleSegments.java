@@ -21,6 +21,7 @@ final class StaleSegments {
     private final Fuzz fuzz;
     private final MemorySegment[] pool = new MemorySegment[CAPACITY];
     private final String[] origin = new String[CAPACITY];
+    private final boolean[] readOnly = new boolean[CAPACITY];
     private int count;
 
     StaleSegments(Fuzz fuzz) {
@@ -29,12 +30,18 @@ final class StaleSegments {
 
     /** Keeps {@code s} (sometimes) as a stale segment once what it points at is gone. */
     void offer(MemorySegment s, String from) {
+        offer(s, from, true);
+    }
+
+    /** Keeps {@code s} (sometimes) as a stale segment, to be read only unless {@code writable}. */
+    void offer(MemorySegment s, String from, boolean writable) {
         if (s == null || s.byteSize() == 0 || !fuzz.draw.chance(40)) {
             return;
         }
         int i = count < CAPACITY ? count++ : fuzz.draw.nextInt(CAPACITY);
         pool[i] = s;
         origin[i] = from;
+        readOnly[i] = !writable;
     }
 
     /** Reads or writes one of the stale segments. */
@@ -59,7 +66,7 @@ final class StaleSegments {
         long offset = fuzz.draw.nextLong(s.byteSize() - width + 1);
         boolean wanted = fuzz.draw.chance(60);
         // Live memory, or a heap array shared with live slices: read it instead.
-        boolean write = wanted && !(alive && accessible && (!s.isNative()
+        boolean write = wanted && !readOnly[i] && !(alive && accessible && (!s.isNative()
                 || !fuzz.memory.isFree(s.address() + offset, width)));
         long value = fuzz.draw.nextLong();
         int w = width;
@@ -80,6 +87,7 @@ final class StaleSegments {
         if (!alive && fuzz.draw.chance(50)) {
             pool[i] = pool[--count];   // dead for good: make room
             origin[i] = origin[count];
+            readOnly[i] = readOnly[count];
             pool[count] = null;
         }
     }

@@ -39,6 +39,11 @@ final class World {
     }
 
     void step() {
+        if (fuzz.hardenedFocus && d.chance(75)) {
+            allocDriver.step(alloc(), allocs, arenas);   // the rest as usual: heaps among everything else
+            prune();
+            return;
+        }
         int r = d.nextInt(1000);
         if (r < 300) {
             arenaDriver.step(arena());
@@ -88,7 +93,7 @@ final class World {
 
     private AllocModel alloc() {
         while (allocs.isEmpty()) {
-            AllocModel m = d.oneIn(3) ? allocDriver.onTail(arena()) : allocDriver.build();
+            AllocModel m = d.oneIn(fuzz.hardenedFocus ? 10 : 3) ? allocDriver.onTail(arena()) : allocDriver.build();
             if (m != null) {
                 allocs.add(m);
             }

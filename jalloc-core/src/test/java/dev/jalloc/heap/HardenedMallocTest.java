@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jalloc.MemoryCorruptionError;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.os.Protection;
+import dev.jalloc.testing.CapturedLog;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HashSet;
@@ -256,12 +257,14 @@ class HardenedMallocTest {
 
     private static void overflowSmall(Hardening level, int bytes) {
         for (long size : new long[] {8, 24, 100, 1000, 4000, 32 * 1024 - 8}) {
-            try (Heap heap = heap(level)) {
+            try (Heap heap = heap(level); CapturedLog log = new CapturedLog("dev.jalloc.corruption")) {
                 long p = heap.allocateAddress(size, 16);
                 long usable = heap.usableSize(p);
                 assertTrue(usable >= size);
                 raw(p, usable + bytes).asSlice(usable, bytes).fill((byte) 'a');   // past the last usable byte
                 MemoryCorruptionError e = assertThrows(MemoryCorruptionError.class, () -> heap.free(p));
+                assertTrue(log.text().startsWith("SEVERE corruption found in Heap") && log.text().contains(
+                        e.getMessage()), log.text());
                 assertEquals(MemoryCorruptionError.Kind.CANARY, e.kind());
                 assertEquals(p, e.address());
                 assertEquals(usable, e.offset(), e.getMessage());

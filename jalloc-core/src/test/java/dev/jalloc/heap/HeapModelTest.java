@@ -30,6 +30,17 @@ class HeapModelTest {
     }
 
     /**
+     * A hardened heap against the same model: the canaries, the zeroing, the quarantines and the checks at reuse
+     * must never mistake valid use for damage, and the statistics must leave quarantined payloads and canaries out.
+     */
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"LIGHT, mixed", "STANDARD, mixed", "STANDARD, aligned", "FULL, realloc-heavy"})
+    void hardenedAgainstTheModel(Hardening level, String profile) {
+        Heap heap = Heap.builder().reserveSize(4L << 30).hardening(level).build();
+        run(profile + ", " + level, heap, OPS / 5);
+    }
+
+    /**
      * The same over an OS layer whose page is 16 KiB or 64 KiB (Apple silicon, some aarch64 Linux kernels): heap
      * pages stay 4 KiB, commits, purges and recommits are whole OS pages, and a call the kernel would refuse
      * (misaligned to its page) throws.

@@ -55,7 +55,8 @@ public class HardenedEngine extends HeapBackend {
     private final Quarantine large;
     private final Lifetimes lifetimes;
     private final Consumer<Error> reporter;
-    private final Quarantine.Release toEngine;
+    private final Quarantine.Release slotToEngine;
+    private final Quarantine.Release largeToEngine;
     /** Quarantined slots per class, and large payloads at index COUNT: for the statistics. */
     private final long[] quarantined = new long[SizeClasses.COUNT + 1];
     private MemoryCorruptionError poison;
@@ -77,8 +78,12 @@ public class HardenedEngine extends HeapBackend {
         this.large = new Quarantine(policy.largeRandom(), policy.largeRing(), policy.largeBytes(), random);
         this.lifetimes = policy.checkedLifetimes() ? new Lifetimes(shared, mem) : null;
         this.reporter = reporter;
-        this.toEngine = (address, bytes) -> {
-            quarantined[classOf(bytes)]--;
+        this.slotToEngine = (address, bytes) -> {
+            quarantined[SizeClasses.index(bytes)]--;
+            engine.free(address);
+        };
+        this.largeToEngine = (address, bytes) -> {
+            quarantined[SizeClasses.COUNT]--;
             engine.free(address);
         };
     }
@@ -103,10 +108,6 @@ public class HardenedEngine extends HeapBackend {
         return RandomGeneratorFactory.of("L64X256MixRandom").create(seed);
     }
 
-    private static int classOf(long usable) {
-        return usable <= SizeClasses.MEDIUM_MAX ? SizeClasses.index(usable) : SizeClasses.COUNT;
-    }
-
     // ---- allocation ----
 
     @Override
@@ -116,8 +117,8 @@ public class HardenedEngine extends HeapBackend {
         if (policy.canaries() && byteSize <= SizeClasses.MEDIUM_MAX) {
             // Every slot has its canary: a request that cannot fit one before the largest class gets pages.
             long address = engine.allocate(byteSize + Policy.CANARY, byteAlignment);
-            long slot = engine.usableSize(address);
-            if (slot <= SizeClasses.MEDIUM_MAX) {
+            if (engine.isSlot(address)) {   // not pages (a large request, or an alignment no class has)
+                long slot = engine.usableSize(address);
                 long off = address - base;
                 if (policy.checkReuse()) {
                     checkZero(address, off, slot);
@@ -158,7 +159,8 @@ public class HardenedEngine extends HeapBackend {
         checkNotQuarantined(address, "free");
         long off = address - base;
         boolean inRegion = Long.compareUnsigned(off, regionBytes) < 0;
-        if (inRegion && usable <= SizeClasses.MEDIUM_MAX && policy.canaries()) {
+        boolean slot = engine.isSlot(address);
+        if (slot && policy.canaries()) {
             checkCanary(address, off, usable);
         }
         if (lifetimes != null) {
@@ -171,12 +173,12 @@ public class HardenedEngine extends HeapBackend {
         if (policy.zeroOnFree()) {
             clear(address, off, usable);
         }
-        Quarantine q = usable <= SizeClasses.MEDIUM_MAX ? slots : large;
+        Quarantine q = slot ? slots : large;
         if (q.isDisabled()) {
             engine.free(address);
         } else {
-            quarantined[classOf(usable)]++;
-            q.put(address, usable, toEngine);
+            quarantined[slot ? SizeClasses.index(usable) : SizeClasses.COUNT]++;
+            q.put(address, usable, slot ? slotToEngine : largeToEngine);
         }
     }
 
@@ -213,10 +215,8 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public long reallocate(long address, long byteSize, boolean zero) {
         long usable = usableSize(address);   // every check of free first: a refused call changes nothing
-        long off = address - base;
-        if (Long.compareUnsigned(off, regionBytes) < 0 && usable + Policy.CANARY <= SizeClasses.MEDIUM_MAX
-                && policy.canaries()) {
-            checkCanary(address, off, usable + Policy.CANARY);
+        if (policy.canaries() && engine.isSlot(address)) {
+            checkCanary(address, address - base, usable + Policy.CANARY);
         }
         if (byteSize <= usable && (usable <= 128 || byteSize > usable / 2)) {
             return address;
@@ -246,8 +246,7 @@ public class HardenedEngine extends HeapBackend {
         checkUsable();
         long usable = engine.usableSize(address);
         checkNotQuarantined(address, "usableSize");
-        boolean slot = Long.compareUnsigned(address - base, regionBytes) < 0 && usable <= SizeClasses.MEDIUM_MAX;
-        return slot && policy.canaries() ? usable - Policy.CANARY : usable;
+        return policy.canaries() && engine.isSlot(address) ? usable - Policy.CANARY : usable;
     }
 
     @Override
@@ -281,9 +280,16 @@ public class HardenedEngine extends HeapBackend {
         engine.trim();
     }
 
+    /** The usable bytes of the live payloads: quarantined ones are not live, and a slot's canary is not usable. */
     @Override
     public long liveBytes() {
-        return engine.liveBytes() - slots.bytes() - large.bytes();
+        long bytes = engine.liveBytes() - slots.bytes() - large.bytes();
+        if (policy.canaries()) {
+            for (int c = 0; c < SizeClasses.COUNT; c++) {
+                bytes -= Policy.CANARY * liveAllocations(c);
+            }
+        }
+        return bytes;
     }
 
     @Override
@@ -296,14 +302,19 @@ public class HardenedEngine extends HeapBackend {
         return engine.liveAllocations() - slots.count() - large.count();
     }
 
-    /** The engine's numbers, with quarantined slots counted as cached and quarantined large payloads as free. */
+    /**
+     * The engine's numbers, with quarantined slots counted as cached and quarantined large payloads as free, and
+     * each class's size its usable bytes (the slot less its canary), so that the classes still add up.
+     */
     @Override
     public HeapStats stats(long reservedBytes) {
         HeapStats s = engine.stats(reservedBytes);
         List<SizeClassStats> classes = new ArrayList<>(s.classes().size());
+        long canary = policy.canaries() ? Policy.CANARY : 0;
         for (SizeClassStats c : s.classes()) {
             long q = quarantined[c.index()];
-            classes.add(new SizeClassStats(c.index(), c.size(), c.liveBlocks() - q, c.cachedSlots() + q, c.spans()));
+            classes.add(new SizeClassStats(c.index(), c.size() - canary, c.liveBlocks() - q, c.cachedSlots() + q,
+                    c.spans()));
         }
         long largeQ = quarantined[SizeClasses.COUNT];
         return new HeapStats(s.shared(), liveBytes(), s.liveBlocks() - slots.count() - large.count(),

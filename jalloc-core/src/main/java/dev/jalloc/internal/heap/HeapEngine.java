@@ -296,6 +296,12 @@ public final class HeapEngine {
         return spans.kind[p] == LARGE ? store.pages(p) << PAGE_SHIFT : SizeClasses.size(spans.cls[p]);
     }
 
+    /** {@return whether the live payload at {@code address} is a slot of a size class (not pages, not huge)} */
+    public boolean isSlot(long address) {
+        long off = address - base;
+        return Long.compareUnsigned(off, spans.limitBytes) < 0 && spans.kind[(int) (off >>> PAGE_SHIFT)] != LARGE;
+    }
+
     /**
      * {@return a segment of {@code byteSize} bytes at {@code address}, a payload of this heap}: a slice of the region,
      * or of a huge payload's mapping, whose lifetime its free ends
