@@ -333,10 +333,16 @@ class HardenedMallocTest {
         }
     }
 
+    /**
+     * Large payloads zeroed or purged at free read zeros after it. At {@code STANDARD} from 128 KiB and at
+     * {@code FULL} from 32 KiB a large payload is held inaccessible instead, and the read faults: in
+     * {@link HardenedFaultTest}.
+     */
     @ParameterizedTest
-    @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD", "FULL"})
+    @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD"})
     void read_after_free_large(Hardening level) {
-        for (long size : new long[] {40 << 10, 256 << 10, 3 << 20}) {
+        long[] sizes = level == Hardening.LIGHT ? new long[] {40 << 10, 256 << 10, 3 << 20} : new long[] {40 << 10};
+        for (long size : sizes) {
             try (Heap heap = heap(level)) {
                 long p = heap.allocateAddress(size, 16);
                 MemorySegment stale = raw(p, size);

@@ -8,6 +8,8 @@ import dev.jalloc.testing.ProcMaps;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Nothing leaks: after a heap's {@code close()}, or its arena's, none of its mappings (region, page map, huge
@@ -46,6 +48,33 @@ class HeapMappingsTest {
         use(heap);
         List<long[]> ranges = heap.osRanges();
         assertEquals(2, ranges.size(), "one huge mapping, the region (the page map lives in the Java heap)");
+        List<ProcMaps.Mapping> before = mappedBefore(ranges);
+        heap.close();
+        List<ProcMaps.Mapping> after = ProcMaps.read();
+        for (long[] r : ranges) {
+            assertEquals(List.of(), ProcMaps.leftovers(before, after, r[0], r[0] + r[1]), "leftovers");
+        }
+    }
+
+    /**
+     * A hardened heap's guarded mappings, live and quarantined (inaccessible), go at close with the region: the
+     * ranges include their guards.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD", "FULL"})
+    void closeReturnsAHardenedHeapsMappings(Hardening level) {
+        Heap heap = Heap.builder().reserveSize(1L << 30).hardening(level).checkedLifetimes(true).build();
+        use(heap);
+        heap.allocate(300_000, 16);   // a live guarded mapping with a segment at STANDARD and FULL
+        List<long[]> ranges = heap.osRanges();
+        // LIGHT: the region and one huge mapping (the other was freed); STANDARD guards from 128 KiB (3, 20 and
+        // 40 MiB, the last quarantined, and the 300 KB one), FULL from 32 KiB (100 KB too, quarantined).
+        int expected = switch (level) {
+            case LIGHT -> 2;
+            case STANDARD -> 5;
+            default -> 6;
+        };
+        assertEquals(expected, ranges.size(), "mappings");
         List<ProcMaps.Mapping> before = mappedBefore(ranges);
         heap.close();
         List<ProcMaps.Mapping> after = ProcMaps.read();

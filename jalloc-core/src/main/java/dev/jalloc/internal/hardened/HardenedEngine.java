@@ -38,7 +38,7 @@ import java.util.random.RandomGeneratorFactory;
  * one by the quarantine's set. Where zero on free is on, every free byte of the heap reads zero (fresh pages are
  * zero, freed ones are zeroed or purged), so nothing is zeroed at allocation. Damage found poisons the engine: every
  * later call but closing throws {@link IllegalStateException} naming the {@link MemoryCorruptionError}. Not
- * thread-safe: {@link Shared} serializes every call.
+ * thread-safe: {@link SharedHardenedEngine} serializes every call.
  */
 public class HardenedEngine extends HeapBackend {
     /** Large payloads from this size are purged at free (the OS zeroes them lazily) rather than zeroed. */
@@ -53,6 +53,9 @@ public class HardenedEngine extends HeapBackend {
     private final long secret;
     private final Quarantine slots;
     private final Quarantine large;
+    /** Large payloads between guard pages, with their own quarantine; null where the level guards none. */
+    private final GuardedMappings guarded;
+    private final Quarantine guardedQuarantine;
     private final Lifetimes lifetimes;
     private final Consumer<Error> reporter;
     private final Quarantine.Release slotToEngine;
@@ -76,6 +79,9 @@ public class HardenedEngine extends HeapBackend {
         this.secret = random.nextLong();
         this.slots = new Quarantine(policy.slotRandom(), policy.slotRing(), policy.slotBytes(), random);
         this.large = new Quarantine(policy.largeRandom(), policy.largeRing(), policy.largeBytes(), random);
+        this.guarded = policy.guardedFrom() == Policy.NEVER ? null : new GuardedMappings(os, shared, random);
+        this.guardedQuarantine = new Quarantine(policy.largeRandom(), policy.largeRing(), policy.largeBytes(),
+                random);
         this.lifetimes = policy.checkedLifetimes() ? new Lifetimes(shared, mem) : null;
         this.reporter = reporter;
         this.slotToEngine = (address, bytes) -> {
@@ -97,7 +103,7 @@ public class HardenedEngine extends HeapBackend {
     public static HeapBackend create(Os os, Region region, boolean shared, Hardening level, boolean checkedLifetimes,
             Consumer<Error> reporter) {
         Policy policy = Policy.of(level, checkedLifetimes);
-        return shared ? new Shared(os, region, policy, reporter) : new HardenedEngine(os, region, false, policy,
+        return shared ? new SharedHardenedEngine(os, region, policy, reporter) : new HardenedEngine(os, region, false, policy,
                 reporter);
     }
 
@@ -113,6 +119,9 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public long allocate(long byteSize, long byteAlignment, boolean zero) {
         checkUsable();
+        if (byteSize >= policy.guardedFrom()) {
+            return guarded.allocate(byteSize, byteAlignment);   // fresh from the OS: zero
+        }
         boolean clean = policy.zeroOnFree();   // then every free byte reads zero already
         if (policy.canaries() && byteSize <= SizeClasses.MEDIUM_MAX) {
             // Every slot has its canary: a request that cannot fit one before the largest class gets pages.
@@ -155,8 +164,18 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public void free(long address) {
         checkUsable();
-        long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
+        if (guarded != null && guarded.usableSize(address) >= 0) {
+            long usable = guarded.usableSize(address);
+            guarded.free(address);   // may refuse (a segment in use): nothing changed then
+            if (guardedQuarantine.isDisabled()) {
+                guarded.release(address);
+            } else {
+                guardedQuarantine.put(address, usable, (a, bytes) -> guarded.release(a));
+            }
+            return;
+        }
         checkNotQuarantined(address, "free");
+        long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
         long off = address - base;
         boolean inRegion = Long.compareUnsigned(off, regionBytes) < 0;
         boolean slot = engine.isSlot(address);
@@ -204,7 +223,7 @@ public class HardenedEngine extends HeapBackend {
     }
 
     private void checkNotQuarantined(long address, String what) {
-        if (slots.contains(address) || large.contains(address)) {
+        if (slots.contains(address) || large.contains(address) || guardedQuarantine.contains(address)) {
             throw new IllegalArgumentException(what + ": " + Bits.hex(address)
                     + " is already freed (it waits in the quarantine)");
         }
@@ -223,7 +242,7 @@ public class HardenedEngine extends HeapBackend {
         }
         long moved = allocate(Math.max(byteSize, 1), SizeClasses.QUANTUM, zero);
         long n = Math.min(usable, byteSize);
-        MemorySegment.copy(engine.segment(address, n), 0, engine.segment(moved, n), 0, n);
+        MemorySegment.copy(payload(address, n), 0, payload(moved, n), 0, n);
         try {
             free(address);
         } catch (IllegalStateException e) {   // its segments are in use: the move is undone
@@ -244,8 +263,12 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public long usableSize(long address) {
         checkUsable();
-        long usable = engine.usableSize(address);
+        long mapped = guarded == null ? -1 : guarded.usableSize(address);
+        if (mapped >= 0) {
+            return mapped;
+        }
         checkNotQuarantined(address, "usableSize");
+        long usable = engine.usableSize(address);
         return policy.canaries() && engine.isSlot(address) ? usable - Policy.CANARY : usable;
     }
 
@@ -254,7 +277,13 @@ public class HardenedEngine extends HeapBackend {
         if (lifetimes != null && Long.compareUnsigned(address - base, regionBytes) < 0) {
             return lifetimes.segment(address, byteSize);
         }
-        return engine.segment(address, byteSize);
+        return payload(address, byteSize);
+    }
+
+    /** {@return a segment over the live payload at {@code address}: a guarded mapping's, or the engine's} */
+    private MemorySegment payload(long address, long byteSize) {
+        return guarded != null && guarded.usableSize(address) >= 0 ? guarded.segment(address, byteSize)
+                : engine.segment(address, byteSize);
     }
 
     // ---- poison ----
@@ -283,7 +312,7 @@ public class HardenedEngine extends HeapBackend {
     /** The usable bytes of the live payloads: quarantined ones are not live, and a slot's canary is not usable. */
     @Override
     public long liveBytes() {
-        long bytes = engine.liveBytes() - slots.bytes() - large.bytes();
+        long bytes = engine.liveBytes() - slots.bytes() - large.bytes() + guardedBytes();
         if (policy.canaries()) {
             for (int c = 0; c < SizeClasses.COUNT; c++) {
                 bytes -= Policy.CANARY * liveAllocations(c);
@@ -292,14 +321,28 @@ public class HardenedEngine extends HeapBackend {
         return bytes;
     }
 
+    /** Guarded payloads count as huge ones: each has a mapping of its own. */
     @Override
     public long liveAllocations(int c) {
-        return engine.liveAllocations(c) - (c <= SizeClasses.COUNT ? quarantined[c] : 0);
+        return engine.liveAllocations(c) - (c <= SizeClasses.COUNT ? quarantined[c] : 0)
+                + (c == SizeClasses.COUNT + 1 ? guardedCount() : 0);
     }
 
     @Override
     public long liveAllocations() {
-        return engine.liveAllocations() - slots.count() - large.count();
+        return engine.liveAllocations() - slots.count() - large.count() + guardedCount();
+    }
+
+    private long guardedCount() {
+        return guarded == null ? 0 : guarded.liveCount();
+    }
+
+    private long guardedBytes() {
+        return guarded == null ? 0 : guarded.liveBytes();
+    }
+
+    private long guardedCommitted() {
+        return guarded == null ? 0 : guarded.committedBytes();
     }
 
     /**
@@ -317,10 +360,11 @@ public class HardenedEngine extends HeapBackend {
                     c.spans()));
         }
         long largeQ = quarantined[SizeClasses.COUNT];
-        return new HeapStats(s.shared(), liveBytes(), s.liveBlocks() - slots.count() - large.count(),
-                s.committedBytes(), s.peakCommittedBytes(), s.reservedBytes(), s.residentBytes(), s.freePages(),
-                s.purgedPages(), s.purges(), classes, s.largeBlocks() - largeQ, s.largeBytes() - large.bytes(),
-                s.hugeBlocks(), s.hugeBytes(), s.remoteFrees(), s.threadCaches(), s.osCalls());
+        return new HeapStats(s.shared(), liveBytes(), liveAllocations(), s.committedBytes() + guardedCommitted(),
+                s.peakCommittedBytes() + guardedCommitted(), s.reservedBytes(), s.residentBytes()
+                + (s.residentBytes() < 0 ? 0 : guardedCommitted()), s.freePages(), s.purgedPages(), s.purges(),
+                classes, s.largeBlocks() - largeQ, s.largeBytes() - large.bytes(), s.hugeBlocks() + guardedCount(),
+                s.hugeBytes() + guardedBytes(), s.remoteFrees(), s.threadCaches(), s.osCalls());
     }
 
     @Override
@@ -330,12 +374,12 @@ public class HardenedEngine extends HeapBackend {
 
     @Override
     public long[] usageRacy() {
-        return new long[] {engine.footprint(), engine.liveBytes()};
+        return new long[] {engine.footprint() + guardedCommitted(), engine.liveBytes() + guardedBytes()};
     }
 
     @Override
     public long footprint() {
-        return engine.footprint();
+        return engine.footprint() + guardedCommitted();
     }
 
     /**
@@ -368,124 +412,27 @@ public class HardenedEngine extends HeapBackend {
 
     @Override
     public void release() {
+        if (guarded != null) {
+            guarded.releaseAll();
+        }
         engine.release();
     }
 
     @Override
     public void releaseHuge() {
         closed = true;
+        if (guarded != null) {
+            guarded.releaseAll();
+        }
         engine.releaseHuge();
     }
 
     @Override
     public List<long[]> hugeRanges() {
-        return engine.hugeRanges();
-    }
-
-    /** The hardened engine of a shared heap: every call serialized on the engine, and refused once closed. */
-    static final class Shared extends HardenedEngine {
-        Shared(Os os, Region region, Policy policy, Consumer<Error> reporter) {
-            super(os, region, true, policy, reporter);
+        List<long[]> ranges = new ArrayList<>(engine.hugeRanges());
+        if (guarded != null) {
+            ranges.addAll(guarded.ranges());
         }
-
-        private void checkOpen() {
-            if (closed) {
-                throw Confinement.closed("Heap");
-            }
-        }
-
-        @Override
-        public synchronized long allocate(long byteSize, long byteAlignment, boolean zero) {
-            checkOpen();
-            return super.allocate(byteSize, byteAlignment, zero);
-        }
-
-        @Override
-        public synchronized void free(long address) {
-            checkOpen();
-            super.free(address);
-        }
-
-        @Override
-        public synchronized long reallocate(long address, long byteSize, boolean zero) {
-            checkOpen();
-            return super.reallocate(address, byteSize, zero);
-        }
-
-        @Override
-        public synchronized long usableSize(long address) {
-            checkOpen();
-            return super.usableSize(address);
-        }
-
-        @Override
-        public synchronized MemorySegment segment(long address, long byteSize) {
-            checkOpen();
-            return super.segment(address, byteSize);
-        }
-
-        @Override
-        public synchronized void trim() {
-            checkOpen();
-            super.trim();
-        }
-
-        @Override
-        public synchronized long liveBytes() {
-            return super.liveBytes();
-        }
-
-        @Override
-        public synchronized long liveAllocations(int c) {
-            return super.liveAllocations(c);
-        }
-
-        @Override
-        public synchronized long liveAllocations() {
-            return super.liveAllocations();
-        }
-
-        @Override
-        public synchronized HeapStats stats(long reservedBytes) {
-            checkOpen();
-            return super.stats(reservedBytes);
-        }
-
-        @Override
-        public synchronized HeapPicture picture(long reservedBytes) {
-            checkOpen();
-            return super.picture(reservedBytes);
-        }
-
-        @Override
-        public synchronized long footprint() {
-            return super.footprint();
-        }
-
-        @Override
-        public synchronized void check() {
-            checkOpen();
-            super.check();
-        }
-
-        @Override
-        public synchronized boolean close(Runnable first) {
-            return super.close(first);
-        }
-
-        @Override
-        public synchronized void release() {
-            super.release();
-        }
-
-        @Override
-        public synchronized void releaseHuge() {
-            super.releaseHuge();
-        }
-
-        @Override
-        public synchronized List<long[]> hugeRanges() {
-            return super.hugeRanges();
-        }
+        return ranges;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jalloc.internal.hardened;
 
 import dev.jalloc.heap.Hardening;
+import dev.jalloc.internal.heap.SizeClasses;
 
 /**
  * What a hardening level turns on, in numbers: the one place that maps {@link Hardening} to protections (the table
@@ -16,21 +17,27 @@ import dev.jalloc.heap.Hardening;
  * @param largeRandom      entries of the large quarantine's random part
  * @param largeRing        entries of its FIFO part
  * @param largeBytes       the most bytes it holds (purged pages: address space, not memory)
+ * @param guardedFrom      requests from this size get a mapping of their own between guard pages
  * @param checkedLifetimes each segment handed out dies at its free
  */
 record Policy(boolean zeroOnFree, boolean canaries, boolean checkReuse, boolean shuffle, int slotRandom,
-        int slotRing, long slotBytes, int largeRandom, int largeRing, long largeBytes, boolean checkedLifetimes) {
+        int slotRing, long slotBytes, int largeRandom, int largeRing, long largeBytes, long guardedFrom,
+        boolean checkedLifetimes) {
+
+    /** No request is guarded. */
+    static final long NEVER = Long.MAX_VALUE;
 
     /** A request of n bytes takes a slot of at least n + CANARY bytes where canaries are on. */
     static final int CANARY = 8;
 
     static Policy of(Hardening level, boolean checkedLifetimes) {
         return switch (level) {
-            case NONE -> new Policy(false, false, false, false, 0, 0, 0, 0, 0, 0, checkedLifetimes);
-            case LIGHT -> new Policy(true, true, false, false, 0, 0, 0, 0, 0, 0, checkedLifetimes);
-            case STANDARD -> new Policy(true, true, true, true, 1024, 1024, 8L << 20, 8, 8, 64L << 20,
+            case NONE -> new Policy(false, false, false, false, 0, 0, 0, 0, 0, 0, NEVER, checkedLifetimes);
+            case LIGHT -> new Policy(true, true, false, false, 0, 0, 0, 0, 0, 0, NEVER, checkedLifetimes);
+            case STANDARD -> new Policy(true, true, true, true, 1024, 1024, 8L << 20, 8, 8, 64L << 20, 128 << 10,
                     checkedLifetimes);
-            case FULL -> new Policy(true, true, true, true, 8192, 8192, 64L << 20, 32, 32, 256L << 20, true);
+            case FULL -> new Policy(true, true, true, true, 8192, 8192, 64L << 20, 32, 32, 256L << 20,
+                    SizeClasses.MEDIUM_MAX + 1, true);
         };
     }
 }
