@@ -24,7 +24,10 @@ package dev.jalloc.heap;
  *   <tr><td>quarantine: freed slots and large payloads wait before reuse, half in a randomly replaced array,
  *       half in a FIFO queue, bounded in bytes (large payloads wait purged)</td><td>no</td>
  *       <td>1024 + 1024 slots, 8 MiB; 16 large, 64 MiB</td><td>8192 + 8192 slots, 64 MiB; 64 large, 256 MiB</td></tr>
- *   <tr><td>a freed double free inside the quarantine detected as such</td><td>-</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>a double free found in the quarantine says so</td><td>-</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>guard pages: a mapping of its own between two inaccessible regions of 1 to 16 random pages, kept
+ *       inaccessible while quarantined (an overflow or a use after free through a raw address faults)</td>
+ *       <td>no</td><td>from 128 KiB</td><td>above 32 KiB</td></tr>
  *   <tr><td>checked lifetimes ({@link HeapBuilder#checkedLifetimes}): each segment the heap hands out dies at its
  *       free</td><td>if asked</td><td>if asked</td><td>yes</td></tr>
  *   </tbody>
@@ -41,8 +44,11 @@ public enum Hardening {
     NONE,
     /** Zero on free and canaries: cheap enough for production. */
     LIGHT,
-    /** {@link #LIGHT}, the write-after-free check, and the quarantine with its random part. */
+    /** {@link #LIGHT}, the write-after-free check, quarantines, random slot order and guard pages from 128 KiB. */
     STANDARD,
-    /** {@link #STANDARD} with larger quarantines and checked lifetimes: thorough and slow, for testing. */
+    /**
+     * {@link #STANDARD} with larger quarantines, guard pages above 32 KiB and checked lifetimes: thorough and slow,
+     * for testing.
+     */
     FULL
 }
