@@ -24,6 +24,8 @@ package dev.jalloc.heap;
  *   <tr><td>quarantine: freed slots and large payloads wait before reuse, half in a randomly replaced array,
  *       half in a FIFO queue, bounded in bytes (large payloads wait purged)</td><td>no</td>
  *       <td>1024 + 1024 slots, 8 MiB; 16 large, 64 MiB</td><td>8192 + 8192 slots, 64 MiB; 64 large, 256 MiB</td></tr>
+ *   <tr><td>random base: the heap's pages start at a random offset (up to 1 GiB of address space) of its
+ *       reservation</td><td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>a double free found in the quarantine says so</td><td>-</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>guard pages: a mapping of its own between two inaccessible regions of 1 to 16 random pages, kept
  *       inaccessible while quarantined (an overflow or a use after free through a raw address faults)</td>

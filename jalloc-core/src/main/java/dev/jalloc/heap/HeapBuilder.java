@@ -145,7 +145,8 @@ public final class HeapBuilder {
         }
         DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
         Region region = arena != null ? Regions.tail(arena)
-                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap", level);
+                : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap", level,
+                        hardening != Hardening.NONE);   // a hardened heap's base is random
         int stripes = shared ? stripes() : 0;
         Hardening h = hardening;
         boolean lifetimes = checkedLifetimes;

@@ -22,8 +22,14 @@ final class Regions {
      */
     static Region own(Os os, long reserveSize, boolean degrade, long minimum, boolean shared, String what,
             DebugLevel level) {
+        return own(os, reserveSize, degrade, minimum, shared, what, level, false);
+    }
+
+    /** {@return as the other, at a random offset of a larger reservation if {@code randomBase}} */
+    static Region own(Os os, long reserveSize, boolean degrade, long minimum, boolean shared, String what,
+            DebugLevel level, boolean randomBase) {
         return OwnRegion.reserve(os, reserveSize, os.pageSize(), degrade, minimum, false, shared, new Usage(), what,
-                level == DebugLevel.OFF ? null : Unreachable.site(what));
+                level == DebugLevel.OFF ? null : Unreachable.site(what), randomBase);
     }
 
     /** {@return the tail of {@code arena} from its position aligned up to the OS page} */

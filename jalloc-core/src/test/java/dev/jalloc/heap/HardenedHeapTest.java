@@ -10,7 +10,9 @@ import dev.jalloc.arena.LinearArena;
 import dev.jalloc.testing.Seeds;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -167,6 +169,26 @@ class HardenedHeapTest {
                 assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
             }
         }
+    }
+
+    /**
+     * A hardened heap starts at a random offset of its reservation: heaps made and closed one after the other, which
+     * the kernel would map at one address, start at different ones. A plain heap starts where the kernel put it.
+     */
+    @Test
+    void aHardenedHeapsBaseIsRandom() {
+        Set<Long> hardened = new HashSet<>();
+        Set<Long> plain = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            try (Heap heap = Heap.builder().reserveSize(1L << 30).hardening(Hardening.STANDARD).build()) {
+                hardened.add(heap.osRanges().getLast()[0]);
+            }
+            try (Heap heap = Heap.builder().reserveSize(1L << 30).build()) {
+                plain.add(heap.osRanges().getLast()[0]);
+            }
+        }
+        assertTrue(hardened.size() >= 5, "bases: " + hardened);
+        assertTrue(plain.size() <= 2, "the kernel's own placement is not this test's subject: " + plain);
     }
 
     @Test

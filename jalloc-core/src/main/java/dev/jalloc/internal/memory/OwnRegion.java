@@ -6,6 +6,7 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
 
 /**
  * A region of the allocator's own: one {@link Mapping} whose prefix is committed in OS pages. With
@@ -18,13 +19,22 @@ public final class OwnRegion implements Region {
 
     private final Mapping mapping;
     private final Reservation reservation;
+    /** Reserved bytes before the region's first byte, never committed: a random base (hardened heaps), or 0. */
+    private final long skip;
+    /** Reserved bytes after the region's last byte, never committed: the rest of a random base's span. */
+    private final long after;
+    private final MemorySegment segment;
     private final long page;
     private boolean populate;
     private long committed;
 
-    private OwnRegion(Mapping mapping, boolean populate) {
+    private OwnRegion(Mapping mapping, boolean populate, long skip, long after) {
         this.mapping = mapping;
         this.reservation = mapping.reservation();
+        this.skip = skip;
+        this.after = after;
+        this.segment = skip == 0 && after == 0 ? mapping.segment()
+                : mapping.segment().asSlice(skip, reservation.byteSize() - skip - after);
         this.page = reservation.pageSize();
         this.populate = populate;
     }
@@ -38,18 +48,35 @@ public final class OwnRegion implements Region {
      */
     public static OwnRegion reserve(Os os, long byteSize, long alignment, boolean degrade, long minimum,
             boolean populate, boolean shared, Usage usage, String what, Throwable site) {
-        long granule = Math.max(os.pageSize(), os.allocationGranularity());
-        long size = Bits.alignUp(byteSize, granule);
+        return reserve(os, byteSize, alignment, degrade, minimum, populate, shared, usage, what, site, false);
+    }
+
+    /** The address space a random base may move the region by: 1 GiB, reserved, never committed. */
+    public static final long RANDOM_BASE_SPAN = 1L << 30;
+
+    /**
+     * {@return as {@link #reserve(Os, long, long, boolean, long, boolean, boolean, Usage, String, Throwable)}, at a
+     * random offset in a reservation {@value #RANDOM_BASE_SPAN} bytes larger if {@code randomBase}} The bytes around
+     * the region stay reserved and inaccessible. A hardened heap asks for it, so that its base is not where the
+     * kernel's next mapping would be (wherever the kernel puts the larger reservation, top-down or bottom-up, the
+     * region's start moves with the random offset).
+     */
+    public static OwnRegion reserve(Os os, long byteSize, long alignment, boolean degrade, long minimum,
+            boolean populate, boolean shared, Usage usage, String what, Throwable site, boolean randomBase) {
+        long granule = Math.max(Math.max(os.pageSize(), os.allocationGranularity()), alignment);
+        long slack = randomBase ? RANDOM_BASE_SPAN : 0;
+        long size = Bits.alignUp(byteSize, granule) + slack;
         Reservation r = degrade
-                ? Reservation.reserveDegrading(os, size, Bits.alignUp(Math.max(minimum, 1), granule), alignment,
-                        false, usage, what)
+                ? Reservation.reserveDegrading(os, size, Bits.alignUp(Math.max(minimum, 1), granule) + slack,
+                        alignment, false, usage, what)
                 : Reservation.reserve(os, size, alignment, usage, what);
-        return new OwnRegion(Mapping.of(r, shared, what, site), populate);
+        long skip = randomBase ? granule * new SecureRandom().nextLong(slack / granule + 1) : 0;
+        return new OwnRegion(Mapping.of(r, shared, what, site), populate, skip, slack - skip);
     }
 
     @Override
     public long residentBytes() {
-        return reservation.residentBytes(0, committed);
+        return reservation.residentBytes(skip, committed);
     }
 
     @Override
@@ -59,7 +86,7 @@ public final class OwnRegion implements Region {
 
     @Override
     public long address() {
-        return reservation.address();
+        return reservation.address() + skip;
     }
 
     @Override
@@ -74,7 +101,7 @@ public final class OwnRegion implements Region {
 
     @Override
     public long reservedBytes() {
-        return reservation.byteSize();
+        return reservation.byteSize() - skip - after;
     }
 
     @Override
@@ -94,13 +121,13 @@ public final class OwnRegion implements Region {
 
     @Override
     public void commitTo(long end) {
-        long target = Math.min(reservation.byteSize(), Bits.alignUp(end, page));
+        long target = Math.min(reservedBytes(), Bits.alignUp(end, page));
         if (target <= committed) {
             return;
         }
-        reservation.commit(committed, target - committed);
+        reservation.commit(skip + committed, target - committed);
         if (populate) {
-            populate(committed, target - committed);
+            populate(skip + committed, target - committed);
         }
         committed = target;
     }
@@ -122,27 +149,27 @@ public final class OwnRegion implements Region {
 
     @Override
     public void purgeAbove(long keep, long purgedAbove) {
-        long from = Math.min(reservation.byteSize(), Bits.alignUp(Math.max(keep, 0), page));
+        long from = Math.min(reservedBytes(), Bits.alignUp(Math.max(keep, 0), page));
         if (from < committed) {
-            reservation.purge(from, committed - from, purgedAbove);
+            reservation.purge(skip + from, committed - from, purgedAbove);
             committed = from;
         }
     }
 
     @Override
     public boolean purge(long offset, long byteSize) {
-        reservation.purge(offset, byteSize, 0);
+        reservation.purge(skip + offset, byteSize, 0);
         return true;
     }
 
     @Override
     public void recommit(long offset, long byteSize) {
-        reservation.commit(offset, byteSize);
+        reservation.commit(skip + offset, byteSize);
     }
 
     @Override
     public MemorySegment segment() {
-        return mapping.segment();
+        return segment;
     }
 
     @Override
