@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The one-bug programs of hardened_malloc whose answer is a fault: an overflow into a guard page, a use after free
  * of a large payload held inaccessible in the quarantine. Each runs in a child JVM ({@link HardenedFaultChild},
- * {@code -XX:-CreateCoredumpOnCrash}), which must die of SIGSEGV (the JVM's fatal error report, then exit 1) with the address the bug touched as the fault
- * address ({@code si_addr}) of its error report. Linux only (the report's format, the signal).
+ * {@code -XX:-CreateCoredumpOnCrash}), which must die of SIGSEGV (the JVM's fatal error report, then exit 1) with
+ * the address the bug touched as the fault address ({@code si_addr}) of its error report. Linux only (the report's
+ * format, the signal).
  */
 class HardenedFaultTest {
     private static final Pattern FAULT_AT = Pattern.compile("FAULT_AT 0x([0-9a-f]+)");

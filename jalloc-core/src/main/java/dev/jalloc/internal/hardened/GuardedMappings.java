@@ -78,7 +78,7 @@ final class GuardedMappings {
         return g == null ? -1 : g.usable();
     }
 
-    /** {@return a segment of {@code byteSize} bytes over the live payload at {@code address}: its mapping's lifetime} */
+    /** {@return a segment of {@code byteSize} bytes over the live payload at {@code address}, of its mapping's life} */
     MemorySegment segment(long address, long byteSize) {
         Guarded g = live.get(address);
         return g.mapping().segment().asSlice(address - g.mapping().reservation().address(), byteSize);

@@ -60,6 +60,7 @@ public class HardenedEngine extends HeapBackend {
     private final Consumer<Error> reporter;
     private final Quarantine.Release slotToEngine;
     private final Quarantine.Release largeToEngine;
+    private final Quarantine.Release guardedToOs;
     /** Quarantined slots per class, and large payloads at index COUNT: for the statistics. */
     private final long[] quarantined = new long[SizeClasses.COUNT + 1];
     private MemoryCorruptionError poison;
@@ -88,6 +89,7 @@ public class HardenedEngine extends HeapBackend {
             quarantined[SizeClasses.index(bytes)]--;
             engine.free(address);
         };
+        this.guardedToOs = (address, bytes) -> guarded.release(address);
         this.largeToEngine = (address, bytes) -> {
             quarantined[SizeClasses.COUNT]--;
             engine.free(address);
@@ -103,8 +105,8 @@ public class HardenedEngine extends HeapBackend {
     public static HeapBackend create(Os os, Region region, boolean shared, Hardening level, boolean checkedLifetimes,
             Consumer<Error> reporter) {
         Policy policy = Policy.of(level, checkedLifetimes);
-        return shared ? new SharedHardenedEngine(os, region, policy, reporter) : new HardenedEngine(os, region, false, policy,
-                reporter);
+        return shared ? new SharedHardenedEngine(os, region, policy, reporter)
+                : new HardenedEngine(os, region, false, policy, reporter);
     }
 
     /** A generator seeded once from the OS's secure source: fast enough for every free, unpredictable per heap. */
@@ -125,9 +127,11 @@ public class HardenedEngine extends HeapBackend {
         boolean clean = policy.zeroOnFree();   // then every free byte reads zero already
         if (policy.canaries() && byteSize <= SizeClasses.MEDIUM_MAX) {
             // Every slot has its canary: a request that cannot fit one before the largest class gets pages.
-            long address = engine.allocate(byteSize + Policy.CANARY, byteAlignment);
-            if (engine.isSlot(address)) {   // not pages (a large request, or an alignment no class has)
-                long slot = engine.usableSize(address);
+            long ask = byteSize + Policy.CANARY;
+            long address = engine.allocate(ask, byteAlignment);
+            boolean plain = ask <= SizeClasses.MEDIUM_MAX && byteAlignment <= SizeClasses.QUANTUM;   // its class's slot
+            if (plain || engine.isSlot(address)) {   // else pages: a large request, or an alignment no class has
+                long slot = plain ? SizeClasses.size(SizeClasses.index(ask)) : engine.usableSize(address);
                 long off = address - base;
                 if (policy.checkReuse()) {
                     checkZero(address, off, slot);
@@ -164,21 +168,21 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public void free(long address) {
         checkUsable();
-        if (guarded != null && guarded.usableSize(address) >= 0) {
+        long off = address - base;
+        boolean inRegion = Long.compareUnsigned(off, regionBytes) < 0;
+        if (!inRegion && guarded != null && guarded.usableSize(address) >= 0) {
             long usable = guarded.usableSize(address);
             guarded.free(address);   // may refuse (a segment in use): nothing changed then
             if (guardedQuarantine.isDisabled()) {
                 guarded.release(address);
             } else {
-                guardedQuarantine.put(address, usable, (a, bytes) -> guarded.release(a));
+                guardedQuarantine.put(address, usable, guardedToOs);
             }
             return;
         }
-        checkNotQuarantined(address, "free");
+        checkNotQuarantined(address, inRegion, "free");
         long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
-        long off = address - base;
-        boolean inRegion = Long.compareUnsigned(off, regionBytes) < 0;
-        boolean slot = engine.isSlot(address);
+        boolean slot = inRegion && engine.isSlot(address);
         if (slot && policy.canaries()) {
             checkCanary(address, off, usable);
         }
@@ -212,8 +216,17 @@ public class HardenedEngine extends HeapBackend {
         }
     }
 
-    /** Zeroes a freed payload: a slot or a small large one written, a larger one purged (zero when read again). */
+    /**
+     * Zeroes a freed payload: a small slot word by word, a larger one with a bulk fill, from 64 KiB (whole OS pages)
+     * purged, which the OS zeroes lazily. Stores to native memory: the JIT cannot drop them.
+     */
     private void clear(long address, long off, long usable) {
+        if (usable <= 256) {
+            for (long i = 0; i < usable; i += 8) {
+                mem.set(JAVA_LONG, off + i, 0);
+            }
+            return;
+        }
         long osPage = os.pageSize();
         if (usable >= PURGE_FROM && ((address | usable) & (osPage - 1)) == 0) {
             os.purge(address, usable);
@@ -222,8 +235,8 @@ public class HardenedEngine extends HeapBackend {
         }
     }
 
-    private void checkNotQuarantined(long address, String what) {
-        if (slots.contains(address) || large.contains(address) || guardedQuarantine.contains(address)) {
+    private void checkNotQuarantined(long address, boolean inRegion, String what) {
+        if (inRegion ? slots.contains(address) || large.contains(address) : guardedQuarantine.contains(address)) {
             throw new IllegalArgumentException(what + ": " + Bits.hex(address)
                     + " is already freed (it waits in the quarantine)");
         }
@@ -263,11 +276,12 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public long usableSize(long address) {
         checkUsable();
-        long mapped = guarded == null ? -1 : guarded.usableSize(address);
+        boolean inRegion = Long.compareUnsigned(address - base, regionBytes) < 0;
+        long mapped = guarded == null || inRegion ? -1 : guarded.usableSize(address);
         if (mapped >= 0) {
             return mapped;
         }
-        checkNotQuarantined(address, "usableSize");
+        checkNotQuarantined(address, Long.compareUnsigned(address - base, regionBytes) < 0, "usableSize");
         long usable = engine.usableSize(address);
         return policy.canaries() && engine.isSlot(address) ? usable - Policy.CANARY : usable;
     }
@@ -282,8 +296,9 @@ public class HardenedEngine extends HeapBackend {
 
     /** {@return a segment over the live payload at {@code address}: a guarded mapping's, or the engine's} */
     private MemorySegment payload(long address, long byteSize) {
-        return guarded != null && guarded.usableSize(address) >= 0 ? guarded.segment(address, byteSize)
-                : engine.segment(address, byteSize);
+        boolean mapped = guarded != null && Long.compareUnsigned(address - base, regionBytes) >= 0
+                && guarded.usableSize(address) >= 0;
+        return mapped ? guarded.segment(address, byteSize) : engine.segment(address, byteSize);
     }
 
     // ---- poison ----
