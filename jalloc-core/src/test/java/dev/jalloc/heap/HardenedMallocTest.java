@@ -465,6 +465,20 @@ class HardenedMallocTest {
         }
     }
 
+    /**
+     * calloc_overflow, reallocarray_overflow: a count times an element size that overflows. The FFM API multiplies
+     * with a check ({@code SegmentAllocator.allocate(layout, count)}), so the heap never sees a wrapped size.
+     */
+    @ParameterizedTest
+    @EnumSource(Hardening.class)
+    void calloc_overflow(Hardening level) {
+        try (Heap heap = heap(level)) {
+            assertThrows(IllegalArgumentException.class, () -> heap.allocate(JAVA_LONG_UNALIGNED, Long.MAX_VALUE / 4));
+            assertThrows(IllegalArgumentException.class, () -> heap.allocate(JAVA_LONG_UNALIGNED, (1L << 61) + 1));
+            assertEquals(0, heap.liveAllocations());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Hardening.class)
     void large_array_growth(Hardening level) {
