@@ -122,14 +122,13 @@ public final class Allocators {
             Entry.processWide("mimalloc", "mimalloc 2 (Debian package libmimalloc2.0: libmimalloc.so.2), through FFM "
                     + "downcalls", Mimalloc::debian),
             new Entry("mimalloc-secure", "mimalloc 2.0.9 built with MI_SECURE=ON (../shared/natives/"
-                    + SharedNatives.MIMALLOC_SECURE + "), through FFM downcalls; by default when present", true,
-                    Mimalloc::secure, new Anchor(SharedNatives.MIMALLOC_SECURE, false)),
+                    + SharedNatives.MIMALLOC_SECURE + "), via FFM downcalls", true, Mimalloc::secure,
+                    new Anchor(SharedNatives.MIMALLOC_SECURE, false)),
             new Entry("hardened", "hardened_malloc, default configuration (../shared/natives/"
-                    + SharedNatives.HARDENED + "), the malloc of the child JVMs that replay on it (LD_PRELOAD); "
-                    + "no footprint count; only when named", true,
+                    + SharedNatives.HARDENED + "), LD_PRELOADed", true,
                     () -> HardenedMalloc.open(SharedNatives.HARDENED), new Anchor(SharedNatives.HARDENED, true)),
             new Entry("hardened-light", "hardened_malloc, light configuration (../shared/natives/"
-                    + SharedNatives.HARDENED_LIGHT + "), the same way; only when named", true,
+                    + SharedNatives.HARDENED_LIGHT + "), LD_PRELOADed", true,
                     () -> HardenedMalloc.open(SharedNatives.HARDENED_LIGHT),
                     new Anchor(SharedNatives.HARDENED_LIGHT, true)));
 

@@ -181,6 +181,7 @@ class ReplayCommandTest {
                 "  jalloc          the jalloc heap", "  bestfit         ", "  glibc           ", "  jemalloc        ",
                 "  mimalloc        ", "  mimalloc-secure mimalloc 2.0.9 built with MI_SECURE=ON",
                 "  hardened        hardened_malloc, default", "  hardened-light  hardened_malloc, light",
+                "but hardened and", "hardened_malloc counts none: '-'",
                 "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
                 "a child JVM", "replayed as a request for 1 byte", "peak_rss_bytes", "/proc/self/statm",
                 "rss_utilization", "allocator (none)"}) {
