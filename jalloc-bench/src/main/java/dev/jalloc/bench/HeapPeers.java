@@ -64,14 +64,17 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  * {@code hardenedLight} run in a JMH invocation of their own, whose host JVM and every fork (which inherit its
  * environment) run on hardened_malloc:
  * {@snippet lang=sh :
- * ./jalloc bench --preload hardened HeapBench -p contender=hardened,jallocHeap,glibc
- * ./jalloc bench --preload hardened-light HeapBench -p contender=hardenedLight,jallocHeap,glibc
+ * ./jalloc bench --preload hardened HeapBench -p contender=hardened,jallocHeap,mimalloc
+ * ./jalloc bench --preload hardened-light HeapBench -p contender=hardenedLight,jallocHeap,mimalloc
  * }
  * Each checks in its setup that the process's {@code malloc} lives in its library ({@code dladdr}), and fails
- * saying how to run it otherwise; they are not in {@link HeapStates}' default list. In such a run the other
- * contenders measure what they always do (jalloc does not call malloc; {@code glibc} is glibc's own
- * {@code malloc}, from the C library's scope, not the preloaded one), while the JVM itself mallocs from
- * hardened_malloc: running {@code jallocHeap} or {@code glibc} in both invocations shows how far the two runs agree.
+ * saying how to run it otherwise; they are not in {@link HeapStates}' default list. In such a run
+ * {@code jallocHeap} and {@code mimalloc} work as in the main run (their memory is their own, mapped by
+ * themselves) while the JVM around them mallocs from hardened_malloc: run them in both invocations to see how far
+ * the two agree. Not {@code glibc}: its {@code malloc} (the C library's own, not the preloaded one) then serves the
+ * benchmark's thread from glibc's main arena, grown and trimmed with {@code brk}, because no thread used glibc's
+ * malloc before it; in the main run that arena is the JVM main thread's, and the benchmark's thread gets an arena
+ * of its own.
  */
 public final class HeapPeers {
     /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
