@@ -1,7 +1,6 @@
 package dev.jalloc.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.jalloc.DebugLevel;
 import dev.jalloc.heap.AddressAllocator;
@@ -11,12 +10,7 @@ import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Field;
 import org.lwjgl.system.rpmalloc.RPmalloc;
 
@@ -44,6 +38,10 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *   glibc[Critical]    malloc, free, realloc of the default lookup (glibc), plain or Linker.Option.critical(false)
  *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
  *   mimalloc[Critical] mi_malloc, mi_free, mi_realloc of libmimalloc.so.2 (Debian libmimalloc2.0)
+ *   mimallocSecure[Critical]  the same of ../shared/natives/libmimalloc-secure.so: mimalloc 2.0.9, MI_SECURE=ON
+ *   hardened           malloc, free, realloc of the process, which must be ../shared/natives/libhardened_malloc.so
+ *                      (LD_PRELOAD: see below); plain downcalls
+ *   hardenedLight      the same, libhardened_malloc-light.so (hardened_malloc's light configuration)
  *   unsafe             sun.misc.Unsafe allocateMemory, freeMemory, reallocateMemory (glibc underneath)
  *   nettyPooled        PooledByteBufAllocator.DEFAULT.directBuffer(size), release(), capacity(newSize);
  *                      the forks set io.netty.allocator.useCacheForAllThreads=true (4.2's default is false,
@@ -57,12 +55,33 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  * (Debian builds it with initial-exec TLS); {@code ./jalloc bench} sets it and JMH forks inherit it. A library
  * that cannot be loaded fails that contender's setup with the reason and the fix; JMH reports it and goes on
  * with the other contenders.
+ *
+ * <p><b>The hardened anchors</b> ({@link SharedNatives}) are prebuilt in {@code ../shared/natives}, next to the
+ * repository; a clone has none, and their contenders fail their setup naming the missing file.
+ * {@code mimallocSecure} and {@code mimallocSecureCritical} load like Debian's mimalloc and run with the others.
+ * hardened_malloc cannot be loaded into a running JVM: it must be the whole process's malloc, given with
+ * {@code LD_PRELOAD}, and a JMH annotation cannot set a fork's environment. So {@code hardened} and
+ * {@code hardenedLight} run in a JMH invocation of their own, whose host JVM and every fork (which inherit its
+ * environment) run on hardened_malloc:
+ * {@snippet lang=sh :
+ * ./jalloc bench --preload hardened HeapBench -p contender=hardened,jallocHeap,mimalloc
+ * ./jalloc bench --preload hardened-light HeapBench -p contender=hardenedLight,jallocHeap,mimalloc
+ * }
+ * Each checks in its setup that the process's {@code malloc} lives in its library ({@code dladdr}), and fails
+ * saying how to run it otherwise; they are not in {@link HeapStates}' default list. In such a run
+ * {@code jallocHeap} and {@code mimalloc} work as in the main run (their memory is their own, mapped by
+ * themselves) while the JVM around them mallocs from hardened_malloc: run them in both invocations to see how far
+ * the two agree. Not {@code glibc}: its {@code malloc} (the C library's own, not the preloaded one) then serves the
+ * benchmark's thread from glibc's main arena, grown and trimmed with {@code brk}, because no thread used glibc's
+ * malloc before it; in the main run that arena is the JVM main thread's, and the benchmark's thread gets an arena
+ * of its own.
  */
 public final class HeapPeers {
     /** Every contender's name: the values of the benchmarks' {@code contender} parameter. */
     static final String[] NAMES = {"speedOfLight", "jallocHeap", "jallocShared", "jallocBestFit", "glibc",
-            "glibcCritical", "jemalloc", "jemallocCritical", "mimalloc", "mimallocCritical", "unsafe", "nettyPooled",
-            "nettyAdaptive", "rpmalloc", "jallocLeaks", "jallocSampled", "jallocAll", "jallocParanoid"};
+            "glibcCritical", "jemalloc", "jemallocCritical", "mimalloc", "mimallocCritical", "mimallocSecure",
+            "mimallocSecureCritical", "hardened", "hardenedLight", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc",
+            "jallocLeaks", "jallocSampled", "jallocAll", "jallocParanoid"};
 
     /** malloc's alignment, asked of the allocators that take one. */
     static final long ALIGN = 16;
@@ -84,12 +103,17 @@ public final class HeapPeers {
             case "jallocSampled" -> new Jalloc(Heap.builder().debug(DebugLevel.SAMPLED).build(), slots);
             case "jallocAll" -> new Jalloc(Heap.builder().debug(DebugLevel.ALL).build(), slots);
             case "jallocParanoid" -> new Jalloc(Heap.builder().debug(DebugLevel.PARANOID).build(), slots);
-            case "glibc" -> new GlibcPlain(slots);
-            case "glibcCritical" -> new GlibcCritical(slots);
-            case "jemalloc" -> new JemallocPlain(slots);
-            case "jemallocCritical" -> new JemallocCritical(slots);
-            case "mimalloc" -> new MimallocPlain(slots);
-            case "mimallocCritical" -> new MimallocCritical(slots);
+            case "glibc" -> new NativePeers.GlibcPlain(slots);
+            case "glibcCritical" -> new NativePeers.GlibcCritical(slots);
+            case "jemalloc" -> new NativePeers.JemallocPlain(slots);
+            case "jemallocCritical" -> new NativePeers.JemallocCritical(slots);
+            case "mimalloc" -> new NativePeers.MimallocPlain(slots);
+            case "mimallocCritical" -> new NativePeers.MimallocCritical(slots);
+            case "mimallocSecure" -> new NativePeers.MimallocSecurePlain(slots);
+            case "mimallocSecureCritical" -> new NativePeers.MimallocSecureCritical(slots);
+            case "hardened" -> new NativePeers.Hardened(name, SharedNatives.HARDENED, "hardened", slots);
+            case "hardenedLight" -> new NativePeers.Hardened(name, SharedNatives.HARDENED_LIGHT, "hardened-light",
+                    slots);
             case "unsafe" -> new UnsafeMemory(slots);
             case "nettyPooled" -> new Netty(PooledByteBufAllocator.DEFAULT, slots);
             case "nettyAdaptive" -> new Netty(new AdaptiveByteBufAllocator(true, true), slots);
@@ -226,221 +250,6 @@ public final class HeapPeers {
         public void close() {
             super.close();
             allocator.close();
-        }
-    }
-
-    // ---- native mallocs through FFM ----
-
-    /**
-     * malloc, free and realloc of one library, plain and critical; static final so invokeExact is inlined. Public
-     * for the multithreaded benchmarks of {@code dev.jalloc.bench.mt}, which load the same libraries.
-     */
-    @SuppressWarnings("restricted") // the forks run with native access enabled
-    public record Natives(String unavailable, MethodHandle malloc, MethodHandle free, MethodHandle realloc) {
-        private static final FunctionDescriptor MALLOC = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);
-        private static final FunctionDescriptor FREE = FunctionDescriptor.ofVoid(JAVA_LONG);
-        private static final FunctionDescriptor REALLOC = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG);
-
-        /**
-         * {@return the functions {@code prefix + "malloc"}, {@code "free"} and {@code "realloc"} of {@code soname}
-         * (null: the default lookup, glibc), or a value whose {@code unavailable} says why the library could not be
-         * loaded}
-         */
-        public static Natives load(String soname, String debianPackage, String prefix, boolean critical) {
-            SymbolLookup lookup;
-            if (soname == null) {
-                lookup = Linker.nativeLinker().defaultLookup();
-            } else {
-                try {
-                    lookup = SymbolLookup.libraryLookup(soname, Arena.global());
-                } catch (IllegalArgumentException e) {
-                    return new Natives("cannot load " + soname + " (" + e.getMessage() + "): is " + debianPackage
-                            + " installed? jemalloc also needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384"
-                            + " in the environment, which ./jalloc bench and ./jalloc mtbench set", null, null, null);
-                }
-            }
-            Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)}
-                    : new Linker.Option[0];
-            Linker linker = Linker.nativeLinker();
-            return new Natives(null,
-                    linker.downcallHandle(lookup.findOrThrow(prefix + "malloc"), MALLOC, options),
-                    linker.downcallHandle(lookup.findOrThrow(prefix + "free"), FREE, options),
-                    linker.downcallHandle(lookup.findOrThrow(prefix + "realloc"), REALLOC, options));
-        }
-
-        /** Throws {@link IllegalStateException} with the reason if the library could not be loaded. */
-        public void check() {
-            if (unavailable != null) {
-                throw new IllegalStateException("contender unavailable, skipped: " + unavailable);
-            }
-        }
-    }
-
-    /*
-     * The six classes below differ only in their library and downcall option, and are copies on purpose: the JIT
-     * treats a static final MethodHandle as a constant and inlines the downcall behind it, but not a handle held
-     * in an instance field. One class parameterized by its handles would measure a call through a non-constant
-     * handle, which no program calling malloc through FFM would write.
-     */
-    static final class GlibcPlain extends Addresses {
-        static final Natives N = Natives.load(null, "libc6", "", false);
-        static final MethodHandle MALLOC = N.malloc();
-        static final MethodHandle FREE = N.free();
-        static final MethodHandle REALLOC = N.realloc();
-
-        GlibcPlain(int slots) {
-            super(slots);
-            N.check();
-        }
-
-        @Override
-        long malloc(long byteSize) throws Throwable {
-            return (long) MALLOC.invokeExact(byteSize);
-        }
-
-        @Override
-        void release(long address) throws Throwable {
-            FREE.invokeExact(address);
-        }
-
-        @Override
-        long realloc(long address, long byteSize) throws Throwable {
-            return (long) REALLOC.invokeExact(address, byteSize);
-        }
-    }
-
-    static final class GlibcCritical extends Addresses {
-        static final Natives N = Natives.load(null, "libc6", "", true);
-        static final MethodHandle MALLOC = N.malloc();
-        static final MethodHandle FREE = N.free();
-        static final MethodHandle REALLOC = N.realloc();
-
-        GlibcCritical(int slots) {
-            super(slots);
-            N.check();
-        }
-
-        @Override
-        long malloc(long byteSize) throws Throwable {
-            return (long) MALLOC.invokeExact(byteSize);
-        }
-
-        @Override
-        void release(long address) throws Throwable {
-            FREE.invokeExact(address);
-        }
-
-        @Override
-        long realloc(long address, long byteSize) throws Throwable {
-            return (long) REALLOC.invokeExact(address, byteSize);
-        }
-    }
-
-    static final class JemallocPlain extends Addresses {
-        static final Natives N = Natives.load("libjemalloc.so.2", "libjemalloc2", "", false);
-        static final MethodHandle MALLOC = N.malloc();
-        static final MethodHandle FREE = N.free();
-        static final MethodHandle REALLOC = N.realloc();
-
-        JemallocPlain(int slots) {
-            super(slots);
-            N.check();
-        }
-
-        @Override
-        long malloc(long byteSize) throws Throwable {
-            return (long) MALLOC.invokeExact(byteSize);
-        }
-
-        @Override
-        void release(long address) throws Throwable {
-            FREE.invokeExact(address);
-        }
-
-        @Override
-        long realloc(long address, long byteSize) throws Throwable {
-            return (long) REALLOC.invokeExact(address, byteSize);
-        }
-    }
-
-    static final class JemallocCritical extends Addresses {
-        static final Natives N = Natives.load("libjemalloc.so.2", "libjemalloc2", "", true);
-        static final MethodHandle MALLOC = N.malloc();
-        static final MethodHandle FREE = N.free();
-        static final MethodHandle REALLOC = N.realloc();
-
-        JemallocCritical(int slots) {
-            super(slots);
-            N.check();
-        }
-
-        @Override
-        long malloc(long byteSize) throws Throwable {
-            return (long) MALLOC.invokeExact(byteSize);
-        }
-
-        @Override
-        void release(long address) throws Throwable {
-            FREE.invokeExact(address);
-        }
-
-        @Override
-        long realloc(long address, long byteSize) throws Throwable {
-            return (long) REALLOC.invokeExact(address, byteSize);
-        }
-    }
-
-    static final class MimallocPlain extends Addresses {
-        static final Natives N = Natives.load("libmimalloc.so.2", "libmimalloc2.0", "mi_", false);
-        static final MethodHandle MALLOC = N.malloc();
-        static final MethodHandle FREE = N.free();
-        static final MethodHandle REALLOC = N.realloc();
-
-        MimallocPlain(int slots) {
-            super(slots);
-            N.check();
-        }
-
-        @Override
-        long malloc(long byteSize) throws Throwable {
-            return (long) MALLOC.invokeExact(byteSize);
-        }
-
-        @Override
-        void release(long address) throws Throwable {
-            FREE.invokeExact(address);
-        }
-
-        @Override
-        long realloc(long address, long byteSize) throws Throwable {
-            return (long) REALLOC.invokeExact(address, byteSize);
-        }
-    }
-
-    static final class MimallocCritical extends Addresses {
-        static final Natives N = Natives.load("libmimalloc.so.2", "libmimalloc2.0", "mi_", true);
-        static final MethodHandle MALLOC = N.malloc();
-        static final MethodHandle FREE = N.free();
-        static final MethodHandle REALLOC = N.realloc();
-
-        MimallocCritical(int slots) {
-            super(slots);
-            N.check();
-        }
-
-        @Override
-        long malloc(long byteSize) throws Throwable {
-            return (long) MALLOC.invokeExact(byteSize);
-        }
-
-        @Override
-        void release(long address) throws Throwable {
-            FREE.invokeExact(address);
-        }
-
-        @Override
-        long realloc(long address, long byteSize) throws Throwable {
-            return (long) REALLOC.invokeExact(address, byteSize);
         }
     }
 

@@ -54,11 +54,17 @@ public final class HeapStates {
         }
     }
 
-    /** The contender parameter, and its closing. (JMH wants @State on a class with a @Param, even abstract.) */
+    /**
+     * The contender parameter, and its closing. (JMH wants @State on a class with a @Param, even abstract.) The
+     * default list leaves out the contenders that need a JMH run of their own ({@code hardened},
+     * {@code hardenedLight}: see {@link HeapPeers}) and the debug levels; {@code -p contender=...} names any of
+     * {@link HeapPeers#NAMES}.
+     */
     @State(Scope.Thread)
     public abstract static class Base {
         @Param({"speedOfLight", "jallocHeap", "jallocShared", "jallocBestFit", "glibc", "glibcCritical", "jemalloc", "jemallocCritical",
-                "mimalloc", "mimallocCritical", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc"})
+                "mimalloc", "mimallocCritical", "mimallocSecure", "mimallocSecureCritical", "unsafe", "nettyPooled",
+                "nettyAdaptive", "rpmalloc"})
         public String contender;
         Contender peer;
 

@@ -53,7 +53,10 @@ final class LauncherCommands {
         "run the JMH benchmarks against their peers (run by the ./jalloc launcher)", "",
         "Runs the JMH benchmarks of jalloc-bench (benchmarks.jar), every argument going to JMH: "
                 + "'jalloc bench --help' (or -h) lists JMH's options, 'jalloc bench -l' the benchmarks. The ./jalloc "
-                + "launcher runs it, and builds jalloc-bench on first use. See docs/BENCHMARKS.md."})
+                + "launcher runs it, and builds jalloc-bench on first use. See docs/BENCHMARKS.md.", "",
+        "'jalloc bench --preload hardened|hardened-light|FILE.so ...' runs JMH and its forks with LD_PRELOAD set "
+                + "to that library (hardened_malloc, from ../shared/natives), for the contenders hardened and "
+                + "hardenedLight."})
     private static final class Bench extends RunByTheLauncher {
     }
 

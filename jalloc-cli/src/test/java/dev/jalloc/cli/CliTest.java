@@ -62,7 +62,8 @@ class CliTest {
                 out);
         for (String expected : new String[] {"Replays CS:APP malloc-lab traces", "TRACE...", "--allocator=NAME",
                 "--csv", "--repeat=N", "(default: 5)", "--[no-]progress", "when stderr is a terminal", "-h, --help",
-                "allocators:", "  jalloc    the jalloc heap", "  mimalloc  ", "columns:", "peak_footprint_bytes",
+                "allocators:", "  jalloc          the jalloc heap", "  mimalloc        ", "  hardened-light  ",
+                "columns:", "peak_footprint_bytes",
                 "utilization"}) {
             assertTrue(out.contains(expected), "replay --help lacks '" + expected + "':\n" + out);
         }
@@ -112,7 +113,8 @@ class CliTest {
         for (String option : new String[] {"'--allocator'", "'--repeat'", "--csv", "--progress"}) {
             assertTrue(script.contains(option), "completion lacks " + option);
         }
-        assertTrue(script.contains("(\"jalloc\" \"jalloc-shared\" \"bestfit\" \"glibc\" \"jemalloc\" \"mimalloc\")"),
+        assertTrue(script.contains("(\"jalloc\" \"jalloc-shared\" \"bestfit\" \"glibc\" \"jemalloc\" \"mimalloc\" "
+                + "\"mimalloc-secure\" \"hardened\" \"hardened-light\")"),
                 "--allocator completes to the allocators' names");
     }
 

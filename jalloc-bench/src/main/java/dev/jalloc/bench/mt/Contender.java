@@ -1,5 +1,6 @@
 package dev.jalloc.bench.mt;
 
+import dev.jalloc.bench.SharedNatives;
 import dev.jalloc.heap.Heap;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -21,10 +22,20 @@ import java.util.function.IntFunction;
  *   glibcCritical        malloc, free (glibc), critical downcalls                  platform
  *   jemallocCritical     malloc, free of libjemalloc.so.2 (Debian libjemalloc2)    platform
  *   mimallocCritical     mi_malloc, mi_free of libmimalloc.so.2 (libmimalloc2.0)   platform
+ *   mimallocSecureCritical  the same of ../shared/natives/libmimalloc-secure.so    platform
+ *   hardenedCritical     malloc, free of the process: the child runs with           platform
+ *                        LD_PRELOAD=../shared/natives/libhardened_malloc.so
+ *   hardenedLightCritical  the same, libhardened_malloc-light.so                   platform
  *   nettyPooled          PooledByteBufAllocator.DEFAULT.directBuffer(size), release()  platform
  *   nettyAdaptive        new AdaptiveByteBufAllocator(true, true): the same calls  platform
  *   arenaShared          Arena.ofShared().allocate(size, 16) per block, close()    platform
  * </pre>
+ *
+ * <p>The hardened anchors ({@link SharedNatives}: mimalloc in secure mode, hardened_malloc default and light) are
+ * prebuilt in {@code ../shared/natives}, which a clone does not have: {@link #missingLibrary} lets the parent skip
+ * them without starting a child. hardened_malloc must be the whole process's malloc: the parent starts their
+ * children with {@code LD_PRELOAD} ({@link #preload}), and {@link #open} checks that the child's malloc is the
+ * right one.
  *
  * <p>Netty runs at its best, as on its event loops: the child sets
  * {@code io.netty.allocator.useCacheForAllThreads=true} (4.2's default, false, leaves threads that are not event
@@ -38,7 +49,8 @@ import java.util.function.IntFunction;
 final class Contender implements AutoCloseable {
     /** Every contender, in table order. */
     static final List<String> NAMES = List.of("jallocShared", "jallocSharedVirtual", "glibcCritical",
-            "jemallocCritical", "mimallocCritical", "nettyPooled", "nettyAdaptive", "arenaShared");
+            "jemallocCritical", "mimallocCritical", "mimallocSecureCritical", "hardenedCritical", "hardenedLightCritical",
+            "nettyPooled", "nettyAdaptive", "arenaShared");
 
     final String name;
     private final ThreadFactory threads;
@@ -68,6 +80,15 @@ final class Contender implements AutoCloseable {
             case "glibcCritical" -> new Contender(name, false, NativeBlocks.Glibc::new, null);
             case "jemallocCritical" -> new Contender(name, false, NativeBlocks.Jemalloc::new, null);
             case "mimallocCritical" -> new Contender(name, false, NativeBlocks.Mimalloc::new, null);
+            case "mimallocSecureCritical" -> new Contender(name, false, NativeBlocks.MimallocSecure::new, null);
+            case "hardenedCritical", "hardenedLightCritical" -> {
+                String problem = SharedNatives.notPreloaded(preload(name), "./jalloc mtbench starts this contender's "
+                        + "child JVMs so");
+                if (problem != null) {
+                    throw new IllegalStateException("contender unavailable, skipped: " + problem);
+                }
+                yield new Contender(name, false, NativeBlocks.Hardened::new, null);
+            }
             case "nettyPooled" -> {
                 ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
                 yield new Contender(name, false, size -> new Netty(allocator, size), null);
@@ -87,6 +108,27 @@ final class Contender implements AutoCloseable {
         first.allocate(0, 64);
         first.free(0);
         return contender;
+    }
+
+    /**
+     * {@return the file of {@link SharedNatives#directory()} that must be the malloc of contender {@code name}'s
+     * child JVM, given with {@code LD_PRELOAD}, or null if it needs none}
+     */
+    static String preload(String name) {
+        return switch (name) {
+            case "hardenedCritical" -> SharedNatives.HARDENED;
+            case "hardenedLightCritical" -> SharedNatives.HARDENED_LIGHT;
+            default -> null;
+        };
+    }
+
+    /**
+     * {@return null, or why contender {@code name} cannot run, as the parent sees it without starting a child: its
+     * prebuilt library is missing}
+     */
+    static String missingLibrary(String name) {
+        String file = name.equals("mimallocSecureCritical") ? SharedNatives.MIMALLOC_SECURE : preload(name);
+        return file == null ? null : SharedNatives.missing(file);
     }
 
     /** {@return {@code size} empty slots of this contender} */

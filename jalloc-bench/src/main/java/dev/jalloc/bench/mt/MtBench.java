@@ -1,5 +1,6 @@
 package dev.jalloc.bench.mt;
 
+import dev.jalloc.bench.SharedNatives;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * {@code --sun-misc-unsafe-memory-access=allow} (Netty's fast path), Netty's thread caches on every thread
  * and leak detection off, a {@value #CHILD_HEAP} Java heap, and the environment of this process, where
  * {@code GLIBC_TUNABLES} gets {@value #STATIC_TLS} added if it lacks it (Debian's jemalloc needs it to be
- * loaded into a running JVM). Exit status: 0 if no run failed, 1 otherwise.
+ * loaded into a running JVM), and for the contenders that need hardened_malloc as their malloc,
+ * {@code LD_PRELOAD} set to its file ({@link Contender#preload}; {@code -Djalloc.natives} is passed on if set). A
+ * contender whose prebuilt library is missing is skipped without a child. Exit status: 0 if no run failed, 1
+ * otherwise.
  */
 public final class MtBench {
     static final String STATIC_TLS = "glibc.rtld.optional_static_tls=16384";
@@ -141,6 +145,10 @@ public final class MtBench {
                     System.out.printf(Locale.ROOT, "[%d/%d] %s %s t=%d ... ", n, total, bench, contender, threads);
                     System.out.flush();
                     String skip = Workload.skipReason(bench, contender);
+                    String missing = Contender.missingLibrary(contender);
+                    if (skip == null && missing != null) {
+                        skip = missing;
+                    }
                     if (skip != null) {
                         results.add(MtResult.skipped(bench, contender, threads, skip));
                         int colon = skip.indexOf(':');
@@ -199,6 +207,10 @@ public final class MtBench {
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-Dio.netty.allocator.useCacheForAllThreads=true", "-Dio.netty.leakDetection.level=disabled",
                 "-Xmx" + CHILD_HEAP));
+        String natives = System.getProperty(SharedNatives.PROPERTY);
+        if (natives != null) {
+            command.add("-D" + SharedNatives.PROPERTY + "=" + natives);
+        }
         command.addAll(options.jvmArgs());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MtChild.class.getName(), bench,
                 contender, Integer.toString(threads), Double.toString(options.seconds()),
@@ -208,6 +220,10 @@ public final class MtBench {
         String tunables = environment.get("GLIBC_TUNABLES");
         if (tunables == null || !tunables.contains("optional_static_tls")) {
             environment.put("GLIBC_TUNABLES", STATIC_TLS + (tunables == null ? "" : ":" + tunables));
+        }
+        String preload = Contender.preload(contender);
+        if (preload != null) {
+            environment.put("LD_PRELOAD", SharedNatives.file(preload).toString());
         }
         Process process = builder.start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());

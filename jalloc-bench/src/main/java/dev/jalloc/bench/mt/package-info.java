@@ -27,9 +27,11 @@
  *   <dd>An allocator and the kind of thread that drives it ({@link dev.jalloc.bench.mt.Contender}):
  *       {@code jallocShared} and {@code jallocSharedVirtual} (one {@code Heap.ofShared()}, platform or virtual
  *       threads), {@code glibcCritical}, {@code jemallocCritical}, {@code mimallocCritical} (malloc and free
- *       through critical FFM downcalls), {@code nettyPooled}, {@code nettyAdaptive} (direct buffers) and
- *       {@code arenaShared} (one {@code Arena.ofShared()} per block). A contender whose library cannot be loaded
- *       is reported as skipped with the reason.</dd>
+ *       through critical FFM downcalls), the hardened anchors {@code mimallocSecureCritical},
+ *       {@code hardenedCritical} and {@code hardenedLightCritical} (prebuilt in {@code ../shared/natives};
+ *       hardened_malloc's children run with it as their malloc, {@code LD_PRELOAD}), {@code nettyPooled},
+ *       {@code nettyAdaptive} (direct buffers) and {@code arenaShared} (one {@code Arena.ofShared()} per block). A
+ *       contender whose library is missing or cannot be loaded is reported as skipped with the reason.</dd>
  *   <dt>block</dt>
  *   <dd>One allocation. Every block is <em>touched</em> when allocated: its first and last byte are written,
  *       through its raw address, by every contender alike, so no allocator gets its pages for free.</dd>

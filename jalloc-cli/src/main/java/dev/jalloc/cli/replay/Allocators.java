@@ -1,6 +1,7 @@
 package dev.jalloc.cli.replay;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -10,6 +11,12 @@ import java.util.stream.Collectors;
  * {@link Entry} whose opener makes a fresh instance, as {@code jalloc} and {@code bestfit} do with
  * {@link JallocReplay}.
  * An opener that throws {@link AllocatorUnavailableException} makes the allocator skipped with its message.
+ *
+ * <p>The last three are the hardened anchors, prebuilt in {@code ../shared/natives} ({@link Anchor},
+ * {@link SharedNatives}): {@code mimalloc-secure} loads and runs like Debian's mimalloc; {@code hardened} and
+ * {@code hardened-light} must be the whole process's malloc, so both their passes run in child JVMs started with
+ * {@code LD_PRELOAD} ({@link ChildCheckedPass}, {@link ChildTimedPass}), and a run replays on them only when it
+ * names them ({@link Entry#byDefault()}).
  */
 public final class Allocators {
 
@@ -35,18 +42,72 @@ public final class Allocators {
      *        jalloc heap), which lets the child JVM of a checked pass warm up on throwaway instances of it (see
      *        {@link ChildCheckedPass}). Every registered allocator's checked pass runs in a child JVM.
      * @param opener makes an instance
+     * @param anchor its prebuilt library in {@code ../shared/natives}, or null if it is not one of those anchors
      */
-    public record Entry(String name, String description, boolean processWide, Opener opener) {
+    public record Entry(String name, String description, boolean processWide, Opener opener, Anchor anchor) {
 
         /** {@return an allocator whose every instance starts fresh, with memory of its own} */
         public static Entry fresh(String name, String description, Opener opener) {
-            return new Entry(name, description, false, opener);
+            return new Entry(name, description, false, opener, null);
         }
 
         /** {@return an allocator with one state per process, such as a native malloc} */
         public static Entry processWide(String name, String description, Opener opener) {
-            return new Entry(name, description, true, opener);
+            return new Entry(name, description, true, opener, null);
         }
+
+        /**
+         * {@return whether it must be the whole process's malloc: its checked pass and its timed passes run in
+         * child JVMs started with {@code LD_PRELOAD} ({@link #childEnvironment()})}
+         */
+        public boolean preloaded() {
+            return anchor != null && anchor.preload();
+        }
+
+        /**
+         * {@return whether a run that names no allocator replays on it} Every allocator does, but the anchors of
+         * {@code ../shared/natives} that are missing here (a clone has none: no message each run for them) or
+         * must be preloaded (hardened_malloc: two more child JVMs per trace, and 2 to 4 times glibc's time).
+         */
+        public boolean byDefault() {
+            return anchor == null || !anchor.preload() && SharedNatives.isPresent(anchor.fileName());
+        }
+
+        /**
+         * {@return what its child JVMs add to this process's environment: {@code LD_PRELOAD} for a preloaded
+         * allocator, else nothing}
+         *
+         * @throws AllocatorUnavailableException if its library is missing
+         */
+        public Map<String, String> childEnvironment() throws AllocatorUnavailableException {
+            if (!preloaded()) {
+                return Map.of();
+            }
+            return Map.of("LD_PRELOAD", SharedNatives.file(anchor.fileName()).toString());
+        }
+
+        /**
+         * Checks that it can run: opens and closes an instance here, or for a preloaded allocator (which cannot
+         * run in this process) checks that its library is there.
+         *
+         * @throws AllocatorUnavailableException if it cannot run; the message says why and what to do
+         */
+        public void probe() throws AllocatorUnavailableException {
+            if (preloaded()) {
+                SharedNatives.file(anchor.fileName());
+                return;
+            }
+            opener.open().close();
+        }
+    }
+
+    /**
+     * A hardened anchor: an allocator prebuilt in {@code ../shared/natives} ({@link SharedNatives}).
+     *
+     * @param fileName its library's file name there
+     * @param preload whether it must be the whole process's malloc ({@code LD_PRELOAD}), as hardened_malloc must
+     */
+    public record Anchor(String fileName, boolean preload) {
     }
 
     private static final List<Entry> KNOWN = List.of(
@@ -59,7 +120,17 @@ public final class Allocators {
             Entry.processWide("jemalloc", "jemalloc 5 (Debian package libjemalloc2: libjemalloc.so.2), through FFM "
                     + "downcalls", Jemalloc::open),
             Entry.processWide("mimalloc", "mimalloc 2 (Debian package libmimalloc2.0: libmimalloc.so.2), through FFM "
-                    + "downcalls", Mimalloc::open));
+                    + "downcalls", Mimalloc::debian),
+            new Entry("mimalloc-secure", "mimalloc 2.0.9 built with MI_SECURE=ON (../shared/natives/"
+                    + SharedNatives.MIMALLOC_SECURE + "), via FFM downcalls", true, Mimalloc::secure,
+                    new Anchor(SharedNatives.MIMALLOC_SECURE, false)),
+            new Entry("hardened", "hardened_malloc, default configuration (../shared/natives/"
+                    + SharedNatives.HARDENED + "), LD_PRELOADed", true,
+                    () -> HardenedMalloc.open(SharedNatives.HARDENED), new Anchor(SharedNatives.HARDENED, true)),
+            new Entry("hardened-light", "hardened_malloc, light configuration (../shared/natives/"
+                    + SharedNatives.HARDENED_LIGHT + "), LD_PRELOADed", true,
+                    () -> HardenedMalloc.open(SharedNatives.HARDENED_LIGHT),
+                    new Anchor(SharedNatives.HARDENED_LIGHT, true)));
 
     private Allocators() {
     }

@@ -42,7 +42,8 @@ final class CheckedPass {
      * The outcome of a pass that found nothing wrong.
      *
      * @param liveBytes the peak live bytes
-     * @param footprintBytes the peak footprint, as the allocator counts it (-1 for the noise pass: no allocator)
+     * @param footprintBytes the peak footprint, as the allocator counts it (-1 for the noise pass, which has no
+     *        allocator, and for an allocator that counts nothing: {@link ReplayAllocator#countsFootprint()})
      * @param residentBytes the peak growth of anonymous resident memory (-1 where it cannot be read)
      */
     record Peaks(long liveBytes, long footprintBytes, long residentBytes) {
@@ -158,7 +159,7 @@ final class CheckedPass {
             allocator.free(block.getKey());
         }
         liveByAddress.clear();
-        return new Peaks(peakLive, peakFootprint, resident.peakGrowthBytes());
+        return new Peaks(peakLive, allocator.countsFootprint() ? peakFootprint : -1, resident.peakGrowthBytes());
     }
 
     /** Checks that a new block is real, aligned and apart from every live block, then records it. */

@@ -1,10 +1,8 @@
 package dev.jalloc.cli.replay;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A checked pass, or the noise pass, in a fresh child JVM: for every allocator the command knows, so that each is
@@ -18,8 +16,9 @@ import java.util.List;
  *   child:  parse TRACE ── warm up (below) ── open ALLOCATOR ── CheckedPass / NoisePass ── "peaks LIVE FOOTPRINT RSS"
  *           exit 0; or the ReplayException's message, exit 1; why it is unavailable, exit 2; anything else, exit 3
  * </pre>
- * The child is the same {@code java}, module or class path and native access, with the parent's environment (so
- * {@code GLIBC_TUNABLES}, for jemalloc), and these flags:
+ * The child is the same {@code java}, module or class path and native access ({@link ChildJvm}), with the parent's
+ * environment (so {@code GLIBC_TUNABLES}, for jemalloc) plus the allocator's ({@code LD_PRELOAD} for
+ * hardened_malloc, which must be the child's malloc: then the child JVM itself runs on it), and these flags:
  * <ul>
  *   <li>{@code -Xms = -Xmx} (sized from the trace) and {@code -XX:+AlwaysPreTouch}: the Java heap is resident
  *       whole before the baseline, so the pass's Java objects (its tree of live blocks, the parsed trace) never
@@ -52,61 +51,25 @@ public final class ChildCheckedPass {
 
     /**
      * {@return the peaks of the checked pass of {@code trace} on {@code allocator} (a name {@link Allocators}
-     * knows), or of the noise pass if it is {@link NoisePass#NO_ALLOCATOR}, run in a child JVM}
+     * knows), or of the noise pass if it is {@link NoisePass#NO_ALLOCATOR}, run in a child JVM with
+     * {@code environment} added to this process's (the allocator's {@link Allocators.Entry#childEnvironment()})}
      *
      * @throws ReplayException if the allocator broke a promise, or the child failed
      * @throws AllocatorUnavailableException if the allocator cannot run in the child
      */
-    static CheckedPass.Peaks run(Trace trace, String allocator) throws AllocatorUnavailableException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    static CheckedPass.Peaks run(Trace trace, String allocator, Map<String, String> environment)
+            throws AllocatorUnavailableException {
         // The child parses the trace again, keeps a few arrays per op and per id and a tree entry per live block:
         // a recorded trace of a real program (millions of ops, millions of live blocks) needs more than the
         // malloc-lab ones, and a heap too tight makes the serial collector run all the time.
         // The heap is pre-touched whole (a second for 256 MiB on the 2-core VM of BENCHMARKS.md): no more than that.
         long heapMiB = 96 + (64L * trace.opCount() + 160L * trace.idCount() >> 20);
-        command.addAll(List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xbatch"));
-        Module module = ChildCheckedPass.class.getModule();
-        if (module.isNamed()) {
-            command.addAll(List.of("--enable-native-access=dev.jalloc," + module.getName(),
-                    "-p", System.getProperty("jdk.module.path"),
-                    "-m", module.getName() + "/" + ChildCheckedPass.class.getName()));
-        } else {
-            command.addAll(List.of("--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), ChildCheckedPass.class.getName()));
-        }
-        command.add(allocator);
-        command.add(trace.source());
-        String output;
-        int status;
-        try {
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-            child.getOutputStream().close();
-            output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            status = child.waitFor();
-        } catch (IOException e) {
-            throw new ReplayException(trace.source() + ": " + allocator + ": cannot start the child JVM of the "
-                    + "checked pass: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a checked pass", e);
-        }
-        if (status == 0) {
-            for (String line : output.lines().toList()) {
-                if (line.startsWith(PEAKS)) {
-                    String[] numbers = line.substring(PEAKS.length()).split(" ");
-                    return new CheckedPass.Peaks(Long.parseLong(numbers[0]), Long.parseLong(numbers[1]),
-                            Long.parseLong(numbers[2]));
-                }
-            }
-        }
-        switch (status) {
-            case 1 -> throw new ReplayException(output);
-            case 2 -> throw new AllocatorUnavailableException(output);
-            default -> throw new ReplayException(trace.source() + ": " + allocator + ": the checked pass's child JVM "
-                    + "failed (exit status " + status + "): " + output + "\n  command: " + String.join(" ", command));
-        }
+        List<String> options = List.of("-Xms" + heapMiB + "m", "-Xmx" + heapMiB + "m", "-XX:+AlwaysPreTouch",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xbatch");
+        String[] numbers = ChildJvm.run(options, ChildCheckedPass.class, List.of(allocator, trace.source()),
+                environment, PEAKS, trace.source() + ": " + allocator + ": the checked pass").split(" ");
+        return new CheckedPass.Peaks(Long.parseLong(numbers[0]), Long.parseLong(numbers[1]),
+                Long.parseLong(numbers[2]));
     }
 
     /**
@@ -115,36 +78,24 @@ public final class ChildCheckedPass {
      * @param args the allocator's name (or {@link NoisePass#NO_ALLOCATOR}) and the trace file
      */
     public static void main(String[] args) {
-        int status;
-        try (ResidentMemory resident = ResidentMemory.open()) {
-            Trace trace = TraceParser.parse(Path.of(args[1]));
-            CheckedPass.Peaks peaks;
-            if (args[0].equals(NoisePass.NO_ALLOCATOR)) {
-                warmUp(resident, null);
-                peaks = NoisePass.run(trace, resident);
-            } else {
-                Allocators.Entry entry = Allocators.byName(args[0]).orElseThrow(
-                        () -> new IllegalArgumentException("unknown allocator " + args[0]));
-                warmUp(resident, entry);
-                try (ReplayAllocator allocator = entry.opener().open()) {
-                    peaks = CheckedPass.run(trace, entry.name(), allocator, resident);
+        ChildJvm.exitWith(() -> {
+            try (ResidentMemory resident = ResidentMemory.open()) {
+                Trace trace = TraceParser.parse(Path.of(args[1]));
+                CheckedPass.Peaks peaks;
+                if (args[0].equals(NoisePass.NO_ALLOCATOR)) {
+                    warmUp(resident, null);
+                    peaks = NoisePass.run(trace, resident);
+                } else {
+                    Allocators.Entry entry = Allocators.byName(args[0]).orElseThrow(
+                            () -> new IllegalArgumentException("unknown allocator " + args[0]));
+                    warmUp(resident, entry);
+                    try (ReplayAllocator allocator = entry.opener().open()) {
+                        peaks = CheckedPass.run(trace, entry.name(), allocator, resident);
+                    }
                 }
+                return PEAKS + peaks.liveBytes() + " " + peaks.footprintBytes() + " " + peaks.residentBytes();
             }
-            System.out.println(PEAKS + peaks.liveBytes() + " " + peaks.footprintBytes() + " "
-                    + peaks.residentBytes());
-            status = 0;
-        } catch (ReplayException e) {
-            System.out.println(e.getMessage());
-            status = 1;
-        } catch (AllocatorUnavailableException e) {
-            System.out.println(e.getMessage());
-            status = 2;
-        } catch (Exception | Error e) {
-            e.printStackTrace(System.out);
-            status = 3;
-        }
-        System.out.flush();
-        System.exit(status);
+        });
     }
 
     /**

@@ -10,9 +10,11 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
 
 /**
- * Loading the native peers' libraries, with a useful message when that fails. The JDK's
+ * Loading the native peers' libraries, with a useful message when that fails, and finding the process's own
+ * malloc (a preloaded one: hardened_malloc) and the file it came from. The JDK's
  * {@link SymbolLookup#libraryLookup(String, Arena)} only says "Cannot open library", so on failure this asks
  * {@code dlopen} again and reports {@code dlerror()}: "not found" and "cannot allocate memory in static TLS
  * block" (Debian's jemalloc, loaded after the JVM started without {@value #STATIC_TLS_TUNABLE}) need different
@@ -26,6 +28,7 @@ final class NativeLibrary {
     static final String STATIC_TLS_TUNABLE = "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384";
 
     private static final int RTLD_LAZY = 1;
+    private static final long RTLD_DEFAULT = 0;
     private static final Linker LINKER = Linker.nativeLinker();
 
     private NativeLibrary() {
@@ -52,6 +55,56 @@ final class NativeLibrary {
                 fix = "check the library";
             }
             throw new AllocatorUnavailableException("cannot load " + soname + ": " + reason + "; " + fix);
+        }
+    }
+
+    /**
+     * {@return the symbols of the library file {@code file}, loaded privately ({@code RTLD_LOCAL})}
+     *
+     * @throws AllocatorUnavailableException if it cannot be loaded; the message has dlerror's reason
+     */
+    static SymbolLookup load(Path file) throws AllocatorUnavailableException {
+        try {
+            return SymbolLookup.libraryLookup(file, Arena.global());
+        } catch (IllegalArgumentException | IllegalCallerException e) {
+            String reason = dlerror(file.toString());
+            throw new AllocatorUnavailableException("cannot load " + file + ": " + reason
+                    + (reason.contains("static TLS") ? "; it must be loaded into a JVM started with "
+                    + STATIC_TLS_TUNABLE + " in the environment (./jalloc replay sets it)" : ""));
+        }
+    }
+
+    /**
+     * {@return the address of the process's global symbol {@code name}: {@code dlsym(RTLD_DEFAULT, name)}, which
+     * finds a library given with {@code LD_PRELOAD} first, or {@link MemorySegment#NULL} if there is none} Not
+     * {@link Linker#defaultLookup()}: that one looks in the C library's own scope, whose {@code malloc} is glibc's
+     * even in a process whose malloc a preloaded library replaced.
+     */
+    static MemorySegment processSymbol(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle dlsym = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("dlsym"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS));
+            return MemorySegment.ofAddress((long) dlsym.invokeExact(RTLD_DEFAULT, arena.allocateFrom(name)));
+        } catch (Throwable t) {
+            throw new IllegalStateException("dlsym(RTLD_DEFAULT, \"" + name + "\") failed: " + t, t);
+        }
+    }
+
+    /** {@return the path of the loaded file that holds {@code address} ({@code dladdr}), or null if none does} */
+    static String fileOf(MemorySegment address) {
+        if (address.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle dladdr = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("dladdr"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+            MemorySegment info = arena.allocate(4 * ADDRESS.byteSize(), ADDRESS.byteAlignment()); // Dl_info
+            int found = (int) dladdr.invokeExact(address.address(), info);
+            MemorySegment fileName = info.get(ADDRESS, 0); // dli_fname, first of Dl_info's four pointers
+            return found == 0 || fileName.equals(MemorySegment.NULL) ? null
+                    : fileName.reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dladdr failed: " + t, t);
         }
     }
 

@@ -54,6 +54,15 @@ public interface ReplayAllocator extends AutoCloseable {
     long committedBytes();
 
     /**
+     * {@return whether {@link #committedBytes()} counts anything} False for an allocator that keeps no count of the
+     * memory it holds (hardened_malloc, built without statistics): its peak footprint is then reported as unknown
+     * ({@code -}), not as 0.
+     */
+    default boolean countsFootprint() {
+        return true;
+    }
+
+    /**
      * {@return the highest {@link #committedBytes()} since the baseline, if the allocator keeps such a high-water
      * mark itself (it may catch peaks inside an op, which sampling after each op misses), else -1}
      */

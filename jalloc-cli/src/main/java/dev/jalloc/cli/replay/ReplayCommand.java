@@ -59,7 +59,8 @@ public final class ReplayCommand implements Callable<Integer> {
                                     times, evenly spaced, at each 1/1024 of growth of the live bytes to a new high,
                                     at their peak and after the last op) (for glibc, jemalloc and mimalloc, growth
                                     over their state in the child JVM: glibc mallinfo2 arena + hblkhd, jemalloc
-                                    stats.resident, mimalloc mi_process_info commit)
+                                    stats.resident, mimalloc and mimalloc-secure mi_process_info commit;
+                                    hardened_malloc counts none: '-')
               utilization           peak_live_bytes / peak_footprint_bytes ('-' if the footprint did not grow)
               peak_rss_bytes        the peak growth of the process's anonymous resident memory (/proc/self/statm
                                     resident - shared) during the checked pass, above a baseline taken just before
@@ -76,7 +77,8 @@ public final class ReplayCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--allocator", paramLabel = "NAME", completionCandidates = AllocatorNames.class,
-            description = "replay on NAME; repeat for several (default: every allocator available here)")
+            description = "replay on NAME; repeat for several (default: every allocator available here, but "
+                    + "hardened and hardened-light)")
     private List<String> allocatorNames = new ArrayList<>();
 
     @Option(names = "--csv", description = "print CSV instead of a plain table")
@@ -119,7 +121,7 @@ public final class ReplayCommand implements Callable<Integer> {
         CommandLine command = new CommandLine(new ReplayCommand(known, out, err));
         StringBuilder list = new StringBuilder();
         for (Allocators.Entry entry : known) {
-            list.append(String.format("  %-9s %s%n", entry.name(), entry.description()));
+            list.append(String.format("  %-15s %s%n", entry.name(), entry.description()));
         }
         String footer = FOOTER.formatted(list.toString().stripTrailing()).replace("%", "%%");
         command.getCommandSpec().usageMessage().footer(footer.split("\n", -1));
@@ -166,7 +168,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        List<Allocators.Entry> allocators = available(names.isEmpty() ? known
+        List<Allocators.Entry> allocators = available(names.isEmpty()
+                ? known.stream().filter(Allocators.Entry::byDefault).toList()
                 : known.stream().filter(e -> names.contains(e.name())).toList(), err);
         if (allocators.isEmpty()) {
             err.println("jalloc replay: no allocator to replay on");
@@ -249,7 +252,8 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private static Optional<String> probe(Allocators.Entry entry) {
-        try (ReplayAllocator probe = entry.opener().open()) {
+        try {
+            entry.probe();
             return Optional.empty();
         } catch (AllocatorUnavailableException e) {
             return Optional.of(e.getMessage());

@@ -25,7 +25,9 @@ import java.util.concurrent.FutureTask;
  *                  (a test's own), or any when not isolating: a new instance on a new thread, in this JVM
  *   noise pass     the same as a checked pass, without an allocator
  *   timed passes   one instance per (trace, allocator), replaying the trace {@code repetitions} times back to back,
- *                  on the allocator's own thread, the same for the whole run (warm-up included)
+ *                  on the allocator's own thread, the same for the whole run (warm-up included); for an
+ *                  allocator that must be the process's malloc (hardened_malloc), in a child JVM per trace started
+ *                  with it preloaded, after the same warm-up there ({@link ChildTimedPass})
  * </pre>
  * So the timed passes measure the steady state of a long-running program: the first pass may pay for the first
  * touch of fresh pages, the next ones reuse what the allocator kept (its thread cache, its arena, its pages), and
@@ -35,9 +37,18 @@ public final class ReplayEngine implements AutoCloseable {
     /** The timed passes per (trace, allocator) unless told otherwise. */
     public static final int DEFAULT_REPETITIONS = 5;
 
+    /** Rounds of the warm-up, each running {@value #WARM_UP_PASSES} timed passes on every allocator. */
+    static final int WARM_UP_ROUNDS = 3;
+    /** Timed passes of the made-up trace per allocator and round of the warm-up. */
+    static final int WARM_UP_PASSES = 2;
+    /** Ops of the warm-up's made-up trace. */
+    static final int WARM_UP_OPS = 4_000;
+
     private final int repetitions;
     private final boolean isolate;
     private final Map<String, ExecutorService> allocatorThreads = new LinkedHashMap<>();
+    /** The names of the allocators of the last {@link #warmUp}, for the children that time an allocator. */
+    private List<String> warmedUp = List.of();
 
     /**
      * An engine that times each replay {@code repetitions} times and keeps the fastest.
@@ -66,8 +77,8 @@ public final class ReplayEngine implements AutoCloseable {
     public ReplayResult replay(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
         progress.passStarting(trace.name(), allocator.name(), 0, repetitions); // progress
         CheckedPass.Peaks peaks;
-        if (isolate && Allocators.byName(allocator.name()).filter(allocator::equals).isPresent()) {
-            peaks = ChildCheckedPass.run(trace, allocator.name());
+        if (isolate && registered(allocator)) {
+            peaks = ChildCheckedPass.run(trace, allocator.name(), allocator.childEnvironment());
         } else {
             FutureTask<CheckedPass.Peaks> checked = new FutureTask<>(() -> {
                 try (ReplayAllocator instance = allocator.opener().open();
@@ -78,8 +89,27 @@ public final class ReplayEngine implements AutoCloseable {
             Thread.ofPlatform().name("jalloc-replay checked " + allocator.name()).start(checked);
             peaks = await(checked);
         }
-        long fastest = timedPasses(trace, allocator, repetitions);
+        long fastest;
+        if (timedInAChild(allocator)) {
+            progress.passStarting(trace.name(), allocator.name(), 1, repetitions); // progress: all of them at once
+            fastest = ChildTimedPass.run(trace, allocator, repetitions, warmedUp);
+        } else {
+            fastest = timedPasses(trace, allocator, repetitions);
+        }
         return ReplayResult.of(trace, allocator.name(), Math.max(fastest, 1) / 1e9, peaks);
+    }
+
+    /** {@return whether {@code allocator} is the one {@link Allocators} knows by its name (a child can open it)} */
+    private static boolean registered(Allocators.Entry allocator) {
+        return Allocators.byName(allocator.name()).filter(allocator::equals).isPresent();
+    }
+
+    /**
+     * {@return whether the timed passes of {@code allocator} run in a child JVM ({@link ChildTimedPass}): those of
+     * a registered allocator that must be the process's malloc, when isolating}
+     */
+    private boolean timedInAChild(Allocators.Entry allocator) {
+        return isolate && allocator.preloaded() && registered(allocator);
     }
 
     /**
@@ -93,7 +123,7 @@ public final class ReplayEngine implements AutoCloseable {
     public ReplayResult noiseFloor(Trace trace) throws AllocatorUnavailableException {
         CheckedPass.Peaks peaks;
         if (isolate) {
-            peaks = ChildCheckedPass.run(trace, NoisePass.NO_ALLOCATOR);
+            peaks = ChildCheckedPass.run(trace, NoisePass.NO_ALLOCATOR, Map.of());
         } else {
             try (ResidentMemory resident = ResidentMemory.open()) {
                 peaks = NoisePass.run(trace, resident);
@@ -105,18 +135,31 @@ public final class ReplayEngine implements AutoCloseable {
     /**
      * Runs the timed passes of a made-up trace on every allocator, round after round, so that the JIT compiles
      * the replay loop having seen all of them before any is timed (no allocator is measured while the loop is
-     * still interpreted, or compiled for it alone), and every allocator's thread has used it before.
+     * still interpreted, or compiled for it alone), and every allocator's thread has used it before. An allocator
+     * whose timed passes run in a child JVM is warmed up there, the same way, on the same allocators
+     * ({@link ChildTimedPass}).
      *
      * @throws AllocatorUnavailableException if one of them cannot run here
      * @throws ReplayException if one of them refuses a request
      */
     public void warmUp(List<Allocators.Entry> allocators) throws AllocatorUnavailableException {
-        Trace warmUp = madeUpTrace(4_000, 256, 0xBADC0FFEL);
-        for (int round = 0; round < 3; round++) {
+        warmedUp = allocators.stream().map(Allocators.Entry::name).toList();
+        Trace warmUp = madeUpTrace(WARM_UP_OPS, 256, 0xBADC0FFEL);
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             for (Allocators.Entry allocator : allocators) {
-                timedPasses(warmUp, allocator, 2);
+                if (!timedInAChild(allocator)) {
+                    timedPasses(warmUp, allocator, WARM_UP_PASSES);
+                }
             }
         }
+    }
+
+    /**
+     * {@return the fastest of this engine's repetitions of timed passes of {@code trace} on {@code allocator}, here,
+     * on one instance, on the allocator's thread: what {@link ChildTimedPass}'s child measures}
+     */
+    long timedPasses(Trace trace, Allocators.Entry allocator) throws AllocatorUnavailableException {
+        return timedPasses(trace, allocator, repetitions);
     }
 
     /** {@return the fastest of {@code passes} timed passes on one instance, on the allocator's thread} */

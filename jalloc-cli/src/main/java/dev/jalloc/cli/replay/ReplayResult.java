@@ -10,7 +10,8 @@ package dev.jalloc.cli.replay;
  * @param seconds the fastest of the timed passes (see the package doc); NaN for the noise pass
  * @param peakLiveBytes the largest sum, after any op, of the sizes the trace asked for of the blocks then live
  * @param peakFootprintBytes the allocator's committed bytes at their high-water, as it counts them, above what
- *        it held when opened; 0 if it did not grow; -1 for the noise pass
+ *        it held when opened; 0 if it did not grow; -1 for the noise pass and for an allocator that counts
+ *        nothing ({@link ReplayAllocator#countsFootprint()})
  * @param peakRssBytes the peak growth of the process's anonymous resident memory during the checked pass (or the
  *        noise pass) above its baseline; 0 if it did not grow; -1 where it cannot be read
  */

@@ -9,8 +9,8 @@ import java.util.Locale;
  * {@code (none)}), in the columns the issues fix, as a plain table (text left, numbers right) or as CSV
  * (RFC 4180, a header row first). Both print the same values: seconds to the nanosecond, kops_per_s to a tenth,
  * the two utilizations to three decimals; {@code -} (empty in CSV) for what a row does not have: a utilization
- * whose denominator did not grow, the noise pass's time, footprint and utilizations, a resident memory that
- * cannot be read.
+ * whose denominator did not grow, the noise pass's time, footprint and utilizations, the footprint of an
+ * allocator that counts none (hardened_malloc), a resident memory that cannot be read.
  */
 final class ReplayTable {
     static final List<String> COLUMNS = List.of("trace", "allocator", "ops", "seconds", "kops_per_s",

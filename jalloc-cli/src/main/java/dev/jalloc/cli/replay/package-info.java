@@ -7,11 +7,14 @@
  *        │
  *        └──> ReplayEngine ── per trace ────────────────> NoisePass x 1     (in a child JVM, no allocator)
  *                          └─ per (trace, allocator) ──> CheckedPass x 1   (in a child JVM: ChildCheckedPass)
- *                                                        TimedPass x repetitions  (one instance, one thread)
+ *                                                        TimedPass x repetitions  (one instance, one thread;
+ *                                                          hardened_malloc's in a child JVM: ChildTimedPass)
  *                                                           │       both passes sample after the SamplePoints:
  *                                                           v       footprint + ResidentMemory (/proc/self/statm)
  *                        Allocators (registry: name -> Opener) ──> ReplayAllocator
  *                                  JallocReplay (jalloc, jalloc-shared, bestfit) | GlibcMalloc | Jemalloc | Mimalloc
+ *                                  the hardened anchors of ../shared/natives (SharedNatives): Mimalloc.Secure
+ *                                  (mimalloc-secure) | HardenedMalloc (hardened, hardened-light: LD_PRELOAD)
  * </pre>
  *
  * <h2>Vocabulary</h2>
@@ -48,6 +51,9 @@
  *             count of the bytes it committed (its {@code committed} statistic, not the process's); reset at
  *             open ({@code mi_collect(true)}, {@code mi_stats_reset()}). mimalloc 2.0 commits a thread's
  *             32 MiB segments eagerly, so it reports tens of MiB for a small trace, mostly untouched.</li>
+ *         <li>mimalloc-secure: the same as mimalloc, of its own library.</li>
+ *         <li>hardened, hardened-light: none (hardened_malloc, built without statistics, counts nothing): the
+ *             column prints {@code -}, not 0 ({@link dev.jalloc.cli.replay.ReplayAllocator#countsFootprint()}).</li>
  *         <li>jalloc, jalloc-shared, bestfit: a fresh instance per pass; its committed bytes, no baseline needed.</li>
  *       </ul></dd>
  *   <dt>utilization</dt>
@@ -61,6 +67,12 @@
  *       made for that one pass (its Java heap resident whole before the baseline, its code warmed up: see
  *       {@link dev.jalloc.cli.replay.ChildCheckedPass}); {@code rss_utilization} is
  *       {@code peak_live_bytes / peak_rss_bytes}. See {@link dev.jalloc.cli.replay.ResidentMemory}.</dd>
+ *   <dt>anchor, preloaded</dt>
+ *   <dd>The hardened anchors are allocators prebuilt in {@code ../shared/natives} next to the repository (not in a
+ *       clone: then skipped, naming the missing file), for issue 12's measurements
+ *       ({@link dev.jalloc.cli.replay.Allocators.Anchor}, {@code SharedNatives}). A
+ *       preloaded one (hardened_malloc) must be the whole process's malloc: it runs only in child JVMs started
+ *       with {@code LD_PRELOAD}, both passes, and is replayed on only when named.</dd>
  *   <dt>noise pass, noise floor</dt>
  *   <dd>The same child JVM, warm-up, baseline and walk through the trace as a checked pass, calling no allocator
  *       ({@link dev.jalloc.cli.replay.NoisePass}); its {@code peak_rss_bytes}, in the trace's row whose allocator is
@@ -83,8 +95,9 @@
  * </dl>
  *
  * <h2>The JVM in the same process</h2>
- * jemalloc and mimalloc are loaded privately ({@code RTLD_LOCAL}): only the replay's blocks come from them.
- * glibc is also the JVM's malloc: its counters include whatever the JVM's threads (JIT compilers, GC) malloc or
+ * jemalloc, mimalloc and mimalloc-secure are loaded privately ({@code RTLD_LOCAL}): only the replay's blocks come
+ * from them. hardened_malloc is the whole malloc of the child JVMs that run it, the JVM's included. glibc is also
+ * the JVM's malloc: its counters include whatever the JVM's threads (JIT compilers, GC) malloc or
  * free during a checked pass, so small glibc footprints carry that noise, and so does its resident memory. Native calls cost a downcall each
  * ({@code Linker.Option.critical(false)}: no thread-state switch), the same for every native peer.
  */

@@ -147,7 +147,8 @@ class ReplayCommandTest {
         Run unknown = run("--allocator", "tcmalloc", small.toString());
         assertEquals(2, unknown.status());
         assertEquals("jalloc replay: unknown allocator 'tcmalloc' (known: jalloc, jalloc-shared, bestfit, glibc, "
-                + "jemalloc, mimalloc)\ntry 'jalloc replay --help'\n", unknown.err());
+                + "jemalloc, mimalloc, mimalloc-secure, hardened, hardened-light)\ntry 'jalloc replay --help'\n",
+                unknown.err());
 
         Run malformed = run("--allocator", "glibc", small.toString(), bad.toString());
         assertEquals(1, malformed.status());
@@ -177,7 +178,10 @@ class ReplayCommandTest {
         assertEquals(0, help.status());
         for (String expected : new String[] {
                 "Usage: jalloc replay [-h] [--allocator=NAME]... [--csv] [--repeat=N] [--[no-]progress] TRACE...",
-                "  jalloc    the jalloc heap", "  bestfit   ", "  glibc     ", "  jemalloc  ", "  mimalloc  ",
+                "  jalloc          the jalloc heap", "  bestfit         ", "  glibc           ", "  jemalloc        ",
+                "  mimalloc        ", "  mimalloc-secure mimalloc 2.0.9 built with MI_SECURE=ON",
+                "  hardened        hardened_malloc, default", "  hardened-light  hardened_malloc, light",
+                "but hardened and", "hardened_malloc counts none: '-'",
                 "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
                 "a child JVM", "replayed as a request for 1 byte", "peak_rss_bytes", "/proc/self/statm",
                 "rss_utilization", "allocator (none)"}) {
