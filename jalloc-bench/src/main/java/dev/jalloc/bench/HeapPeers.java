@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import dev.jalloc.DebugLevel;
 import dev.jalloc.heap.AddressAllocator;
 import dev.jalloc.heap.BestFitAllocator;
+import dev.jalloc.heap.Hardening;
 import dev.jalloc.heap.Heap;
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
@@ -35,6 +36,11 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  *   jallocSampled,     level, for what each level costs (jallocHeap is level OFF, unless -Djalloc.debug says
  *   jallocAll,         otherwise: the forks do not set it)
  *   jallocParanoid
+ *   jallocLight,       Heap.builder().hardening(LIGHT / STANDARD / FULL): the confined heap at each hardening
+ *   jallocStandard,    level, for what each costs
+ *   jallocFull
+ *   jallocSegments     Heap.ofConfined() through segments: allocateNoInit(size, 16), free(segment), reallocate
+ *   jallocChecked      the same with Heap.builder().checkedLifetimes(true): an arena per payload, closed at its free
  *   glibc[Critical]    malloc, free, realloc of the default lookup (glibc), plain or Linker.Option.critical(false)
  *   jemalloc[Critical] malloc, free, realloc of libjemalloc.so.2 (Debian libjemalloc2), loaded RTLD_LOCAL
  *   mimalloc[Critical] mi_malloc, mi_free, mi_realloc of libmimalloc.so.2 (Debian libmimalloc2.0)
@@ -81,7 +87,8 @@ public final class HeapPeers {
     static final String[] NAMES = {"speedOfLight", "jallocHeap", "jallocShared", "jallocBestFit", "glibc",
             "glibcCritical", "jemalloc", "jemallocCritical", "mimalloc", "mimallocCritical", "mimallocSecure",
             "mimallocSecureCritical", "hardened", "hardenedLight", "unsafe", "nettyPooled", "nettyAdaptive", "rpmalloc",
-            "jallocLeaks", "jallocSampled", "jallocAll", "jallocParanoid"};
+            "jallocLeaks", "jallocSampled", "jallocAll", "jallocParanoid", "jallocLight", "jallocStandard", "jallocFull",
+            "jallocSegments", "jallocChecked"};
 
     /** malloc's alignment, asked of the allocators that take one. */
     static final long ALIGN = 16;
@@ -103,6 +110,11 @@ public final class HeapPeers {
             case "jallocSampled" -> new Jalloc(Heap.builder().debug(DebugLevel.SAMPLED).build(), slots);
             case "jallocAll" -> new Jalloc(Heap.builder().debug(DebugLevel.ALL).build(), slots);
             case "jallocParanoid" -> new Jalloc(Heap.builder().debug(DebugLevel.PARANOID).build(), slots);
+            case "jallocLight" -> new Jalloc(Heap.builder().hardening(Hardening.LIGHT).build(), slots);
+            case "jallocStandard" -> new Jalloc(Heap.builder().hardening(Hardening.STANDARD).build(), slots);
+            case "jallocFull" -> new Jalloc(Heap.builder().hardening(Hardening.FULL).build(), slots);
+            case "jallocSegments" -> new JallocSegments(Heap.ofConfined(), slots);
+            case "jallocChecked" -> new JallocSegments(Heap.builder().checkedLifetimes(true).build(), slots);
             case "glibc" -> new NativePeers.GlibcPlain(slots);
             case "glibcCritical" -> new NativePeers.GlibcCritical(slots);
             case "jemalloc" -> new NativePeers.JemallocPlain(slots);
@@ -222,6 +234,47 @@ public final class HeapPeers {
     }
 
     // ---- jalloc ----
+
+    /** The heap through segments, as Java code uses it: what checked lifetimes cost is measured here. */
+    static final class JallocSegments extends Contender {
+        private final Heap heap;
+        private final MemorySegment[] slots;
+
+        JallocSegments(Heap heap, int slots) {
+            this.heap = heap;
+            this.slots = new MemorySegment[slots];
+        }
+
+        @Override
+        void allocate(int slot, int byteSize) {
+            MemorySegment s = heap.allocateNoInit(byteSize, ALIGN);
+            s.set(JAVA_BYTE, 0, (byte) slot);
+            slots[slot] = s;
+        }
+
+        @Override
+        void free(int slot) {
+            heap.free(slots[slot]);
+            slots[slot] = null;
+        }
+
+        @Override
+        void reallocate(int slot, int byteSize) {
+            MemorySegment s = heap.reallocate(slots[slot], byteSize);
+            s.set(JAVA_BYTE, byteSize - 1, (byte) slot);
+            slots[slot] = s;
+        }
+
+        @Override
+        void touch(int slot, int byteSize) {
+            slots[slot].asSlice(0, byteSize).fill((byte) 0x55);
+        }
+
+        @Override
+        public void close() {
+            heap.close();
+        }
+    }
 
     static final class Jalloc extends Addresses {
         private final AddressAllocator allocator;

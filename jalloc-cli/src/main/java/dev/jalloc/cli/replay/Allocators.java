@@ -1,5 +1,6 @@
 package dev.jalloc.cli.replay;
 
+import dev.jalloc.heap.Hardening;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,17 +44,24 @@ public final class Allocators {
      *        {@link ChildCheckedPass}). Every registered allocator's checked pass runs in a child JVM.
      * @param opener makes an instance
      * @param anchor its prebuilt library in {@code ../shared/natives}, or null if it is not one of those anchors
+     * @param optIn whether it runs only when named with {@code --allocator} (the hardened jalloc levels)
      */
-    public record Entry(String name, String description, boolean processWide, Opener opener, Anchor anchor) {
+    public record Entry(String name, String description, boolean processWide, Opener opener, Anchor anchor,
+            boolean optIn) {
 
         /** {@return an allocator whose every instance starts fresh, with memory of its own} */
         public static Entry fresh(String name, String description, Opener opener) {
-            return new Entry(name, description, false, opener, null);
+            return new Entry(name, description, false, opener, null, false);
+        }
+
+        /** {@return a fresh allocator that runs only when named} */
+        public static Entry freshOptIn(String name, String description, Opener opener) {
+            return new Entry(name, description, false, opener, null, true);
         }
 
         /** {@return an allocator with one state per process, such as a native malloc} */
         public static Entry processWide(String name, String description, Opener opener) {
-            return new Entry(name, description, true, opener, null);
+            return new Entry(name, description, true, opener, null, false);
         }
 
         /**
@@ -70,7 +78,7 @@ public final class Allocators {
          * must be preloaded (hardened_malloc: two more child JVMs per trace, and 2 to 4 times glibc's time).
          */
         public boolean byDefault() {
-            return anchor == null || !anchor.preload() && SharedNatives.isPresent(anchor.fileName());
+            return !optIn && (anchor == null || !anchor.preload() && SharedNatives.isPresent(anchor.fileName()));
         }
 
         /**
@@ -123,14 +131,21 @@ public final class Allocators {
                     + "downcalls", Mimalloc::debian),
             new Entry("mimalloc-secure", "mimalloc 2.0.9 built with MI_SECURE=ON (../shared/natives/"
                     + SharedNatives.MIMALLOC_SECURE + "), via FFM downcalls", true, Mimalloc::secure,
-                    new Anchor(SharedNatives.MIMALLOC_SECURE, false)),
+                    new Anchor(SharedNatives.MIMALLOC_SECURE, false), false),
             new Entry("hardened", "hardened_malloc, default configuration (../shared/natives/"
                     + SharedNatives.HARDENED + "), LD_PRELOADed", true,
-                    () -> HardenedMalloc.open(SharedNatives.HARDENED), new Anchor(SharedNatives.HARDENED, true)),
+                    () -> HardenedMalloc.open(SharedNatives.HARDENED), new Anchor(SharedNatives.HARDENED, true),
+                    false),
             new Entry("hardened-light", "hardened_malloc, light configuration (../shared/natives/"
                     + SharedNatives.HARDENED_LIGHT + "), LD_PRELOADed", true,
                     () -> HardenedMalloc.open(SharedNatives.HARDENED_LIGHT),
-                    new Anchor(SharedNatives.HARDENED_LIGHT, true)));
+                    new Anchor(SharedNatives.HARDENED_LIGHT, true), false),
+            Entry.freshOptIn("jalloc-light", "the jalloc heap at Hardening.LIGHT (zero on free, canaries); named "
+                    + "only", () -> JallocReplay.hardened(Hardening.LIGHT)),
+            Entry.freshOptIn("jalloc-standard", "the jalloc heap at Hardening.STANDARD (quarantines, write-after-free"
+                    + " check, guard pages from 128 KiB); named only", () -> JallocReplay.hardened(Hardening.STANDARD)),
+            Entry.freshOptIn("jalloc-full", "the jalloc heap at Hardening.FULL; named only",
+                    () -> JallocReplay.hardened(Hardening.FULL)));
 
     private Allocators() {
     }

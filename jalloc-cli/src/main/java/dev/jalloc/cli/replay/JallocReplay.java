@@ -3,6 +3,7 @@ package dev.jalloc.cli.replay;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.heap.AddressAllocator;
 import dev.jalloc.heap.BestFitAllocator;
+import dev.jalloc.heap.Hardening;
 import dev.jalloc.heap.Heap;
 
 /**
@@ -26,6 +27,10 @@ final class JallocReplay implements ReplayAllocator {
 
     static ReplayAllocator sharedHeap() {
         return new JallocReplay(Heap.ofShared());
+    }
+
+    static ReplayAllocator hardened(Hardening level) {
+        return new JallocReplay(Heap.builder().hardening(level).build());
     }
 
     static ReplayAllocator bestFit() {
