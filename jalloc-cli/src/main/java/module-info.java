@@ -11,6 +11,7 @@ module dev.jalloc.cli {
     requires info.picocli;
 
     opens dev.jalloc.cli to info.picocli;
+    opens dev.jalloc.cli.plot to info.picocli;
     opens dev.jalloc.cli.replay to info.picocli;
     opens dev.jalloc.cli.ui to info.picocli;
     opens dev.jalloc.cli.viz to info.picocli;
