@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>the files must be of one kind; with several, each measurement gets the key {@code file}, its file's label
  *       (given, or the file's name without what all the names share);</li>
- *   <li>keep the metrics asked for, JMH's secondary results only if asked, and what {@code where} lets through;</li>
+ *   <li>keep the metrics asked for, JMH's secondary results only if asked, and what {@code where} lets through
+ *       (matching the values as the files have them), then rename the values {@code rename} names;</li>
  *   <li>one panel per distinct value of the chart keys and unit (a panel never mixes units), in order of first
  *       appearance; in each, one group per distinct value of the group keys, one bar per series in each group:
  *       a series a group lacks is a missing bar, drawn as such;</li>
@@ -70,7 +71,7 @@ public final class FigurePlan {
             }
         }
         List<String> keys = keys(all);
-        List<Measurement> kept = filter(all, keys, format, spec);
+        List<Measurement> kept = renamed(filter(all, keys, format, spec), spec.rename());
         List<String> chartKeys = spec.chartBy() != null ? checked(spec.chartBy(), keys, "--chart-by")
                 : format.chartKeys().stream().filter(keys::contains).toList();
         String seriesKey = spec.seriesBy() != null ? spec.seriesBy() : keys.contains(format.seriesKey())
@@ -172,10 +173,14 @@ public final class FigurePlan {
             }
             groups = one;
         }
-        String title = label(first, chartKeys, true);
-        if (chartKeys.contains("metric") && !metric.title().isEmpty()) {
-            title = title.replace(metric.name(), metric.title());
+        List<String> parts = new ArrayList<>();
+        for (String key : chartKeys) {
+            String part = key.equals("metric") ? metric.title() : label(first, List.of(key), false);
+            if (!part.isEmpty()) {
+                parts.add(part);
+            }
         }
+        String title = String.join(SEPARATOR, parts);
         return new Panel(title, metric.unit(), metric.quantity(), metric.better(), scale(members, metric,
                 scaleChoice), groups);
     }
@@ -247,6 +252,25 @@ public final class FigurePlan {
             }
         }
         return ordered;
+    }
+
+    /** {@return the measurements with every key's value that {@code rename} names replaced by its new name} */
+    private static List<Measurement> renamed(List<Measurement> measurements, Map<String, String> rename) {
+        if (rename.isEmpty()) {
+            return measurements;
+        }
+        List<Measurement> renamed = new ArrayList<>();
+        for (Measurement m : measurements) {
+            Measurement r = m;
+            for (Map.Entry<String, String> key : m.keys().entrySet()) {
+                String to = rename.get(key.getValue());
+                if (to != null) {
+                    r = r.with(key.getKey(), to);
+                }
+            }
+            renamed.add(r);
+        }
+        return renamed;
     }
 
     /** {@return every key of the measurements, in order of first appearance, and "metric"} */

@@ -1,9 +1,11 @@
 package dev.jalloc.cli.plot;
 
 import dev.jalloc.cli.plot.Figure.Better;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SequencedMap;
 
 /**
@@ -33,6 +35,13 @@ final class MtbenchCsv {
                         + "mtbench's CSV, with " + String.join(", ", NEEDED) + ")");
             }
         }
+        Map<String, String> units = new HashMap<>();
+        for (Csv.Row row : rows.subList(1, rows.size())) {
+            List<String> f = row.fields();
+            if (f.size() == header.size() && !f.get(header.indexOf("unit")).isEmpty()) {
+                units.putIfAbsent(f.get(header.indexOf("bench")), f.get(header.indexOf("unit")));
+            }
+        }
         List<Measurement> measurements = new ArrayList<>();
         for (Csv.Row row : rows.subList(1, rows.size())) {
             List<String> f = row.fields();
@@ -45,7 +54,8 @@ final class MtbenchCsv {
             keys.put("contender", f.get(header.indexOf("contender")));
             keys.put("threads", f.get(header.indexOf("threads")));
             boolean ok = f.get(header.indexOf("status")).equals("ok");
-            String unit = f.get(header.indexOf("unit"));
+            // A skipped run has no unit: it takes its benchmark's, so that its missing bar joins the same panel.
+            String unit = units.getOrDefault(keys.get("bench"), f.get(header.indexOf("unit")));
             Metric speed = new Metric("speed", "", unit, Quantity.NUMBER, Metric.better(unit));
             double value = ok ? Source.number(file, row.line(), "metric", f.get(header.indexOf("metric")))
                     : Double.NaN;

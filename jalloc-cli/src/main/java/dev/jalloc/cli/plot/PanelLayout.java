@@ -36,9 +36,12 @@ abstract sealed class PanelLayout permits HorizontalPanel, VerticalPanel {
     final Map<String, String> colours;
     final double left;
     final double right;
+    private final double largest;
 
     PanelLayout(Panel panel, Axis axis, Map<String, String> colours, double left, double right) {
         this.panel = panel;
+        this.largest = panel.bars().stream().filter(Bar::isMeasured).mapToDouble(b -> Math.abs(b.value())).max()
+                .orElse(0);
         this.axis = axis;
         this.colours = colours;
         this.left = left;
@@ -58,7 +61,7 @@ abstract sealed class PanelLayout permits HorizontalPanel, VerticalPanel {
 
     /** {@return the label printed beside a bar: its value (and error), or nothing for a missing one} */
     String valueLabel(Bar bar) {
-        return bar.isMeasured() ? panel.quantity().format(bar.value(), bar.error()) : "";
+        return bar.isMeasured() ? panel.quantity().format(bar.value(), bar.error(), largest) : "";
     }
 
     /** {@return the widest value label of the panel, in pixels} */

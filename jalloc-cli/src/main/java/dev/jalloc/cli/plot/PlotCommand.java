@@ -113,6 +113,10 @@ public final class PlotCommand implements Callable<Integer> {
             + "name without what all the names share)")
     private List<String> labels = new ArrayList<>();
 
+    @Option(names = "--rename", paramLabel = "VALUE=NAME", description = "show NAME instead of VALUE (a contender, "
+            + "a parameter's value, a trace...); repeat for more")
+    private Map<String, String> rename = new LinkedHashMap<>();
+
     @Option(names = "--secondary", description = "also plot JMH's secondary results (-prof gc's :gc.alloc.rate...)")
     private boolean secondary;
 
@@ -164,7 +168,7 @@ public final class PlotCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>(caption);
         lines.add("data: " + String.join(", ", files.stream().map(Path::toString).toList()));
         PlotSpec plotSpec = new PlotSpec(title, lines, chart, groupBy, seriesBy, filters, metrics,
-                log ? ScaleChoice.LOG : scale, secondary, labels);
+                log ? ScaleChoice.LOG : scale, secondary, labels, rename);
         Figure figure;
         try {
             List<Source> sources = new ArrayList<>();

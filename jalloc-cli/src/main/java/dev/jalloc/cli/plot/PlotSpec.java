@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * @param scale how each panel's axis is chosen
  * @param secondary whether JMH's secondary results ({@code :gc.alloc.rate}...) are plotted
  * @param labels the files' labels (their {@code file} key), in order; empty for labels made from their names
+ * @param rename values of any key (a contender, a parameter's value, a trace) and the names to show instead
  */
 public record PlotSpec(String title, List<String> caption, List<String> chartBy, List<String> groupBy, String seriesBy,
                        Map<String, Pattern> where, List<String> metrics, ScaleChoice scale, boolean secondary,
-                       List<String> labels) {
+                       List<String> labels, Map<String, String> rename) {
     /** The series key that means "one series". */
     public static final String NONE = "none";
 
@@ -35,11 +36,12 @@ public record PlotSpec(String title, List<String> caption, List<String> chartBy,
         metrics = metrics == null ? null : List.copyOf(metrics);
         Objects.requireNonNull(scale, "scale");
         labels = List.copyOf(labels);
+        rename = Map.copyOf(rename);
     }
 
     /** {@return the defaults of everything, with {@code title}, {@code caption} and {@code scale}} */
     public static PlotSpec defaults(String title, List<String> caption, ScaleChoice scale) {
-        return new PlotSpec(title, caption, null, null, null, Map.of(), null, scale, false, List.of());
+        return new PlotSpec(title, caption, null, null, null, Map.of(), null, scale, false, List.of(), Map.of());
     }
 
     /** How a panel's value axis is chosen. */

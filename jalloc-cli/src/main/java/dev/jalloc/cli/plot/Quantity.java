@@ -20,24 +20,24 @@ public enum Quantity {
         };
     }
 
-    /** {@return {@code value ± error}, the error with the value's decimals; the value alone if error is NaN} */
-    String format(double value, double error) {
-        if (Double.isNaN(error)) {
-            return format(value);
-        }
+    /**
+     * {@return {@code value ± error} as a label among values up to {@code max}}: the error with the value's
+     * decimals, none if it is NaN; numbers in millions (or billions) all alike where {@code max} is that big
+     */
+    String format(double value, double error, double max) {
+        boolean withError = !Double.isNaN(error);
         return switch (this) {
-            case RATIO -> format(value) + " ± " + format(error);
-            case BYTES -> bytes(value) + " ± " + bytes(error);
+            case RATIO -> format(value) + (withError ? " ± " + format(error) : "");
+            case BYTES -> bytes(value) + (withError ? " ± " + bytes(error) : "");
             case NUMBER -> {
-                double big = Math.abs(value);
-                if (big >= 1e6) {
-                    double divisor = big >= 1e9 ? 1e9 : 1e6;
-                    String suffix = big >= 1e9 ? " G" : " M";
-                    int decimals = decimals(value / divisor);
-                    yield grouped(value / divisor, decimals) + " ± " + grouped(error / divisor, decimals) + suffix;
+                if (value == 0 && !withError) {
+                    yield "0";
                 }
-                int decimals = decimals(value);
-                yield grouped(value, decimals) + " ± " + grouped(error, decimals);
+                double divisor = Math.abs(max) >= 1e9 ? 1e9 : Math.abs(max) >= 1e6 ? 1e6 : 1;
+                String suffix = divisor == 1e9 ? " G" : divisor == 1e6 ? " M" : "";
+                int decimals = divisor == 1 ? decimals(value) : Math.max(2, decimals(value / divisor));
+                yield grouped(value / divisor, decimals) + (withError ? " ± " + grouped(error / divisor, decimals)
+                        : "") + suffix;
             }
         };
     }
