@@ -231,8 +231,11 @@ public final class ReplayCommand implements Callable<Integer> {
     private int plot(List<ReplayResult> results, List<Trace> traces) {
         String title = "jalloc replay: " + (traces.size() == 1 ? traces.getFirst().name()
                 : traces.size() + " traces") + ", by allocator";
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        // picocli gives the whole command line, from the subcommand's name on
+        int from = !args.isEmpty() && args.getFirst().equals(spec.name()) ? 1 : 0;
         List<String> caption = List.of(
-                "jalloc replay " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                "jalloc replay " + String.join(" ", args.subList(from, args.size())),
                 Machine.now() + "; " + Machine.describe(),
                 "Bars: each allocator's value on each trace. 'no value': not measured (the (none) row is the noise "
                         + "pass, with no allocator: only its peak_rss_bytes is measured).");
