@@ -13,9 +13,10 @@ import java.util.List;
  *   <li>Linear: from 0 to a "nice" maximum (1, 2 or 5 times a power of ten; for bytes, of a power of 1024's unit)
  *       at or above every value and every whisker's high end; negative values are not expected (the low end stays 0,
  *       a whisker that would reach below it is cut there and marked). Ratios run to 1 at least.</li>
- *   <li>Log: from a power of the base (10; 4 for bytes, whose ticks are then 1 KiB, 4 KiB, 16 KiB...) at or below
- *       the smallest positive value or whisker low end, to one at or above the largest. Each power is a labelled
- *       tick; where the axis spans two powers or fewer, 2 and 5 times them are labelled too.</li>
+ *   <li>Log: from 1, 2 or 5 times a power of ten at or below the smallest positive value or whisker low end, to
+ *       one at or above the largest (for bytes: powers of 4, whose ticks are 1 KiB, 4 KiB, 16 KiB...). Each power
+ *       of ten and both ends are labelled ticks; where the axis spans 100 times or less, 2 and 5 times the powers
+ *       are labelled too.</li>
  * </ul>
  */
 final class Axis {
@@ -77,28 +78,55 @@ final class Axis {
         return new Axis(Scale.LINEAR, 0, top * unit, list);
     }
 
-    /** {@return a log axis from a power of the base at or below {@code min} to one at or above {@code max}} */
+    /**
+     * {@return a log axis over [{@code min}, {@code max}]}: for numbers from the largest of 1, 2 or 5 times a power
+     * of ten at or below {@code min} to the smallest at or above {@code max}; for bytes, from a power of 4 to a
+     * power of 4
+     */
     static Axis log(double min, double max, Quantity quantity) {
-        double base = quantity == Quantity.BYTES ? 4 : 10;
-        int from = (int) Math.floor(Math.log(min) / Math.log(base) + 1e-9);
-        int to = (int) Math.ceil(Math.log(Math.max(max, min)) / Math.log(base) - 1e-9);
-        if (to <= from) {
-            to = from + 1;
+        max = Math.max(max, min);
+        if (quantity == Quantity.BYTES) {
+            int from = (int) Math.floor(Math.log(min) / Math.log(4) + 1e-9);
+            int to = Math.max(from + 1, (int) Math.ceil(Math.log(max) / Math.log(4) - 1e-9));
+            List<Tick> list = new ArrayList<>();
+            for (int power = from; power <= to; power++) {
+                list.add(new Tick(Math.pow(4, power), quantity.format(Math.pow(4, power))));
+            }
+            return new Axis(Scale.LOG, Math.pow(4, from), Math.pow(4, to), list);
         }
-        boolean fine = to - from <= 2 && base == 10;
+        double low = niceBelow(min);
+        double high = niceAbove(max);
+        if (high <= low) {
+            high = niceAbove(low * 1.01);
+        }
+        boolean fine = high / low <= 100 + 1e-9;
         List<Tick> list = new ArrayList<>();
-        for (int power = from; power <= to; power++) {
-            double decade = Math.pow(base, power);
-            list.add(new Tick(decade, label(decade, quantity)));
-            if (power == to) {
-                break;
-            }
-            for (int m = 2; m < base; m++) {
-                double value = m * decade;
-                list.add(new Tick(value, fine && (m == 2 || m == 5) ? label(value, quantity) : ""));
+        for (int power = (int) Math.floor(Math.log10(low) + 1e-9); Math.pow(10, power) <= high * (1 + 1e-9); power++) {
+            for (int m = 1; m <= 9; m++) {
+                double value = m * Math.pow(10, power);
+                if (value < low * (1 - 1e-9) || value > high * (1 + 1e-9)) {
+                    continue;
+                }
+                boolean labelled = m == 1 || fine && (m == 2 || m == 5) || Math.abs(value - low) <= 1e-9 * low
+                        || Math.abs(value - high) <= 1e-9 * high;
+                list.add(new Tick(value, labelled ? label(value) : ""));
             }
         }
-        return new Axis(Scale.LOG, Math.pow(base, from), Math.pow(base, to), list);
+        return new Axis(Scale.LOG, low, high, list);
+    }
+
+    /** {@return the largest of 1, 2 or 5 times a power of ten at or below {@code value} (> 0)} */
+    static double niceBelow(double value) {
+        double power = Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+        double fraction = value / power;
+        return (fraction >= 5 - 1e-9 ? 5 : fraction >= 2 - 1e-9 ? 2 : 1) * power;
+    }
+
+    /** {@return the smallest of 1, 2 or 5 times a power of ten at or above {@code value} (> 0)} */
+    static double niceAbove(double value) {
+        double power = Math.pow(10, Math.floor(Math.log10(value) - 1e-9));
+        double fraction = value / power;
+        return (fraction <= 1 + 1e-9 ? 1 : fraction <= 2 + 1e-9 ? 2 : fraction <= 5 + 1e-9 ? 5 : 10) * power;
     }
 
     /** {@return where {@code value} falls, from 0 (the low end) to 1 (the high end), clamped to [0, 1]} */
@@ -137,7 +165,8 @@ final class Axis {
         return nice * power;
     }
 
-    private static String label(double value, Quantity quantity) {
-        return quantity == Quantity.BYTES ? quantity.format(value) : quantity.tick(value, value, value);
+    private static String label(double value) {
+        double step = Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+        return Quantity.NUMBER.tick(value, step, value);
     }
 }

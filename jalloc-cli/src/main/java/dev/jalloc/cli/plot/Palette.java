@@ -2,12 +2,14 @@ package dev.jalloc.cli.plot;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The colour of each series, the same in every chart: a contender or allocator that jalloc's benchmarks know has a
  * colour of its own (jalloc's in blues, glibc orange, jemalloc green, mimalloc red, ...), so that a reader who
- * learned one chart reads the next; any other series takes the first colour of a fixed list that no series of the
+ * learned one chart reads the next (a series renamed with the known name in it, {@code OFF (jallocHeap)}, keeps
+ * its colour); any other series takes the first colour of a fixed list that no series of the
  * same figure has yet, in the figure's order. The colours are those of Tableau 10 and their lighter twins, chosen
  * to stay apart for the common forms of colour blindness as far as ten colours can.
  */
@@ -39,7 +41,7 @@ final class Palette {
     static Map<String, String> colours(List<String> series) {
         Map<String, String> chosen = new HashMap<>();
         for (String name : series) {
-            String known = KNOWN.get(name.toLowerCase(java.util.Locale.ROOT));
+            String known = known(name);
             if (known != null && !chosen.containsValue(known)) {
                 chosen.put(name, known);
             }
@@ -54,6 +56,24 @@ final class Palette {
             }
         }
         return chosen;
+    }
+
+    /**
+     * {@return the colour of a known series named {@code name}, or of the one it names among its words (a renamed
+     * series such as {@code OFF (jallocHeap)} keeps jallocHeap's colour); null if none}
+     */
+    private static String known(String name) {
+        String whole = KNOWN.get(name.toLowerCase(Locale.ROOT));
+        if (whole != null) {
+            return whole;
+        }
+        for (String word : name.toLowerCase(Locale.ROOT).split("[^a-z0-9()-]+|[()]")) {
+            String colour = KNOWN.get(word);
+            if (colour != null && !word.equals("(none)")) {
+                return colour;
+            }
+        }
+        return null;
     }
 
     /** Past fifteen series: greys, told apart by the legend's order only (a figure that needs them has too many). */

@@ -129,10 +129,15 @@ class FigureSvgTest {
     @Test
     void logAxesAreLabelledAndSpanWholePowers() throws Exception {
         Axis axis = Axis.log(3.1, 7001, Quantity.NUMBER);
-        assertEquals(1, axis.low());
+        assertEquals(2, axis.low());
         assertEquals(10_000, axis.high());
         List<String> labels = axis.ticks().stream().map(Axis.Tick::label).filter(l -> !l.isEmpty()).toList();
-        assertEquals(List.of("1", "10", "100", "1,000", "10,000"), labels);
+        assertEquals(List.of("2", "10", "100", "1,000", "10,000"), labels);
+        Axis narrow = Axis.log(0.98, 14.3, Quantity.NUMBER);
+        assertEquals(0.5, narrow.low());
+        assertEquals(20, narrow.high());
+        assertEquals(List.of("0.5", "1", "2", "5", "10", "20"),
+                narrow.ticks().stream().map(Axis.Tick::label).filter(l -> !l.isEmpty()).toList());
         Axis bytes = Axis.log(8190, 17_000_000, Quantity.BYTES);
         assertEquals(4096, bytes.low());
         assertEquals("4 KiB", bytes.ticks().getFirst().label());
@@ -159,6 +164,8 @@ class FigureSvgTest {
         assertEquals(one.get("jallocHeap"), two.get("jallocHeap"));
         assertEquals(one.get("mimallocCritical"), two.get("mimallocCritical"));
         assertEquals(Palette.colours(List.of("jalloc")).get("jalloc"), one.get("jallocHeap"), "replay and JMH alike");
+        assertEquals(one.get("jallocHeap"), Palette.colours(List.of("OFF (jallocHeap)")).get("OFF (jallocHeap)"),
+                "renamed, it keeps its colour");
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             many.add("series" + i);
