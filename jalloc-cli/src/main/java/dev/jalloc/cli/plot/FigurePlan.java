@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   <li>two measurements that would be one bar are refused, naming the key they differ in.</li>
  * </ol>
  * A label part is the bare value for the keys that name themselves ({@link #BARE}), {@code key=value} for the
- * others ({@code size=16}, {@code threads=2}).
+ * others ({@code size=16}, {@code threads=2}). Where a panel's groups are benchmarks of one class, their labels
+ * drop the class ({@code pair}, not {@code HeapBench.pair}) and the panel's title names it.
  */
 public final class FigurePlan {
     /** {@link PlotSpec.ScaleChoice#AUTO} makes a panel logarithmic when its values span more than this many times. */
@@ -145,9 +146,14 @@ public final class FigurePlan {
         List<String> series = new ArrayList<>(allSeries);
         Set<String> present = new LinkedHashSet<>(distinct(members, seriesKey));
         series.retainAll(present);
+        String shared = groupKeys.contains("benchmark") ? sharedClass(members) : "";
         Map<String, Map<String, Measurement>> cells = new LinkedHashMap<>();
         for (Measurement m : members) {
-            Map<String, Measurement> row = cells.computeIfAbsent(label(m, groupKeys, false), k -> new LinkedHashMap<>());
+            String group = label(m, groupKeys, false);
+            if (!shared.isEmpty() && group.startsWith(shared)) {
+                group = group.substring(shared.length());
+            }
+            Map<String, Measurement> row = cells.computeIfAbsent(group, k -> new LinkedHashMap<>());
             String s = seriesOf(m, seriesKey);
             Measurement before = row.put(s, m);
             if (before != null) {
@@ -180,9 +186,31 @@ public final class FigurePlan {
                 parts.add(part);
             }
         }
+        if (!shared.isEmpty()) {
+            parts.add(shared.substring(0, shared.length() - 1));
+        }
         String title = String.join(SEPARATOR, parts);
         return new Panel(title, metric.unit(), metric.quantity(), metric.better(), scale(members, metric,
                 scaleChoice), groups);
+    }
+
+    /**
+     * {@return "HeapBench." when every benchmark of a panel whose groups are benchmarks is of that one class (the
+     * groups' labels then go without it, and the panel's title says it once), else ""}
+     */
+    private static String sharedClass(List<Measurement> members) {
+        String shared = null;
+        for (Measurement m : members) {
+            String benchmark = m.key("benchmark");
+            int dot = benchmark.indexOf('.');
+            String type = dot < 0 ? "" : benchmark.substring(0, dot + 1);
+            if (shared == null) {
+                shared = type;
+            } else if (!shared.equals(type)) {
+                return "";
+            }
+        }
+        return shared == null ? "" : shared;
     }
 
     private static Scale scale(List<Measurement> members, Metric metric, PlotSpec.ScaleChoice choice) {

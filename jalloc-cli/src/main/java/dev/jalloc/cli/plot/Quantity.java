@@ -22,7 +22,8 @@ public enum Quantity {
 
     /**
      * {@return {@code value ± error} as a label among values up to {@code max}}: the error with the value's
-     * decimals, none if it is NaN; numbers in millions (or billions) all alike where {@code max} is that big
+     * decimals, none if it is NaN; numbers in millions (or billions) all alike where {@code max} is that big, but
+     * for those under a thousandth of that unit
      */
     String format(double value, double error, double max) {
         boolean withError = !Double.isNaN(error);
@@ -34,6 +35,9 @@ public enum Quantity {
                     yield "0";
                 }
                 double divisor = Math.abs(max) >= 1e9 ? 1e9 : Math.abs(max) >= 1e6 ? 1e6 : 1;
+                if (Math.abs(value) < divisor / 1000) {
+                    divisor = 1;    // a value a thousand times smaller than the unit prints plainly: 10.7, not 0.0000107 M
+                }
                 String suffix = divisor == 1e9 ? " G" : divisor == 1e6 ? " M" : "";
                 int decimals = divisor == 1 ? decimals(value) : Math.max(2, decimals(value / divisor));
                 yield grouped(value / divisor, decimals) + (withError ? " ± " + grouped(error / divisor, decimals)
