@@ -359,7 +359,8 @@ public final class FigurePlan {
     private static int common(String a, String b, boolean fromEnd) {
         int n = 0;
         while (n < a.length() && n < b.length()
-                && (fromEnd ? a.charAt(a.length() - 1 - n) == b.charAt(b.length() - 1 - n) : a.charAt(n) == b.charAt(n))) {
+                && (fromEnd ? a.charAt(a.length() - 1 - n) == b.charAt(b.length() - 1 - n)
+                        : a.charAt(n) == b.charAt(n))) {
             n++;
         }
         return n;

@@ -124,7 +124,7 @@ final class HorizontalPanel extends PanelLayout {
             String colour = colours.get(bar.series());
             double end = x(bar.value());
             if (!dots()) {
-                svg.rect(zero, y, end - zero, thickness, colour, null, names("bar", bar, group));
+                svg.rect(zero, y, Math.max(MIN_LENGTH, end - zero), thickness, colour, null, names("bar", bar, group));
             }
             double labelAt = end;
             if (bar.hasError()) {

@@ -13,8 +13,9 @@ import java.util.Map;
  * ({@code bar}, {@code dot}, {@code whisker}, {@code missing}, {@code value}), its series and its group, so that
  * a test (or a reader of the source) can find it.
  * <ul>
- *   <li>A measured value on a linear axis is a bar from 0; on a log axis a dot (a length from an arbitrary low end
- *       would mean nothing).</li>
+ *   <li>A measured value on a linear axis is a bar from 0, at least {@value #MIN_LENGTH} pixels long so that a
+ *       value too small to see (a utilization of 0.001) is still there in its colour, unlike a missing one; on a
+ *       log axis a dot (a length from an arbitrary low end would mean nothing).</li>
  *   <li>A whisker spans value ± error, with caps; a low end below the axis' is cut at it, without its cap, and
  *       marked with an arrowhead.</li>
  *   <li>A missing value is the words "no value" where the bar would start: never a bar of length 0.</li>
@@ -30,6 +31,7 @@ abstract sealed class PanelLayout permits HorizontalPanel, VerticalPanel {
     static final String MINOR_GRID = "#efefef";
     static final String BAND = "#f5f5f5";
     static final String NO_VALUE = "no value";
+    static final double MIN_LENGTH = 2;
 
     final Panel panel;
     final Axis axis;

@@ -9,7 +9,12 @@ import java.util.Locale;
  * value, as the benchmark tables print them ({@code 3.17 ± 0.13}, {@code 5,874 ± 291}).
  */
 public enum Quantity {
-    NUMBER, BYTES, RATIO;
+    /** A time, a rate or a count: digits grouped, {@code M} and {@code G} for millions and billions. */
+    NUMBER,
+    /** A byte count: binary prefixes (KiB, MiB, GiB); log axes in powers of 4. */
+    BYTES,
+    /** A ratio such as a utilization: three decimals; its linear axis runs to 1 at least. */
+    RATIO;
 
     /** {@return {@code value} as a label} */
     String format(double value) {
@@ -36,7 +41,7 @@ public enum Quantity {
                 }
                 double divisor = Math.abs(max) >= 1e9 ? 1e9 : Math.abs(max) >= 1e6 ? 1e6 : 1;
                 if (Math.abs(value) < divisor / 1000) {
-                    divisor = 1;    // a value a thousand times smaller than the unit prints plainly: 10.7, not 0.0000107 M
+                    divisor = 1;    // a thousandth of the unit or less prints plainly: 10.7, not 0.0000107 M
                 }
                 String suffix = divisor == 1e9 ? " G" : divisor == 1e6 ? " M" : "";
                 int decimals = divisor == 1 ? decimals(value) : Math.max(2, decimals(value / divisor));

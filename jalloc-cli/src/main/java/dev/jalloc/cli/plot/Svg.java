@@ -18,7 +18,7 @@ final class Svg {
     Svg() {
     }
 
-    /** A rectangle; {@code stroke} may be null; {@code attributes} (already escaped, from {@link #attr}) may be null. */
+    /** A rectangle; {@code stroke} may be null; {@code attributes} (escaped, from {@link #attr}) may be null. */
     Svg rect(double x, double y, double width, double height, String fill, String stroke, String attributes) {
         out.append("<rect x=\"").append(num(x)).append("\" y=\"").append(num(y)).append("\" width=\"")
                 .append(num(Math.max(0, width))).append("\" height=\"").append(num(Math.max(0, height)))

@@ -121,7 +121,8 @@ final class VerticalPanel extends PanelLayout {
             String colour = colours.get(bar.series());
             double end = y(bar.value(), plotTop);
             if (!dots()) {
-                svg.rect(x, end, thickness, zero - end, colour, null, names("bar", bar, group));
+                double length = Math.max(MIN_LENGTH, zero - end);
+                svg.rect(x, zero - length, thickness, length, colour, null, names("bar", bar, group));
             }
             double labelAt = end;
             if (bar.hasError()) {

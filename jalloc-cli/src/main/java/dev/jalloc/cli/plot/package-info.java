@@ -4,10 +4,11 @@
  * gives the same bytes).
  *
  * <pre>
- *   PlotCommand ──> Source.read ──> JmhCsv | MtbenchCsv | ReplayTableText ──> Measurement (keys, Metric, value, error)
- *        │             (kind told by the first line; Csv parses RFC 4180)
+ *   PlotCommand ──> Source.read ──> JmhCsv | MtbenchCsv | ReplayTableText ──> Measurement
+ *        │             (kind told by the first line; Csv parses RFC 4180)       (keys, Metric, value, error)
  *        └──> FigurePlan (PlotSpec: chart-by, group-by, series-by, where, metric, scale) ──> Figure
- *                 ──> FigureSvg ──> HorizontalPanel | VerticalPanel (PanelLayout) ──> Axis, Palette, TextMetrics, Svg
+ *                 ──> FigureSvg ──> HorizontalPanel | VerticalPanel (PanelLayout)
+ *                                        ──> Axis, Palette, TextMetrics, Svg
  *   ReplayCommand --plot ──> FigurePlan.ofReplayTable (the table as the replay prints it, read back)
  * </pre>
  *

@@ -63,8 +63,9 @@ class FigurePlanTest {
         Figure figure = FigurePlan.figure(sources, spec);
         assertEquals(1, figure.panels().size());
         assertEquals(List.of("first run", "run 2"), figure.series());
-        assertEquals(List.of("HeapBench.pair", "HeapBench.window"),
-                figure.panels().getFirst().groups().stream().map(Group::label).toList());
+        assertEquals(List.of("pair", "window"), figure.panels().getFirst().groups().stream().map(Group::label).toList(),
+                "benchmarks of one class: the class is said once, in the panel's title");
+        assertEquals("HeapBench", figure.panels().getFirst().title());
         assertEquals(List.of("c"), figure.caption());
     }
 
