@@ -90,7 +90,7 @@ final class Axis {
             int to = Math.max(from + 1, (int) Math.ceil(Math.log(max) / Math.log(4) - 1e-9));
             List<Tick> list = new ArrayList<>();
             for (int power = from; power <= to; power++) {
-                list.add(new Tick(Math.pow(4, power), quantity.format(Math.pow(4, power))));
+                list.add(new Tick(Math.pow(4, power), Quantity.byteTick(Math.pow(4, power))));
             }
             return new Axis(Scale.LOG, Math.pow(4, from), Math.pow(4, to), list);
         }

@@ -9,7 +9,8 @@ import java.util.Map;
  * The colour of each series, the same in every chart: a contender or allocator that jalloc's benchmarks know has a
  * colour of its own (jalloc's in blues, glibc orange, jemalloc green, mimalloc red, ...), so that a reader who
  * learned one chart reads the next (a series renamed with the known name in it, {@code OFF (jallocHeap)}, keeps
- * its colour); any other series takes the first colour of a fixed list that no series of the
+ * its colour); a figure's only series, unknown, is slate grey (so that it is not taken for a contender); any other
+ * series takes the first colour of a fixed list that no series of the
  * same figure has yet, in the figure's order. The colours are those of Tableau 10 and their lighter twins, chosen
  * to stay apart for the common forms of colour blindness as far as ten colours can.
  */
@@ -17,6 +18,9 @@ final class Palette {
     /** The colours in the order given to unknown series. */
     static final List<String> COLOURS = List.of("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
             "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#8cd17d", "#86bcb6", "#f1ce63");
+
+    /** The colour of a figure's one series when it is none of the known: a slate grey that no contender has. */
+    static final String ALONE = "#6b7b8c";
 
     /** The known series: jalloc's allocators, their peers, and the debug levels (which are jalloc heaps). */
     private static final Map<String, String> KNOWN = Map.ofEntries(
@@ -45,6 +49,10 @@ final class Palette {
             if (known != null && !chosen.containsValue(known)) {
                 chosen.put(name, known);
             }
+        }
+        if (series.size() == 1 && chosen.isEmpty()) {
+            chosen.put(series.getFirst(), ALONE);
+            return chosen;
         }
         int next = 0;
         for (String name : series) {

@@ -6,7 +6,8 @@ import java.util.Locale;
  * What a panel's values are, which says how they print: plain numbers (times, rates, counts: digits grouped by
  * thousands, {@code M} and {@code G} for millions and billions), bytes (binary prefixes: KiB, MiB, GiB) or ratios
  * (three decimals). Values print with about three significant digits, and an error with as many decimals as its
- * value, as the benchmark tables print them ({@code 3.17 ± 0.13}, {@code 5,874 ± 291}).
+ * value (or enough for two digits of its own), as the benchmark tables print them ({@code 3.17 ± 0.13},
+ * {@code 5,874 ± 291}, {@code 1.164 ± 0.013}).
  */
 public enum Quantity {
     /** A time, a rate or a count: digits grouped, {@code M} and {@code G} for millions and billions. */
@@ -26,8 +27,9 @@ public enum Quantity {
     }
 
     /**
-     * {@return {@code value ± error} as a label among values up to {@code max}}: the error with the value's
-     * decimals, none if it is NaN; numbers in millions (or billions) all alike where {@code max} is that big, but
+     * {@return {@code value ± error} as a label among values up to {@code max}}: both with the value's decimals,
+     * or more (two more at most) where the error needs them for two significant digits ({@code 1.164 ± 0.013});
+     * no error if it is NaN; numbers in millions (or billions) all alike where {@code max} is that big, but
      * for those under a thousandth of that unit
      */
     String format(double value, double error, double max) {
@@ -45,6 +47,11 @@ public enum Quantity {
                 }
                 String suffix = divisor == 1e9 ? " G" : divisor == 1e6 ? " M" : "";
                 int decimals = divisor == 1 ? decimals(value) : Math.max(2, decimals(value / divisor));
+                if (withError && error > 0) {
+                    // enough decimals for two significant digits of the error, two more than the value's at most
+                    int forError = (int) Math.max(0, 1 - Math.floor(Math.log10(error / divisor)));
+                    decimals = Math.min(decimals + 2, Math.max(decimals, forError));
+                }
                 yield grouped(value / divisor, decimals) + (withError ? " ± " + grouped(error / divisor, decimals)
                         : "") + suffix;
             }
@@ -70,6 +77,12 @@ public enum Quantity {
         };
     }
 
+    /** {@return a power of 4 bytes as a log axis' tick names it: {@code 4 KiB}, {@code 256 KiB}, {@code 1 MiB}} */
+    static String byteTick(double value) {
+        double unit = byteUnit(value);
+        return grouped(value / unit, 0) + " " + byteUnitName(unit);
+    }
+
     /** {@return the largest power of 1024 not above {@code max} (at least 1)} */
     static double byteUnit(double max) {
         double unit = 1;
@@ -89,9 +102,7 @@ public enum Quantity {
         if (unit == 1) {
             return grouped(value, 0) + " B";
         }
-        double scaled = value / unit;
-        String text = grouped(scaled, Math.abs(scaled) >= 100 ? 0 : 1);
-        return (text.endsWith(".0") ? text.substring(0, text.length() - 2) : text) + " " + byteUnitName(unit);
+        return grouped(value / unit, 1) + " " + byteUnitName(unit);
     }
 
     private static String number(double value, int decimals) {

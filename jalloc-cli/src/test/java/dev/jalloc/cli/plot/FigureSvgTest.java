@@ -101,8 +101,13 @@ class FigureSvgTest {
         assertEquals("37.24 M", Quantity.NUMBER.format(37_240_810.1, Double.NaN, 188_899_027.3));
         assertEquals("0.0185 M", Quantity.NUMBER.format(18_456, Double.NaN, 28_000_000));
         assertEquals("5,874 ± 291", Quantity.NUMBER.format(5874.2, 291.3, 7000));
-        assertEquals("16 KiB", Quantity.BYTES.format(16384, Double.NaN, 1e6));
+        assertEquals("1.164 ± 0.013", Quantity.NUMBER.format(1.163834, 0.013036, 3));
+        assertEquals("0.666 ± 0.086", Quantity.NUMBER.format(0.665687, 0.085924, 3));
+        assertEquals("14.94 ± 2.67 M", Quantity.NUMBER.format(14_936_796.2, 2_669_824.7, 3e7));
+        assertEquals("16.0 KiB", Quantity.BYTES.format(16384, Double.NaN, 1e6));
+        assertEquals("193.4 MiB", Quantity.BYTES.format(202_805_248, Double.NaN, 1e6));
         assertEquals("2.1 MiB", Quantity.BYTES.format(2_179_072, Double.NaN, 1e6));
+        assertEquals("16 KiB", Quantity.byteTick(16384));
         assertEquals("0.923", Quantity.RATIO.format(0.9231, Double.NaN, 1));
     }
 
