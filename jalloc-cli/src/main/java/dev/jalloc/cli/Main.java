@@ -1,5 +1,6 @@
 package dev.jalloc.cli;
 
+import dev.jalloc.cli.plot.PlotCommand;
 import dev.jalloc.cli.replay.ReplayCommand;
 import dev.jalloc.cli.ui.Cli;
 import dev.jalloc.cli.ui.HelpOption;
@@ -16,14 +17,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the {@code jalloc} command, and its tree of subcommands (picocli): {@code demo} ({@link Demo}),
- * {@code replay} ({@link ReplayCommand}), {@code viz} ({@link VizCommand}), {@code sizeclasses}, {@code bench} and {@code mtbench}
+ * {@code replay} ({@link ReplayCommand}), {@code viz} ({@link VizCommand}), {@code plot} ({@link PlotCommand}),
+ * {@code sizeclasses}, {@code bench} and {@code mtbench}
  * ({@link LauncherCommands}: the {@code ./jalloc} launcher runs them on jalloc-bench's jar, they are here for
  * the help and the completion), {@code completion} ({@link CompletionCommand}) and {@code help}. The launcher
  * builds on first use and runs this class on JDK 25.
  */
 @Command(name = Cli.NAME, synopsisSubcommandLabel = "COMMAND",
         description = "Off-heap memory allocation for Java 25 on the FFM API: a demo, trace replays, heap pictures, "
-                + "benchmarks.",
+                + "benchmarks and their charts.",
         footer = {"", "'jalloc COMMAND --help' (or 'jalloc help COMMAND') prints a command's options.",
             "bench and mtbench are run by the ./jalloc launcher on jalloc-bench's jar:",
             "'jalloc bench --help' lists JMH's options, 'jalloc mtbench --help' mtbench's.",
@@ -53,6 +55,7 @@ public final class Main implements Callable<Integer> {
         jalloc.addSubcommand(new Demo(out));
         jalloc.addSubcommand(ReplayCommand.commandLine(out, err));
         jalloc.addSubcommand(VizCommand.commandLine(out, err));
+        jalloc.addSubcommand(PlotCommand.commandLine(out, err));
         jalloc.addSubcommand(new SizeClasses(out));
         jalloc.addSubcommand(LauncherCommands.bench());
         jalloc.addSubcommand(LauncherCommands.mtbench());

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  * what was wrong and where to read more (status 2), and the completion script.
  */
 class CliTest {
-    static final List<String> COMMANDS = List.of("demo", "replay", "viz", "sizeclasses", "bench", "mtbench", "completion",
-            "help");
+    static final List<String> COMMANDS = List.of("demo", "replay", "viz", "plot", "sizeclasses", "bench", "mtbench",
+            "completion", "help");
 
     static Run run(String... args) {
         return MainTest.run(args);
@@ -58,7 +58,8 @@ class CliTest {
         assertEquals(0, help.status(), help.err());
         String out = help.out();
         assertTrue(out.startsWith(
-                "Usage: jalloc replay [-h] [--allocator=NAME]... [--csv] [--repeat=N] [--[no-]progress] TRACE...\n"),
+                "Usage: jalloc replay [-h] [--allocator=NAME]... [--csv] [--repeat=N] [--[no-]progress] [--plot=FIGURE.svg] "
+                + "TRACE...\n"),
                 out);
         for (String expected : new String[] {"Replays CS:APP malloc-lab traces", "TRACE...", "--allocator=NAME",
                 "--csv", "--repeat=N", "(default: 5)", "--[no-]progress", "when stderr is a terminal", "-h, --help",

@@ -29,11 +29,25 @@ class MainTest {
         assertEquals(0, help.status());
         assertTrue(help.out().contains("demo"));
         assertTrue(help.out().contains("  replay       replay malloc-lab traces on jalloc and its peers"), help.out());
+        assertTrue(help.out().contains("  plot         draw benchmark results as an SVG bar chart"), help.out());
         Run none = run();
         assertEquals(0, none.status());
         Run bad = run("frobnicate");
         assertEquals(2, bad.status());
         assertEquals("jalloc: unknown command 'frobnicate'\ntry 'jalloc --help'\n", bad.err());
+    }
+
+    @Test
+    void plotIsInTheTreeAndItsCompletion() {
+        Run help = run("plot", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().startsWith("Usage: jalloc plot"), help.out());
+        Run bad = run("plot", "--out");
+        assertEquals(2, bad.status());
+        assertEquals("jalloc plot: --out needs a value\ntry 'jalloc plot --help'\n", bad.err());
+        String completion = run("completion").out();
+        assertTrue(completion.contains("plot"), "completion knows plot");
+        assertTrue(completion.contains("--scale") && completion.contains("\"linear\" \"log\" \"auto\""), "and its values");
     }
 
     @Test

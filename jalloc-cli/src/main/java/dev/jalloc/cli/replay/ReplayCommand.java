@@ -1,5 +1,11 @@
 package dev.jalloc.cli.replay;
 
+import dev.jalloc.cli.plot.Figure;
+import dev.jalloc.cli.plot.FigurePlan;
+import dev.jalloc.cli.plot.FigureSvg;
+import dev.jalloc.cli.plot.Machine;
+import dev.jalloc.cli.plot.PlotFormatException;
+import dev.jalloc.cli.plot.PlotSpec;
 import dev.jalloc.cli.ui.Cli;
 import dev.jalloc.cli.ui.HelpOption;
 import dev.jalloc.cli.ui.ProgressLine;
@@ -27,12 +33,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code jalloc replay [--allocator NAME]... [--csv] [--repeat N] [--[no-]progress] TRACE...}: parses every trace
- * (all of them, before replaying any), skips the allocators that cannot run here with a message saying why, warms
- * up, then for each trace runs its noise pass and replays it on each allocator, and prints the table. While it
- * replays, a progress line on stderr when stderr is a terminal ({@link ReplayProgressLine}). Exit status: 0 when
- * every row was made; 1 when a trace is malformed, an allocator broke a promise, or no allocator could run; 2 for a
- * usage error.
+ * {@code jalloc replay [--allocator NAME]... [--csv] [--repeat N] [--[no-]progress] [--plot FIGURE.svg] TRACE...}:
+ * parses every trace (all of them, before replaying any), skips the allocators that cannot run here with a message
+ * saying why, warms up, then for each trace runs its noise pass and replays it on each allocator, and prints the
+ * table; with {@code --plot}, also draws the table as one SVG figure ({@link FigurePlan#ofReplayTable}: a panel
+ * per column that matters). While it replays, a progress line on stderr when stderr is a terminal
+ * ({@link ReplayProgressLine}). Exit status: 0 when every row was made (and the figure written); 1 when a trace is
+ * malformed, an allocator broke a promise, no allocator could run, or the figure cannot be written; 2 for a usage
+ * error.
  */
 @Command(name = "replay", usageHelpWidth = 120, sortOptions = false, sortSynopsis = false,
         description = {
@@ -91,6 +99,11 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--progress", negatable = true, description = "show (or not) a progress line on stderr "
             + "(default: when stderr is a terminal)")
     private Boolean progress;
+
+    @Option(names = "--plot", paramLabel = "FIGURE.svg", description = "also draw the table as an SVG figure: "
+            + "kops_per_s, utilization, rss_utilization and peak_rss_bytes by trace and allocator, one panel each "
+            + "(a log axis, labelled, where a panel's values span over " + FigurePlan.AUTO_LOG_SPAN + "x)")
+    private Path plot;
 
     @Parameters(paramLabel = "TRACE", arity = "1..*", description = "a malloc-lab trace file")
     private List<Path> files;
@@ -214,6 +227,33 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!csv) {
             out.print(ReplayTable.plain(results));
         }
+        return plot == null ? 0 : plot(results, traces);
+    }
+
+    /** Draws the results in {@link #plot}; {@return 0, or 1 with a message if it cannot be written} */
+    private int plot(List<ReplayResult> results, List<Trace> traces) {
+        String title = "jalloc replay: " + (traces.size() == 1 ? traces.getFirst().name()
+                : traces.size() + " traces") + ", by allocator";
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        // picocli gives the whole command line, from the subcommand's name on
+        int from = !args.isEmpty() && args.getFirst().equals(spec.name()) ? 1 : 0;
+        List<String> caption = List.of(
+                "jalloc replay " + String.join(" ", args.subList(from, args.size())),
+                Machine.now() + "; " + Machine.describe(),
+                "Bars: each allocator's value on each trace. 'no value': not measured (the (none) row is the noise "
+                        + "pass, with no allocator: only its peak_rss_bytes is measured).");
+        try {
+            Figure figure = FigurePlan.ofReplayTable("the replay's table", ReplayTable.plain(results),
+                    PlotSpec.defaults(title, caption, PlotSpec.ScaleChoice.AUTO));
+            FigureSvg.write(figure, FigureSvg.Orientation.AUTO, plot);
+        } catch (PlotFormatException e) {
+            err.println("jalloc replay: --plot: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("jalloc replay: " + plot + ": cannot write: " + e);
+            return 1;
+        }
+        err.println("jalloc replay: wrote " + plot);
         return 0;
     }
 

@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /** {@code jalloc replay} on the command line: columns, CSV, skipping, and every way it refuses or fails. */
 class ReplayCommandTest {
@@ -93,6 +99,56 @@ class ReplayCommandTest {
         assertTrue(bytes >= 0, row);
         assertEquals(bytes == 0 ? noValue : String.format(java.util.Locale.ROOT, "%.3f", (double) peakLive / bytes),
                 utilization, row);
+    }
+
+    @Test
+    void plotDrawsTheTableAPanelPerColumnTheNoisePassMissingWhereNotMeasured() throws Exception {
+        Path figure = dir.resolve("replay.svg");
+        Run run = run(List.of(BumpAllocator.entry(BumpAllocator.Bug.NONE)), "--repeat", "1", "--plot",
+                figure.toString(), Traces.small(dir).toString());
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.err().contains("jalloc replay: wrote " + figure), run.err());
+        String svg = Files.readString(figure);
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(
+                svg.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("svg", document.getDocumentElement().getTagName());
+        List<String> panels = ofClass(document, "panel-title").stream().map(Element::getTextContent).toList();
+        assertEquals(4, panels.size(), panels.toString());
+        assertTrue(panels.getFirst().startsWith("throughput"), panels.toString());
+        assertTrue(panels.getLast().startsWith("peak_rss_bytes"), panels.toString());
+        // every '-' of the four columns charted is a missing mark, every number a bar or a dot
+        List<String> header = Arrays.asList(run.out().lines().findFirst().orElseThrow().trim().split(" +"));
+        long dashes = 0;
+        long numbers = 0;
+        for (String line : run.out().lines().skip(1).toList()) {
+            List<String> cells = Arrays.asList(line.trim().split(" +"));
+            for (String column : List.of("kops_per_s", "utilization", "rss_utilization", "peak_rss_bytes")) {
+                boolean dash = cells.get(header.indexOf(column)).equals("-");
+                dashes += dash ? 1 : 0;
+                numbers += dash ? 0 : 1;
+            }
+        }
+        List<Element> missing = ofClass(document, "missing");
+        assertEquals(dashes, missing.size(), "one mark per '-':\n" + run.out());
+        assertTrue(missing.stream().filter(m -> m.getAttribute("data-series").equals("(none)")).count() >= 3,
+                "the noise pass has no speed and no utilizations");
+        long drawn = ofClass(document, "bar").size() + ofClass(document, "dot").size();
+        assertEquals(numbers, drawn, "one bar or dot per number, the noise pass's 0 bytes included");
+        assertTrue(svg.contains("jalloc replay --repeat 1 --plot"), "the caption has the command");
+    }
+
+    private static List<Element> ofClass(Document document, String kind) {
+        List<Element> found = new ArrayList<>();
+        NodeList all = document.getElementsByTagName("*");
+        for (int i = 0; i < all.getLength(); i++) {
+            Element e = (Element) all.item(i);
+            if (e.getAttribute("class").equals(kind)) {
+                found.add(e);
+            }
+        }
+        return found;
     }
 
     @Test
@@ -177,10 +233,11 @@ class ReplayCommandTest {
         Run help = run("--help");
         assertEquals(0, help.status());
         for (String expected : new String[] {
-                "Usage: jalloc replay [-h] [--allocator=NAME]... [--csv] [--repeat=N] [--[no-]progress] TRACE...",
+                "Usage: jalloc replay [-h] [--allocator=NAME]... [--csv] [--repeat=N] [--[no-]progress]",
                 "  jalloc          the jalloc heap", "  bestfit         ", "  glibc           ", "  jemalloc        ",
                 "  mimalloc        ", "  mimalloc-secure mimalloc 2.0.9 built with MI_SECURE=ON",
                 "  hardened        hardened_malloc, default", "  hardened-light  hardened_malloc, light",
+                "  jalloc-standard the jalloc heap at Hardening.STANDARD", "[--plot=FIGURE.svg]",
                 "but hardened and", "hardened_malloc counts none: '-'",
                 "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
                 "a child JVM", "replayed as a request for 1 byte", "peak_rss_bytes", "/proc/self/statm",
