@@ -115,7 +115,8 @@ class CliTest {
             assertTrue(script.contains(option), "completion lacks " + option);
         }
         assertTrue(script.contains("(\"jalloc\" \"jalloc-shared\" \"bestfit\" \"glibc\" \"jemalloc\" \"mimalloc\" "
-                + "\"mimalloc-secure\" \"hardened\" \"hardened-light\")"),
+                + "\"mimalloc-secure\" \"hardened\" \"hardened-light\" \"jalloc-light\" \"jalloc-standard\" "
+                + "\"jalloc-full\")"),
                 "--allocator completes to the allocators' names");
     }
 

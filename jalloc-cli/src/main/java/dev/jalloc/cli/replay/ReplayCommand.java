@@ -86,7 +86,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--allocator", paramLabel = "NAME", completionCandidates = AllocatorNames.class,
             description = "replay on NAME; repeat for several (default: every allocator available here, but "
-                    + "hardened and hardened-light)")
+                    + "hardened, hardened-light and jalloc's hardening levels jalloc-light, jalloc-standard and "
+                    + "jalloc-full)")
     private List<String> allocatorNames = new ArrayList<>();
 
     @Option(names = "--csv", description = "print CSV instead of a plain table")
