@@ -203,7 +203,8 @@ class ReplayCommandTest {
         Run unknown = run("--allocator", "tcmalloc", small.toString());
         assertEquals(2, unknown.status());
         assertEquals("jalloc replay: unknown allocator 'tcmalloc' (known: jalloc, jalloc-shared, bestfit, glibc, "
-                + "jemalloc, mimalloc, mimalloc-secure, hardened, hardened-light)\ntry 'jalloc replay --help'\n",
+                + "jemalloc, mimalloc, mimalloc-secure, hardened, hardened-light, jalloc-light, jalloc-standard, "
+                + "jalloc-full)\ntry 'jalloc replay --help'\n",
                 unknown.err());
 
         Run malformed = run("--allocator", "glibc", small.toString(), bad.toString());
@@ -238,7 +239,7 @@ class ReplayCommandTest {
                 "  mimalloc        ", "  mimalloc-secure mimalloc 2.0.9 built with MI_SECURE=ON",
                 "  hardened        hardened_malloc, default", "  hardened-light  hardened_malloc, light",
                 "  jalloc-standard the jalloc heap at Hardening.STANDARD", "[--plot=FIGURE.svg]",
-                "but hardened and", "hardened_malloc counts none: '-'",
+                "but hardened,", "hardened_malloc counts none: '-'",
                 "peak_footprint_bytes", "mallinfo2 arena + hblkhd", "stats.resident", "mi_process_info commit",
                 "a child JVM", "replayed as a request for 1 byte", "peak_rss_bytes", "/proc/self/statm",
                 "rss_utilization", "allocator (none)"}) {
