@@ -47,6 +47,15 @@ public class HardenedEngine extends HeapBackend {
     private final HeapEngine engine;
     private final Policy policy;
     private final Os os;
+    /**
+     * Native memory by absolute address, for the canaries, the zeroing and the checks: every address it is used at
+     * lies in a payload the engine just handed out or validated, in memory that stays mapped while the call runs
+     * (a shared heap serializes its calls and refuses them once closed). Through the region's own segment each access
+     * would check that segment's bounds and lifetime again: measured 8 to 17 ns per allocation and free pair.
+     */
+    @SuppressWarnings("restricted")
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     private final MemorySegment mem;
     private final long base;
     private final long regionBytes;
@@ -61,6 +70,8 @@ public class HardenedEngine extends HeapBackend {
     private final Quarantine.Release slotToEngine;
     private final Quarantine.Release largeToEngine;
     private final Quarantine.Release guardedToOs;
+    /** Whether any quarantine holds payloads in the region: then a free or a query must ask them first. */
+    private final boolean quarantines;
     /** Quarantined slots per class, and large payloads at index COUNT: for the statistics. */
     private final long[] quarantined = new long[SizeClasses.COUNT + 1];
     private MemoryCorruptionError poison;
@@ -83,6 +94,7 @@ public class HardenedEngine extends HeapBackend {
         this.guarded = policy.guardedFrom() == Policy.NEVER ? null : new GuardedMappings(os, shared, random);
         this.guardedQuarantine = new Quarantine(policy.largeRandom(), policy.largeRing(), policy.largeBytes(),
                 random);
+        this.quarantines = !slots.isDisabled() || !large.isDisabled();
         this.lifetimes = policy.checkedLifetimes() ? new Lifetimes(shared, mem) : null;
         this.reporter = reporter;
         this.slotToEngine = (address, bytes) -> {
@@ -132,11 +144,10 @@ public class HardenedEngine extends HeapBackend {
             boolean plain = ask <= SizeClasses.MEDIUM_MAX && byteAlignment <= SizeClasses.QUANTUM;   // its class's slot
             if (plain || engine.isSlot(address)) {   // else pages: a large request, or an alignment no class has
                 long slot = plain ? SizeClasses.size(SizeClasses.index(ask)) : engine.usableSize(address);
-                long off = address - base;
                 if (policy.checkReuse()) {
-                    checkZero(address, off, slot);
+                    checkZero(address, slot);
                 }
-                mem.set(JAVA_LONG, off + slot - Policy.CANARY, canary(address));
+                NATIVE.set(JAVA_LONG, address + slot - Policy.CANARY, canary(address));
             }
             return address;
         }
@@ -145,10 +156,10 @@ public class HardenedEngine extends HeapBackend {
     }
 
     /** A slot about to be handed out again must read zero: anything else was written after its free. */
-    private void checkZero(long address, long off, long slot) {
+    private void checkZero(long address, long slot) {
         for (long i = 0; i < slot; i += 8) {
-            if (mem.get(JAVA_LONG, off + i) != 0) {
-                long at = i + Long.numberOfTrailingZeros(mem.get(JAVA_LONG, off + i)) / 8;
+            if (NATIVE.get(JAVA_LONG, address + i) != 0) {
+                long at = i + Long.numberOfTrailingZeros(NATIVE.get(JAVA_LONG, address + i)) / 8;
                 throw corrupted(new MemoryCorruptionError(MemoryCorruptionError.Kind.WRITE_AFTER_FREE, address, slot,
                         at, "write after free: the freed slot at " + Bits.hex(address) + " (" + slot
                         + " bytes) was written at offset " + at + " before it was handed out again"));
@@ -168,33 +179,23 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public void free(long address) {
         checkUsable();
-        long off = address - base;
-        boolean inRegion = Long.compareUnsigned(off, regionBytes) < 0;
-        if (!inRegion && guarded != null && guarded.usableSize(address) >= 0) {
-            long usable = guarded.usableSize(address);
-            guarded.free(address);   // may refuse (a segment in use): nothing changed then
-            if (guardedQuarantine.isDisabled()) {
-                guarded.release(address);
-            } else {
-                guardedQuarantine.put(address, usable, guardedToOs);
-            }
+        if (Long.compareUnsigned(address - base, regionBytes) >= 0) {
+            freeOutside(address);
             return;
         }
-        checkNotQuarantined(address, inRegion, "free");
+        if (quarantines) {
+            checkNotQuarantined(address, true, "free");
+        }
         long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
-        boolean slot = inRegion && engine.isSlot(address);
+        boolean slot = engine.isSlot(address);
         if (slot && policy.canaries()) {
-            checkCanary(address, off, usable);
+            checkCanary(address, usable);
         }
         if (lifetimes != null) {
             lifetimes.end(address);   // may refuse (a segment in use): nothing changed yet
         }
-        if (!inRegion) {
-            engine.free(address);   // huge: unmapped, its segments ended
-            return;
-        }
         if (policy.zeroOnFree()) {
-            clear(address, off, usable);
+            clear(address, usable);
         }
         Quarantine q = slot ? slots : large;
         if (q.isDisabled()) {
@@ -205,8 +206,24 @@ public class HardenedEngine extends HeapBackend {
         }
     }
 
-    private void checkCanary(long address, long off, long slot) {
-        long found = mem.get(JAVA_LONG, off + slot - Policy.CANARY);
+    /** Frees what lies outside the region: a guarded mapping, or the engine's huge one (or refuses). */
+    private void freeOutside(long address) {
+        long mapped = guarded == null ? -1 : guarded.usableSize(address);
+        if (mapped >= 0) {
+            guarded.free(address);   // may refuse (a segment in use): nothing changed then
+            if (guardedQuarantine.isDisabled()) {
+                guarded.release(address);
+            } else {
+                guardedQuarantine.put(address, mapped, guardedToOs);
+            }
+            return;
+        }
+        checkNotQuarantined(address, false, "free");
+        engine.free(address);   // huge (unmapped, its segments ended), or refused: not a payload of this heap
+    }
+
+    private void checkCanary(long address, long slot) {
+        long found = NATIVE.get(JAVA_LONG, address + slot - Policy.CANARY);
         long expected = canary(address);
         if (found != expected) {
             long at = slot - Policy.CANARY + Long.numberOfTrailingZeros(found ^ expected) / 8;
@@ -220,10 +237,10 @@ public class HardenedEngine extends HeapBackend {
      * Zeroes a freed payload: a small slot word by word, a larger one with a bulk fill, from 64 KiB (whole OS pages)
      * purged, which the OS zeroes lazily. Stores to native memory: the JIT cannot drop them.
      */
-    private void clear(long address, long off, long usable) {
+    private void clear(long address, long usable) {
         if (usable <= 256) {
             for (long i = 0; i < usable; i += 8) {
-                mem.set(JAVA_LONG, off + i, 0);
+                NATIVE.set(JAVA_LONG, address + i, 0);
             }
             return;
         }
@@ -231,7 +248,7 @@ public class HardenedEngine extends HeapBackend {
         if (usable >= PURGE_FROM && ((address | usable) & (osPage - 1)) == 0) {
             os.purge(address, usable);
         } else {
-            mem.asSlice(off, usable).fill((byte) 0);
+            NATIVE.asSlice(address, usable).fill((byte) 0);
         }
     }
 
@@ -248,7 +265,7 @@ public class HardenedEngine extends HeapBackend {
     public long reallocate(long address, long byteSize, boolean zero) {
         long usable = usableSize(address);   // every check of free first: a refused call changes nothing
         if (policy.canaries() && engine.isSlot(address)) {
-            checkCanary(address, address - base, usable + Policy.CANARY);
+            checkCanary(address, usable + Policy.CANARY);
         }
         if (byteSize <= usable && (usable <= 128 || byteSize > usable / 2)) {
             return address;
@@ -406,7 +423,7 @@ public class HardenedEngine extends HeapBackend {
         checkUsable();
         engine.check();
         if (policy.zeroOnFree()) {
-            slots.forEach((address, bytes) -> checkZero(address, address - base, bytes));
+            slots.forEach(this::checkZero);
         }
     }
 
