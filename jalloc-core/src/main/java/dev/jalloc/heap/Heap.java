@@ -48,6 +48,13 @@ import java.util.List;
  * free (an access then throws {@link IllegalStateException}); other segments keep the heap's lifetime, and their
  * memory stays mapped until {@link #close()}.
  *
+ * <h2>Hardening</h2>
+ * For memory that native code writes, or that a program reaches by raw address, {@link HeapBuilder#hardening}
+ * adds zero on free, canaries, the write-after-free check, quarantines, random order and guard pages ({@link
+ * Hardening} says what each level does and costs), and {@link HeapBuilder#checkedLifetimes} ends each payload's
+ * segments at its free. Damage found throws {@link dev.jalloc.MemoryCorruptionError}, after which the heap refuses
+ * every call but {@link #close()}.
+ *
  * <h2>Errors</h2>
  * Bad sizes and alignments: {@link IllegalArgumentException}; the heap's region full or the OS refusing memory:
  * {@link OutOfNativeMemoryError} (the heap unchanged); use after close: {@link IllegalStateException}; a confined
