@@ -183,11 +183,11 @@ public class HardenedEngine extends HeapBackend {
             freeOutside(address);
             return;
         }
-        if (quarantines) {
-            checkNotQuarantined(address, true, "free");
-        }
         long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
         boolean slot = engine.isSlot(address);
+        if (quarantines && (slot ? slots : large).contains(address)) {   // allocated to the engine, freed to us
+            throw alreadyFreed(address, "free");
+        }
         if (slot && policy.canaries()) {
             checkCanary(address, usable);
         }
@@ -254,9 +254,13 @@ public class HardenedEngine extends HeapBackend {
 
     private void checkNotQuarantined(long address, boolean inRegion, String what) {
         if (inRegion ? slots.contains(address) || large.contains(address) : guardedQuarantine.contains(address)) {
-            throw new IllegalArgumentException(what + ": " + Bits.hex(address)
-                    + " is already freed (it waits in the quarantine)");
+            throw alreadyFreed(address, what);
         }
+    }
+
+    private static IllegalArgumentException alreadyFreed(long address, String what) {
+        return new IllegalArgumentException(what + ": " + Bits.hex(address)
+                + " is already freed (it waits in the quarantine)");
     }
 
     // ---- reallocate, usable size, segments ----
