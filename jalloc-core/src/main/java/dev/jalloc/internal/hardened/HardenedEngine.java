@@ -15,12 +15,10 @@ import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Bits;
 import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 
 /**
  * A hardened heap: the confined {@link HeapEngine} underneath, with zero on free, canaries, the write-after-free
@@ -81,7 +79,7 @@ public class HardenedEngine extends HeapBackend {
         if (policy.zeroOnFree() && (!region.ownsMemory() || region.cleanFrom() != 0)) {
             throw new IllegalArgumentException("a hardened heap needs a reservation of its own (not an arena's tail)");
         }
-        RandomGenerator random = seeded();
+        RandomGenerator random = new Randomness();
         this.policy = policy;
         this.os = os;
         this.engine = new HeapEngine(os, region, policy.shuffle() ? random : null);
@@ -119,13 +117,6 @@ public class HardenedEngine extends HeapBackend {
         Policy policy = Policy.of(level, checkedLifetimes);
         return shared ? new SharedHardenedEngine(os, region, policy, reporter)
                 : new HardenedEngine(os, region, false, policy, reporter);
-    }
-
-    /** A generator seeded once from the OS's secure source: fast enough for every free, unpredictable per heap. */
-    private static RandomGenerator seeded() {
-        byte[] seed = new byte[32];
-        new SecureRandom().nextBytes(seed);
-        return RandomGeneratorFactory.of("L64X256MixRandom").create(seed);
     }
 
     // ---- allocation ----
