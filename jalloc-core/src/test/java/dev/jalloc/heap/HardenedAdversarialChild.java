@@ -28,6 +28,8 @@ public final class HardenedAdversarialChild {
             case "free_while_guarded_segment_in_use" -> freeWhileInUse();
             case "hammer_shared" -> hammer();
             case "stale_segments_everywhere" -> stale();
+            case "tail_lifetimes_after_arena_close" -> tailAfterArenaClose(false);
+            case "tail_lifetimes_after_arena_close_shared" -> tailAfterArenaClose(true);
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println(BAD.get() ? "UNEXPECTED somewhere" : "SURVIVED");
@@ -167,6 +169,32 @@ public final class HardenedAdversarialChild {
                 for (Thread t : threads) {
                     t.join();
                 }
+            }
+        }
+    }
+
+    /**
+     * A heap with checked lifetimes (no hardening: allowed there) on a linear arena's tail; the arena closes, which
+     * unmaps its memory and takes the heap away; then the payload's segment is read.
+     */
+    private static void tailAfterArenaClose(boolean shared) {
+        dev.jalloc.arena.LinearArena arena = shared ? dev.jalloc.arena.LinearArena.builder().shared(true).build()
+                : dev.jalloc.arena.LinearArena.ofVirtual();
+        Heap heap = Heap.builder().onTailOf(arena).shared(shared).checkedLifetimes(true).build();
+        MemorySegment s = heap.allocate(100, 8);
+        MemorySegment big = heap.allocate(1 << 20, 8);
+        s.set(JAVA_LONG, 0, 1);
+        big.set(JAVA_LONG, 0, 1);
+        arena.close();
+        System.out.println("ARENA CLOSED; heap " + heap);
+        System.out.flush();
+        for (MemorySegment seg : new MemorySegment[] {s, big}) {
+            try {
+                seg.set(JAVA_LONG, 0, 2);
+                System.out.println("UNEXPECTED: a payload's segment is alive after its arena closed: " + seg);
+                BAD.set(true);
+            } catch (IllegalStateException ended) {
+                // as it must
             }
         }
     }
