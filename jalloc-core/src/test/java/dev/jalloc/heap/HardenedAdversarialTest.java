@@ -685,4 +685,72 @@ class HardenedAdversarialTest {
             assertTrue(heap.leakReport().isEmpty());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Hardening.class)
+    void statsAddUpInEveryStateWithQuarantinesAndGuards(Hardening level) {
+        try (Heap heap = heap(level)) {
+            SplittableRandom r = new SplittableRandom(11);
+            List<Long> held = new ArrayList<>();
+            for (int i = 0; i < 30000; i++) {
+                if (held.isEmpty() || r.nextInt(3) != 0) {
+                    long size = r.nextInt(20) == 0 ? r.nextLong(30_000, 500_000) : r.nextLong(0, 5000);
+                    held.add(heap.allocateAddress(size, 1L << r.nextInt(6)));
+                } else {
+                    heap.free(held.remove(r.nextInt(held.size())));
+                }
+                if (i % 5000 == 0) {
+                    assertStatsAddUp(heap, held.size());
+                }
+            }
+            assertStatsAddUp(heap, held.size());
+            for (long p : held) {
+                heap.free(p);
+            }
+            assertStatsAddUp(heap, 0);
+            assertEquals(0, heap.liveBytes());
+            heap.trim();
+            assertStatsAddUp(heap, 0);
+        }
+    }
+
+    private static void assertStatsAddUp(Heap heap, long live) {
+        HeapStats st = heap.stats();
+        assertEquals(live, st.liveBlocks(), st.toString());
+        assertEquals(live, heap.liveAllocations());
+        long blocks = st.largeBlocks() + st.hugeBlocks();
+        long perClass = 0;
+        for (SizeClassStats c : st.classes()) {
+            assertTrue(c.liveBlocks() >= 0 && c.cachedSlots() >= 0, c.toString());
+            blocks += c.liveBlocks();
+            assertEquals(c.liveBlocks(), heap.liveAllocations(c.index()), c.toString());
+        }
+        assertEquals(live, blocks, st.toString());
+        assertTrue(st.largeBlocks() >= 0 && st.largeBytes() >= 0 && st.liveBytes() >= 0, st.toString());
+        assertEquals(heap.liveBytes(), st.liveBytes());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hardening.class)
+    void tinyAndHugeReservations(Hardening level) {
+        try (Heap heap = Heap.builder().hardening(level).reserveSize(4096).build()) {
+            long p = heap.allocateAddress(100, 8);
+            assertThrows(dev.jalloc.OutOfNativeMemoryError.class, () -> {
+                for (int i = 0; i < 1000; i++) {
+                    heap.allocateAddress(100, 8);
+                }
+            });
+            MemorySegment g = heap.allocate(1 << 20, 8);   // guarded or huge: outside the region
+            g.fill((byte) 1);
+            heap.free(g.address());
+            heap.free(p);
+            heap.check();
+        } catch (dev.jalloc.OutOfNativeMemoryError tooSmall) {
+            // a 4 KiB reservation may hold nothing: then the build or the first allocation refuses
+        }
+        try (Heap heap = Heap.builder().hardening(level).reserveSize(Heap.MAX_RESERVE_SIZE).build()) {
+            heap.free(heap.allocateAddress(100, 8));
+            heap.check();
+        }
+    }
 }
