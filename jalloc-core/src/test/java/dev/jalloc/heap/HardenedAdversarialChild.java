@@ -28,6 +28,7 @@ public final class HardenedAdversarialChild {
             case "free_while_guarded_segment_in_use" -> freeWhileInUse();
             case "hammer_shared" -> hammer();
             case "stale_segments_everywhere" -> stale();
+            case "dropped_heap_segments" -> droppedHeap();
             case "tail_lifetimes_after_arena_close" -> tailAfterArenaClose(false);
             case "tail_lifetimes_after_arena_close_shared" -> tailAfterArenaClose(true);
             default -> throw new IllegalArgumentException(args[0]);
@@ -195,6 +196,42 @@ public final class HardenedAdversarialChild {
                 BAD.set(true);
             } catch (IllegalStateException ended) {
                 // as it must
+            }
+        }
+    }
+
+    /** Heaps dropped without a close while their payloads' segments stay reachable: the GC must not unmap them. */
+    private static void droppedHeap() throws Exception {
+        List<MemorySegment> kept = new ArrayList<>();
+        for (Hardening level : Hardening.values()) {
+            for (boolean lifetimes : new boolean[] {false, true}) {
+                for (boolean shared : new boolean[] {false, true}) {
+                    Heap heap = Heap.builder().hardening(level).checkedLifetimes(lifetimes).shared(shared)
+                            .reserveSize(1L << 30).build();
+                    for (long size : new long[] {64, 3000, 50_000, 100_000, 300_000, 20 << 20}) {
+                        MemorySegment seg = heap.allocate(size, 8);
+                        seg.fill((byte) 7);
+                        kept.add(seg);
+                    }
+                    heap.free(heap.allocateAddress(300_000, 8));
+                }
+            }
+        }
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            Thread.sleep(50);
+            byte[] churn = new byte[1 << 20];
+            churn[i] = 1;
+        }
+        for (MemorySegment seg : kept) {
+            try {
+                if (seg.get(JAVA_BYTE, seg.byteSize() - 1) != 7) {
+                    BAD.set(true);
+                    System.out.println("UNEXPECTED: changed bytes in " + seg);
+                }
+                seg.set(JAVA_BYTE, 0, (byte) 1);
+            } catch (IllegalStateException ended) {
+                // acceptable
             }
         }
     }

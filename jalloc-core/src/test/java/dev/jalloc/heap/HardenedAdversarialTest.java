@@ -422,7 +422,7 @@ class HardenedAdversarialTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"close_while_segments_in_use", "free_while_guarded_segment_in_use",
-        "lifetimes_close_while_segments_in_use", "hammer_shared", "stale_segments_everywhere"})
+        "lifetimes_close_while_segments_in_use", "hammer_shared", "stale_segments_everywhere", "dropped_heap_segments"})
     void survivesInAChildJvm(String scenario) throws Exception {
         ChildJvm.Result r = ChildJvm.of(HardenedAdversarialChild.class).timeoutSeconds(120).run(scenario);
         assertTrue(r.exitCode() == 0 && r.output().contains("SURVIVED") && !r.output().contains("UNEXPECTED"),
@@ -750,6 +750,35 @@ class HardenedAdversarialTest {
         }
         try (Heap heap = Heap.builder().hardening(level).reserveSize(Heap.MAX_RESERVE_SIZE).build()) {
             heap.free(heap.allocateAddress(100, 8));
+            heap.check();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Hardening.class)
+    void impossibleRequestsChangeNothing(Hardening level) throws IOException {
+        try (Heap heap = heap(level)) {
+            long p = heap.allocateAddress(100, 8);
+            long g = heap.allocateAddress(300 << 10, 8);
+            long live = heap.liveAllocations();
+            long bytes = heap.liveBytes();
+            long maps = mappings();
+            for (long align : new long[] {8, 1 << 30}) {
+                assertThrows(dev.jalloc.OutOfNativeMemoryError.class, () -> heap.allocateAddress(1L << 46, align));
+            }
+            assertThrows(IllegalArgumentException.class, () -> heap.allocateAddress(1L << 47, 8));
+            assertThrows(IllegalArgumentException.class, () -> heap.allocateAddress(-1, 8));
+            assertThrows(IllegalArgumentException.class, () -> heap.allocateAddress(8, 3));
+            assertThrows(IllegalArgumentException.class, () -> heap.allocateAddress(8, 1L << 31));
+            assertThrows(IllegalArgumentException.class, () -> heap.reallocate(p, -1));
+            assertThrows(IllegalArgumentException.class, () -> heap.reallocate(p, Long.MAX_VALUE - 8));
+            assertThrows(dev.jalloc.OutOfNativeMemoryError.class, () -> heap.reallocate(p, 1L << 46));
+            assertThrows(dev.jalloc.OutOfNativeMemoryError.class, () -> heap.reallocate(g, 1L << 46));
+            assertEquals(live, heap.liveAllocations());
+            assertEquals(bytes, heap.liveBytes());
+            assertTrue(mappings() - maps < 3, maps + " -> " + mappings());
+            heap.free(p);
+            heap.free(g);
             heap.check();
         }
     }
