@@ -297,12 +297,14 @@ class HardenedAdversarialTest {
     @ValueSource(strings = {"LIGHT", "STANDARD", "FULL"})
     void poisonedHeapStillAnswersStatsPictureLiveBytesAndLeakReport(Hardening level) {
         try (Heap heap = poisoned(level, false)) {
-            assertThrows(IllegalStateException.class, heap::stats, "stats");
-            assertThrows(IllegalStateException.class, heap::picture, "picture");
-            assertThrows(IllegalStateException.class, heap::liveBytes, "liveBytes");
-            assertThrows(IllegalStateException.class, heap::liveAllocations, "liveAllocations");
-            assertThrows(IllegalStateException.class, heap::committedBytes, "committedBytes");
-            assertThrows(IllegalStateException.class, heap::leakReport, "leakReport");
+            org.junit.jupiter.api.Assertions.assertAll(
+                    () -> assertThrows(IllegalStateException.class, heap::stats, "stats"),
+                    () -> assertThrows(IllegalStateException.class, heap::picture, "picture"),
+                    () -> assertThrows(IllegalStateException.class, heap::liveBytes, "liveBytes"),
+                    () -> assertThrows(IllegalStateException.class, heap::liveAllocations, "liveAllocations"),
+                    () -> assertThrows(IllegalStateException.class, heap::committedBytes, "committedBytes"),
+                    () -> assertThrows(IllegalStateException.class, heap::fragmentation, "fragmentation"),
+                    () -> assertThrows(IllegalStateException.class, heap::leakReport, "leakReport"));
         }
     }
 
@@ -781,5 +783,37 @@ class HardenedAdversarialTest {
             heap.free(g);
             heap.check();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"STANDARD", "FULL"})
+    void poisonedHeapWithParanoidDebugAndGuardedPayloadsClosesAndReturnsEveryMapping(Hardening level)
+            throws IOException {
+        assumeTrue(Files.exists(Path.of("/proc/self/maps")));
+        for (int i = 0; i < 2; i++) {
+            runPoisonedParanoid(level);
+        }
+        long before = mappings();
+        for (int i = 0; i < 20; i++) {
+            runPoisonedParanoid(level);
+        }
+        assertTrue(mappings() - before < 10, before + " -> " + mappings());
+    }
+
+    private static void runPoisonedParanoid(Hardening level) {
+        Heap heap = Heap.builder().hardening(level).debug(DebugLevel.PARANOID).shared(true).reserveSize(1L << 30)
+                .build();
+        for (int i = 0; i < 5; i++) {
+            heap.allocate(300 << 10, 8);
+            heap.free(heap.allocateAddress(300 << 10, 8));
+        }
+        long p = heap.allocateAddress(40, 8);
+        heap.free(p);   // in the quarantine
+        raw(p, 8).set(JAVA_BYTE, 3, (byte) 1);   // a write after free
+        assertThrows(MemoryCorruptionError.class, heap::check);
+        assertThrows(IllegalStateException.class, heap::check);
+        assertThrows(IllegalStateException.class, () -> heap.allocate(8, 8));
+        heap.close();
+        assertThrows(IllegalStateException.class, heap::close);
     }
 }
