@@ -10,9 +10,11 @@ import java.io.Serial;
  * <p>It is an {@link Error}, not an exception: the program wrote where it must not, and the allocator cannot tell
  * what else it wrote. The error is logged at {@code ERROR} on the logger {@code dev.jalloc.corruption} and emitted
  * as a {@code dev.jalloc.Corruption} Flight Recorder event before it is thrown. The allocator that threw it then
- * refuses every further call but {@code close()} with {@link IllegalStateException} naming this error, so no
- * damaged memory is handed out again; {@code close()} still gives all of its memory back. Whether the process goes
- * on is the program's choice.
+ * refuses every further call that would hand out, take back or read its memory (allocations, frees,
+ * reallocations, usable sizes, {@code trim}, {@code check}) with {@link IllegalStateException} naming this error, so
+ * no damaged memory is handed out again; its statistics, picture and leak report still answer (they read only its
+ * metadata, which lives outside the memory and is not damaged), and {@code close()} still gives all of its memory
+ * back. Whether the process goes on is the program's choice.
  *
  * <p>Mistakes found before any damage (freeing an address twice or one never handed out) are not corruption: they
  * throw {@link IllegalArgumentException} and change nothing, at every hardening level.

@@ -36,7 +36,8 @@ package dev.jalloc.heap;
  * </table>
  *
  * <p>A damaged canary or a freed slot found written throws {@link dev.jalloc.MemoryCorruptionError} (logged and
- * recorded first); the heap then refuses every call but {@code close()}. A hardened heap, confined or shared, takes
+ * recorded first); the heap then refuses every call that would hand out, take back or read its memory, while its
+ * statistics still answer and {@code close()} still gives everything back. A hardened heap, confined or shared, takes
  * no thread caches: a shared one serializes its calls on one lock, so that the quarantine and the randomness see
  * every free. The payload a request of {@code n} bytes gets is a slot of at least {@code n + 8} bytes.
  * docs/SECURITY.md lists what each level catches, what it costs, and what it does not catch.

@@ -53,7 +53,8 @@ import java.util.List;
  * adds zero on free, canaries, the write-after-free check, quarantines, random order and guard pages ({@link
  * Hardening} says what each level does and costs), and {@link HeapBuilder#checkedLifetimes} ends each payload's
  * segments at its free. Damage found throws {@link dev.jalloc.MemoryCorruptionError}, after which the heap refuses
- * every call but {@link #close()}.
+ * every call that would hand out, take back or read its memory (its statistics still answer; {@link #close()} gives
+ * everything back).
  *
  * <h2>Errors</h2>
  * Bad sizes and alignments: {@link IllegalArgumentException}; the heap's region full or the OS refusing memory:

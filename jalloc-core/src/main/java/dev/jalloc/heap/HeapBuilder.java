@@ -115,7 +115,9 @@ public final class HeapBuilder {
      * there since. Each payload that gets a segment gets an {@link java.lang.foreign.Arena} of its own: confined on a
      * confined heap (its segments then work on the heap's thread only), shared on a shared heap (whose free then
      * waits for every thread to leave any access to the segment, as {@code Arena.close()} does). Payloads used by
-     * address only cost nothing. On at {@link Hardening#FULL}; default off.
+     * address only cost nothing. On at {@link Hardening#FULL}; default off. Not on an arena's tail, whose arena
+     * unmaps it at its close. If a downcall uses one payload's segment while the heap closes, the close is refused,
+     * and the segments of other payloads may have ended already.
      *
      * @param checked whether segments die at their free
      * @return this builder
@@ -130,7 +132,8 @@ public final class HeapBuilder {
      *
      * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or it (or the arena's block) has no
      *                                       room for a page
-     * @throws IllegalArgumentException      if the heap is shared and the arena is not, or hardened on an arena
+     * @throws IllegalArgumentException      if the heap is shared and the arena is not, or hardened or with checked
+     *                                       lifetimes on an arena
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
@@ -139,9 +142,11 @@ public final class HeapBuilder {
         if (shared && arena != null && !arena.isShared()) {
             throw new IllegalArgumentException("a shared heap needs a shared arena: " + arena);
         }
-        if (hardening != Hardening.NONE && arena != null) {
-            throw new IllegalArgumentException("a hardened heap needs a reservation of its own, not the tail of "
-                    + arena);
+        if ((hardening != Hardening.NONE || checkedLifetimes) && arena != null) {
+            // A tail may hold old bytes; and its arena unmaps it at its close before the heap could end the
+            // payloads' own lifetimes.
+            throw new IllegalArgumentException("a hardened heap, or one with checked lifetimes, needs a reservation "
+                    + "of its own, not the tail of " + arena);
         }
         DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
         Region region = arena != null ? Regions.tail(arena)

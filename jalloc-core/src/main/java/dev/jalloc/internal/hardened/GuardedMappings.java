@@ -31,6 +31,8 @@ final class GuardedMappings {
     private record Guarded(Mapping mapping, long payload, long usable) {
     }
 
+    private static final System.Logger LOG = System.getLogger("dev.jalloc.memory");
+
     private final Os os;
     private final boolean shared;
     private final RandomGenerator random;
@@ -137,11 +139,21 @@ final class GuardedMappings {
         return ranges;
     }
 
-    /** Ends every segment and unmaps every mapping: the heap closes. */
+    /**
+     * Ends every segment and unmaps every mapping: the heap closes. A mapping whose segment a downcall uses right now
+     * cannot go: it stays mapped under the downcall, is logged at {@code WARNING}, and its cleaner unmaps it once its
+     * segments are unreachable; the others go, and the close completes.
+     */
     void releaseAll() {
         for (Map<Long, Guarded> m : List.of(live, waiting)) {
             for (Guarded g : m.values()) {
-                g.mapping().release();
+                try {
+                    g.mapping().release();
+                } catch (IllegalStateException inUse) {
+                    LOG.log(System.Logger.Level.WARNING, "closing a hardened heap whose large payload at "
+                            + Bits.hex(g.payload()) + " is in use by a downcall: its mapping stays until its segments"
+                            + " are unreachable", inUse);
+                }
             }
             m.clear();
         }
