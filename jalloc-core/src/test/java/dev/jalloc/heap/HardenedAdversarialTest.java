@@ -98,7 +98,7 @@ class HardenedAdversarialTest {
     void allocateAlwaysZeroAfterNoInitPayloadsWereFilledAndFreed(Hardening level) {
         try (Heap heap = heap(level)) {
             SplittableRandom r = new SplittableRandom(1);
-            for (int i = 0; i < 20000; i++) {
+            for (int i = 0; i < 5000; i++) {
                 long size = r.nextInt(4) == 0 ? r.nextLong(1, 200_000) : r.nextLong(0, 2000);
                 long p = heap.allocateAddressNoInit(size, 8);
                 raw(p, heap.usableSize(p)).fill((byte) -1);

@@ -37,7 +37,7 @@ class HeapModelTest {
     @CsvSource({"LIGHT, mixed", "STANDARD, mixed", "STANDARD, aligned", "FULL, realloc-heavy"})
     void hardenedAgainstTheModel(Hardening level, String profile) {
         Heap heap = Heap.builder().reserveSize(4L << 30).hardening(level).build();
-        run(profile + ", " + level, heap, OPS / 5);
+        run(profile + ", " + level, heap, OPS / 10);
     }
 
     /**
