@@ -66,11 +66,6 @@ final class Lifetimes {
         }
     }
 
-    /** {@return how many payloads have segments} */
-    int size() {
-        return arenas.size();
-    }
-
     /**
      * Ends every payload's segments: before the heap's memory goes.
      *

@@ -103,19 +103,6 @@ final class Quarantine {
         }
     }
 
-    /** Lets every entry go, oldest first. */
-    void drain(Release out) {
-        while (ringCount > 0) {
-            leaveOldest(out);
-        }
-        for (int r = 0; r < randomAddresses.length; r++) {
-            if (randomAddresses[r] != 0) {
-                leave(randomAddresses[r], randomBytes[r], out);
-                randomAddresses[r] = 0;
-            }
-        }
-    }
-
     /** Calls {@code visitor} for every entry held, which stays. */
     void forEach(Release visitor) {
         for (int i = 0; i < ringCount; i++) {
