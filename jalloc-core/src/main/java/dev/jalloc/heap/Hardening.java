@@ -18,12 +18,14 @@ package dev.jalloc.heap;
  *   <tr><td>zero on free: a freed slot is zeroed, a freed large payload zeroed or given back to the OS (reads after
  *       free see zeros)</td><td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>canary: 8 bytes after every slot's usable bytes (a secret of the heap mixed with the address, its first
- *       byte zero so that C strings stop there), checked at free</td><td>yes</td><td>yes</td><td>yes</td></tr>
+ *       byte zero so that C strings stop there), checked at free, at reallocation and by {@link Heap#check()}</td><td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>write-after-free check: a slot handed out again must still be zero</td><td>no</td><td>yes</td>
  *       <td>yes</td></tr>
- *   <tr><td>quarantine: freed slots and large payloads wait before reuse, half in a randomly replaced array,
- *       half in a FIFO queue, bounded in bytes (large payloads wait purged)</td><td>no</td>
- *       <td>1024 + 1024 slots, 8 MiB; 16 large, 64 MiB</td><td>8192 + 8192 slots, 64 MiB; 64 large, 256 MiB</td></tr>
+ *   <tr><td>quarantine: freed slots wait before reuse, per size class, in a randomly replaced array and then a
+ *       FIFO queue (a slot comes back only after more frees of its class than the queue holds, at a random
+ *       moment); freed large payloads likewise in one quarantine of their own; both bounded in bytes</td>
+ *       <td>no</td><td>8 + 8 slots per class (fewer in the largest classes: 2.3 MiB at most); 8 + 8 large,
+ *       64 MiB</td><td>128 + 128 slots per class (25 MiB at most); 32 + 32 large, 256 MiB</td></tr>
  *   <tr><td>random base: the heap's pages start at a random offset (up to 1 GiB of address space) of its
  *       reservation</td><td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>a double free found in the quarantine says so</td><td>-</td><td>yes</td><td>yes</td></tr>

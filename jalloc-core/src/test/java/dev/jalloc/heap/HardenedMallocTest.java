@@ -288,6 +288,27 @@ class HardenedMallocTest {
         }
     }
 
+    /** {@code check()} reads every live slot's canary: an overflow is found before the slot's free. */
+    @ParameterizedTest
+    @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD", "FULL"})
+    void overflow_small_found_by_check(Hardening level) {
+        try (Heap heap = heap(level)) {
+            long[] live = new long[50];
+            for (int i = 0; i < live.length; i++) {
+                live[i] = heap.allocateAddress(16 + 40 * i, 16);
+            }
+            heap.free(live[3]);
+            heap.check();   // all intact
+            long p = live[17];
+            long usable = heap.usableSize(p);
+            raw(p, usable + 1).set(JAVA_BYTE, usable, (byte) 0x41);
+            MemoryCorruptionError e = assertThrows(MemoryCorruptionError.class, heap::check);
+            assertEquals(MemoryCorruptionError.Kind.CANARY, e.kind());
+            assertEquals(p, e.address());
+            assertEquals(usable, e.offset());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD", "FULL"})
     void overflow_small_found_at_reallocate(Hardening level) {
@@ -406,16 +427,43 @@ class HardenedMallocTest {
 
     // ---- the quarantine ----
 
+    /**
+     * A freed slot comes back only after more frees of its class than the quarantine's FIFO part holds (8 at
+     * STANDARD, 128 at FULL: {@link Hardening}'s table), and when is random: the distances of many slots differ.
+     */
     @ParameterizedTest
     @EnumSource(value = Hardening.class, names = {"STANDARD", "FULL"})
     void malloc_noreuse(Hardening level) {
+        int ring = level == Hardening.STANDARD ? 8 : 128;
+        java.util.Set<Integer> distances = new java.util.HashSet<>();
+        try (Heap heap = heap(level)) {
+            for (int round = 0; round < 20; round++) {
+                long p = heap.allocateAddress(64, 16);
+                heap.free(p);
+                for (int i = 0; ; i++) {
+                    long q = heap.allocateAddress(64, 16);
+                    heap.free(q);
+                    if (q == p) {
+                        assertTrue(i > ring, "reused after " + i + " allocations");
+                        distances.add(i);
+                        break;
+                    }
+                    assertTrue(i < 100_000, "never reused");
+                }
+            }
+        }
+        assertTrue(distances.size() > 1, "always reused after the same number of frees: " + distances);
+    }
+
+    /** With no intervening frees of its class, a freed slot is not handed out again at all. */
+    @ParameterizedTest
+    @EnumSource(value = Hardening.class, names = {"STANDARD", "FULL"})
+    void malloc_noreuse_without_frees(Hardening level) {
         try (Heap heap = heap(level)) {
             long p = heap.allocateAddress(64, 16);
             heap.free(p);
             for (int i = 0; i < 1024; i++) {
-                long q = heap.allocateAddress(64, 16);
-                assertNotEquals(p, q, "reused after " + i + " allocations");
-                heap.free(q);
+                assertNotEquals(p, heap.allocateAddress(64, 16), "reused after " + i + " allocations");
             }
         }
     }

@@ -11,9 +11,11 @@ import dev.jalloc.internal.heap.SizeClasses;
  * @param canaries         8 bytes after each slot's usable bytes, checked at free
  * @param checkReuse       a slot handed out again must still be zero (needs {@code zeroOnFree})
  * @param shuffle          each refill of a size class's cache is shuffled: slots are handed out in random order
- * @param slotRandom       entries of the slot quarantine's random part
- * @param slotRing         entries of its FIFO part
- * @param slotBytes        the most bytes it holds
+ * @param slotRandom       entries of the slot quarantine's random part, per size class
+ * @param slotRing         entries of its FIFO part, per size class: a slot comes back after this many frees of its
+ *                         class at least
+ * @param slotBytes        the most bytes it holds, shared evenly by the classes (which cuts the lengths of the
+ *                         largest)
  * @param largeRandom      entries of the large quarantine's random part
  * @param largeRing        entries of its FIFO part
  * @param largeBytes       the most bytes it holds (purged pages: address space, not memory)
@@ -34,9 +36,9 @@ record Policy(boolean zeroOnFree, boolean canaries, boolean checkReuse, boolean 
         return switch (level) {
             case NONE -> new Policy(false, false, false, false, 0, 0, 0, 0, 0, 0, NEVER, checkedLifetimes);
             case LIGHT -> new Policy(true, true, false, false, 0, 0, 0, 0, 0, 0, NEVER, checkedLifetimes);
-            case STANDARD -> new Policy(true, true, true, true, 1024, 1024, 8L << 20, 8, 8, 64L << 20, 128 << 10,
+            case STANDARD -> new Policy(true, true, true, true, 8, 8, 8L << 20, 8, 8, 64L << 20, 128 << 10,
                     checkedLifetimes);
-            case FULL -> new Policy(true, true, true, true, 8192, 8192, 64L << 20, 32, 32, 256L << 20,
+            case FULL -> new Policy(true, true, true, true, 128, 128, 64L << 20, 32, 32, 256L << 20,
                     SizeClasses.MEDIUM_MAX + 1, true);
         };
     }

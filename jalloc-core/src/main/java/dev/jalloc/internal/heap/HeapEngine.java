@@ -401,6 +401,29 @@ public final class HeapEngine {
         return store.purges();
     }
 
+    /** Receives a slot: see {@link #forEachSlot}. */
+    @FunctionalInterface
+    public interface SlotVisitor {
+        /** The slot at {@code address} is allocated and {@code slotBytes} long. */
+        void visit(long address, long slotBytes);
+    }
+
+    /**
+     * Calls {@code visitor} with every allocated slot of a size class, in address order: the live ones and those a
+     * caller above holds back (a quarantine); not the slots in the bins' caches, not pages, not huge payloads.
+     */
+    public void forEachSlot(SlotVisitor visitor) {
+        long[] bits = spans.allocBits;
+        long end = (long) bits.length << 6;
+        for (long g = Bitmaps.nextSet(bits, 0, end); g >= 0 && g < end; g = Bitmaps.nextSet(bits, g + 1, end)) {
+            int p = (int) (g >>> (PAGE_SHIFT - 4));
+            byte k = spans.kind[p];
+            if (k == Spans.SLAB || k == Spans.POOL) {
+                visitor.visit(base + (g << 4), SizeClasses.size(spans.cls[p]));
+            }
+        }
+    }
+
     /**
      * Checks every invariant of the page spans, the slabs and pools, the bins and the counters.
      *
