@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
  * -Djalloc.fuzz.children=1 -Djalloc.fuzz.calls=<calls>}. The long run: see docs/TESTING.md.
  */
 class ApiFuzzTest {
-    static final long CALLS = 1_200_000;
+    static final long CALLS = 1_000_000;
     static final int CHILDREN = 4;
     static final int PARALLEL = 2;
-    static final long HARDENED_CALLS = 200_000;
+    static final long HARDENED_CALLS = 150_000;
 
     @Test
     void randomCallsKeepTheContract() throws Exception {
