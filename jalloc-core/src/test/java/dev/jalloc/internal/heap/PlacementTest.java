@@ -153,6 +153,38 @@ class PlacementTest {
     }
 
     /**
+     * The process's budget of guards caps them: an engine that makes more slabs than the budget holds gets at most
+     * that many guards (fewer if another heap of this JVM holds some), the slabs beyond go without, the heap stays
+     * sound, and a released engine gives its guards back (a new one gets guards again). Slots are never written, so
+     * the 64 MiB of slabs are address space only.
+     */
+    @Test
+    void theProcessBudgetCapsGuards() {
+        HeapEngine engine = engine(null, 1);
+        long made;
+        try {
+            int c = SizeClasses.index(64);
+            for (long i = 0; i < (SlabGuards.BUDGET + 100) * SizeClasses.slots(c); i++) {
+                engine.allocate(64, 16);
+            }
+            HeapPicture picture = engine.picture(1L << 30);
+            made = guards(engine);
+            long slabs = picture.runs().stream().filter(r -> r.kind() == Kind.SLAB).count();
+            assertTrue(made <= SlabGuards.BUDGET && slabs > made + 99, made + " guards, " + slabs + " slabs");
+            engine.check();
+        } finally {
+            engine.release();
+        }
+        HeapEngine next = engine(null, 1);
+        try {
+            next.allocate(64, 16);
+            assertEquals(1, guards(next), "the budget given back");
+        } finally {
+            next.release();
+        }
+    }
+
+    /**
      * A large span that took the free pages a pool left before its guard cannot grow in place: it moves, and the
      * guard stays. The same sequence without guards grows in place (the span then ends at the free tail).
      */
