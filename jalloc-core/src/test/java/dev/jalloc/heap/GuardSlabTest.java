@@ -106,6 +106,9 @@ class GuardSlabTest {
                     assertEquals(Kind.GUARD, runs.get(i + 1).kind(), "the run after " + runs.get(i));
                 }
             }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> heap.free(guards.getFirst()[0]));
+            assertTrue(e.getMessage().endsWith("is in a guard page"), e.getMessage());
             heap.check();
         }
     }
