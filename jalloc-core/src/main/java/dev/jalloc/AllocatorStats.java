@@ -16,7 +16,7 @@ import dev.jalloc.vector.VecStats;
  *       residentBytes    in RAM now (mincore)            touched pages; -1 where the OS cannot tell (Windows)
  *         liveBytes      what the program holds now      payloads, an arena's position, a vector's elements
  *   peakCommittedBytes   the most committed at once so far
- *   osCalls              memory system calls made: reserve, commit, purge, release, advise
+ *   osCalls              memory system calls made: reserve, commit, purge, decommit, release, advise
  * </pre>
  * An allocator on an arena's tail holds its memory from the arena: its reserved, committed and resident bytes are
  * its own share, and its peak and its calls are the arena's.

@@ -32,6 +32,11 @@ package dev.jalloc.heap;
  *   <tr><td>guard pages: a mapping of its own between two inaccessible regions of 1 to 16 random pages, kept
  *       inaccessible while quarantined (an overflow or a use after free through a raw address faults)</td>
  *       <td>no</td><td>from 128 KiB</td><td>above 32 KiB</td></tr>
+ *   <tr><td>guard slabs: an inaccessible page directly after every N-th new slab or pool (an overflow off its end
+ *       faults), from pages never handed out; N is {@link HeapBuilder#guardSlabInterval}</td>
+ *       <td>if asked</td><td>after every one</td><td>after every one</td></tr>
+ *   <tr><td>random span choice: a new slab, pool or large span takes one of the four best-fitting free spans at
+ *       random</td><td>no</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>checked lifetimes ({@link HeapBuilder#checkedLifetimes}): each segment the heap hands out dies at its
  *       free</td><td>if asked</td><td>if asked</td><td>yes</td></tr>
  *   </tbody>
@@ -49,7 +54,10 @@ public enum Hardening {
     NONE,
     /** Zero on free and canaries: cheap enough for production. */
     LIGHT,
-    /** {@link #LIGHT}, the write-after-free check, quarantines, random slot order and guard pages from 128 KiB. */
+    /**
+     * {@link #LIGHT}, the write-after-free check, quarantines, random slot order and span choice, guard pages from
+     * 128 KiB and after every slab and pool.
+     */
     STANDARD,
     /**
      * {@link #STANDARD} with larger quarantines, guard pages above 32 KiB and checked lifetimes: thorough and slow,

@@ -17,6 +17,7 @@ import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A general-purpose heap: {@code malloc} and {@code free} for the FFM API. Requests are rounded to size classes
@@ -111,13 +112,14 @@ public final class Heap extends RegionAllocator implements AddressAllocator {
     private final HeapBackend shared;
     private final Hardening hardening;
 
-    Heap(Os os, Region region, int stripes, DebugLevel debugLevel, Hardening hardening, boolean checkedLifetimes) {
+    Heap(Os os, Region region, int stripes, DebugLevel debugLevel, Hardening hardening, boolean checkedLifetimes,
+            OptionalInt guardSlabInterval) {
         super(region, stripes > 0, debugLevel);
         this.hardening = hardening;
         if (hardening != Hardening.NONE || checkedLifetimes) {
             this.engine = null;
             this.shared = HardenedEngine.create(os, region, stripes > 0, hardening, checkedLifetimes,
-                    this::reportCorruption);
+                    guardSlabInterval, this::reportCorruption);
         } else {
             this.engine = stripes > 0 ? null : new HeapEngine(os, region);
             this.shared = stripes > 0 ? new SharedHeapEngine(os, region, stripes) : null;

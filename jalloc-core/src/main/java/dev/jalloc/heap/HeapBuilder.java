@@ -7,6 +7,7 @@ import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.os.Os;
 import dev.jalloc.internal.util.Checks;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Configures a {@link Heap}, with the vocabulary of every jalloc builder: {@code reserveSize} (address space) and
@@ -29,6 +30,8 @@ public final class HeapBuilder {
     private DebugLevel debugLevel;
     private Hardening hardening = Hardening.NONE;
     private boolean checkedLifetimes;
+    /** Empty: the hardening level's interval. */
+    private OptionalInt guardSlabInterval = OptionalInt.empty();
 
     HeapBuilder() {
     }
@@ -97,8 +100,8 @@ public final class HeapBuilder {
 
     /**
      * Sets how hard the heap makes memory errors of native code and raw addresses to exploit: zero on free,
-     * canaries, the write-after-free check, quarantines, random slot order (see {@link Hardening}, whose table says
-     * what each level does). Default {@link Hardening#NONE}. A hardened heap needs a reservation of its own: it
+     * canaries, the write-after-free check, quarantines, random slot order and span choice, guard pages (see {@link
+     * Hardening}, whose table says what each level does). Default {@link Hardening#NONE}. A hardened heap needs a reservation of its own: it
      * cannot be built on an arena's tail.
      *
      * @param level the hardening level
@@ -106,6 +109,36 @@ public final class HeapBuilder {
      */
     public HeapBuilder hardening(Hardening level) {
         this.hardening = Objects.requireNonNull(level, "level");
+        return this;
+    }
+
+    /**
+     * Sets how often a hardened heap puts a guard page after a slab or pool (the pages of its small and medium size
+     * classes): after every {@code slabs}-th new one, an inaccessible page directly after its last byte, so that a
+     * linear overflow off its end by native code or through a raw address faults at once (SIGSEGV) instead of
+     * writing into the next slab. {@code 0}: no guard slabs; {@code 1}: after every slab and pool; {@code n}: after
+     * every {@code n}-th. Without it, the level's: after every one at {@link Hardening#STANDARD} and {@link
+     * Hardening#FULL}, none at {@link Hardening#LIGHT}.
+     *
+     * <p>A guard is one OS page that the heap never handed out and never will (so no segment, however stale, covers
+     * it, and a Java access can never fault on it): reserved address space, neither committed nor free. A slab freed
+     * before its guard leaves the guard for the next slab, so a heap whose live set stays bounded makes no new guards
+     * as it churns.
+     *
+     * @implNote Each guard splits the heap's mapping, costing up to two of the process's mappings (Linux allows
+     *     65,530 by default, {@code vm.max_map_count}). The guards of all heaps of the process are capped at 16,384
+     *     (half that limit); once the cap is reached, new slabs and pools go without new guards, the ones there are
+     *     still reused, and a warning is logged once. A new guard costs one system call ({@code mmap} on Linux,
+     *     {@code VirtualFree} on Windows), on the slow path that makes a slab.
+     * @param slabs every how many new slabs and pools one gets a guard page; 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code slabs} is negative
+     */
+    public HeapBuilder guardSlabInterval(int slabs) {
+        if (slabs < 0) {
+            throw Checks.illegalArgument("guardSlabInterval", slabs, ">= 0");
+        }
+        this.guardSlabInterval = OptionalInt.of(slabs);
         return this;
     }
 
@@ -133,7 +166,7 @@ public final class HeapBuilder {
      * @throws OutOfNativeMemoryError        if the OS refuses the reservation, or it (or the arena's block) has no
      *                                       room for a page
      * @throws IllegalArgumentException      if the heap is shared and the arena is not, or hardened or with checked
-     *                                       lifetimes on an arena
+     *                                       lifetimes on an arena, or with guard slabs and not hardened
      * @throws IllegalStateException         if the arena is closed or already lends its tail
      * @throws WrongThreadException          if the arena is confined to another thread
      * @throws UnsupportedOperationException if the arena is over heap memory
@@ -148,6 +181,10 @@ public final class HeapBuilder {
             throw new IllegalArgumentException("a hardened heap, or one with checked lifetimes, needs a reservation "
                     + "of its own, not the tail of " + arena);
         }
+        if (hardening == Hardening.NONE && guardSlabInterval.orElse(0) != 0) {
+            throw new IllegalArgumentException("guard slabs (guardSlabInterval " + guardSlabInterval.getAsInt()
+                    + ") need a hardened heap, not hardening " + hardening);
+        }
         DebugLevel level = debugLevel != null ? debugLevel : DebugLevel.fromSystemProperty();
         Region region = arena != null ? Regions.tail(arena)
                 : Regions.own(os, reserveSize, !reserveSizeSet, 1L << 20, shared, "a heap", level,
@@ -155,7 +192,8 @@ public final class HeapBuilder {
         int stripes = shared ? stripes() : 0;
         Hardening h = hardening;
         boolean lifetimes = checkedLifetimes;
-        return Regions.build(region, r -> new Heap(os, r, stripes, level, h, lifetimes));
+        OptionalInt guards = guardSlabInterval;
+        return Regions.build(region, r -> new Heap(os, r, stripes, level, h, lifetimes, guards));
     }
 
     /** {@return the stripes of a shared heap for virtual threads: four per core, a power of two} */

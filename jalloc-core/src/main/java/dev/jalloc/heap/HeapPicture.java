@@ -15,12 +15,13 @@ import java.util.Objects;
  *
  * <pre>
  *   page 0                                                           prefixPages            reservedPages
- *   [slab c3][slab c3][pool c40 ......][large ....][free][purged ][slab c0] | never committed ... |
+ *   [slab c3][guard][pool c40 ......][large ....][free][purged ][slab c0] | never committed ... |
  *    run: firstPage, pages, kind, size class, slots, live and used slots, owner (a shared heap's cache)
  * </pre>
  * The runs cover {@code [0, prefixPages)} in order, without gaps: a slab or pool is one run, a large payload one
  * run, and free pages are split into runs of {@link Kind#FREE} (still charged) and {@link Kind#PURGED} (given back
- * to the OS).
+ * to the OS). A hardened heap's guard pages after slabs and pools ({@link HeapBuilder#guardSlabInterval}) are runs
+ * of {@link Kind#GUARD}: inside the prefix, yet neither committed nor free.
  *
  * @param stats         the statistics record of the same moment
  * @param address       the address of page 0
@@ -47,7 +48,12 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
         /** Free pages, still charged by the OS. */
         FREE,
         /** Free pages given back to the OS: they cost nothing and read as zero. */
-        PURGED
+        PURGED,
+        /**
+         * A guard page after a slab or pool of a hardened heap: never handed out, inaccessible (any access faults),
+         * not committed; reserved address space only.
+         */
+        GUARD
     }
 
     /**
@@ -191,8 +197,8 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
      * pages, so that it fits 64 lines of 64), then the huge mappings and the statistics}
      *
      * <pre>
-     *   S slab  P pool  L large  c cached large  . free  _ purged; a slab or pool in capitals when more than half
-     *   full, in lower case (s, p) otherwise; a group of pages shows what most of its pages hold
+     *   S slab  P pool  L large  c cached large  . free  _ purged  # guard; a slab or pool in capitals when more
+     *   than half full, in lower case (s, p) otherwise; a group of pages shows what most of its pages hold
      * </pre>
      */
     public String toText() {
@@ -201,7 +207,7 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
         b.append("heap at ").append(Bits.hex(address)).append(": ").append(prefixPages).append(" pages committed of ")
                 .append(reservedPages).append(" reserved, ").append(perChar).append(perChar == 1 ? " page" : " pages")
                 .append(" per character\n");
-        b.append("  S/s slab  P/p pool (capital: more than half full)  L large  c cached  . free  _ purged\n");
+        b.append("  S/s slab  P/p pool (capital: more than half full)  L large  c cached  . free  _ purged  # guard\n");
         char[] line = new char[64];
         int col = 0;
         long page = 0;
@@ -248,6 +254,7 @@ public record HeapPicture(HeapStats stats, long address, long prefixPages, long 
             case CACHED -> 'c';
             case FREE -> '.';
             case PURGED -> '_';
+            case GUARD -> '#';
         };
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  *   committedBytes = pages in spans (slabs, pools, large, cached) + free pages not purged + huge mappings
  *   liveBytes      = sum over classes of liveBlocks * size + large pages handed out + huge mappings
  * </pre>
+ * A hardened heap's guard pages after slabs and pools ({@link HeapBuilder#guardSlabInterval}) are reserved address
+ * space only: in {@code reservedBytes}, neither committed nor free ({@link HeapPicture} draws them as
+ * {@link HeapPicture.Kind#GUARD}).
  *
  * @param shared             whether it is a shared heap
  * @param liveBytes          usable bytes of every live allocation

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The one-bug programs of hardened_malloc whose answer is a fault: an overflow into a guard page, a use after free
- * of a large payload held inaccessible in the quarantine. Each runs in a child JVM ({@link HardenedFaultChild},
+ * The one-bug programs of hardened_malloc whose answer is a fault: an overflow into a guard page (after a large
+ * payload's mapping, or off the end of a slab or pool into the guard page after it), a use after free of a large
+ * payload held inaccessible in the quarantine. Each runs in a child JVM ({@link HardenedFaultChild},
  * {@code -XX:-CreateCoredumpOnCrash}), which must die of SIGSEGV (the JVM's fatal error report, then exit 1) with
  * the address the bug touched as the fault address ({@code si_addr}) of its error report. Linux only (the report's
  * format, the signal).
@@ -31,7 +32,8 @@ class HardenedFaultTest {
         "underflow_large_1_byte, STANDARD",
         "read_after_free_large, STANDARD", "read_after_free_large, FULL",
         "write_after_free_large, STANDARD",
-        "write_after_free_large_reuse, STANDARD"})
+        "write_after_free_large_reuse, STANDARD",
+        "overflow_slab_end, STANDARD", "overflow_pool_end, FULL", "memset_off_slab_end, STANDARD"})
     void diesOfSigsegvAtTheBugsAddress(String bug, Hardening level) throws Exception {
         assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "the error report's format is Linux's");
         ChildJvm.Result r = ChildJvm.of(HardenedFaultChild.class).timeoutSeconds(60).run(bug, level.name());

@@ -58,7 +58,8 @@ class HeapMappingsTest {
 
     /**
      * A hardened heap's guarded mappings, live and quarantined (inaccessible), go at close with the region: the
-     * ranges include their guards.
+     * ranges include their guards. So do the guard pages after its slabs and pools (STANDARD, FULL), inaccessible
+     * mappings inside the region.
      */
     @ParameterizedTest
     @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD", "FULL"})
@@ -75,6 +76,13 @@ class HeapMappingsTest {
             default -> 6;
         };
         assertEquals(expected, ranges.size(), "mappings");
+        HeapPicture picture = heap.picture();
+        long prefixEnd = picture.address() + picture.prefixPages() * HeapPicture.PAGE;
+        long guardSlabs = ProcMaps.read().stream()
+                .filter(m -> m.overlaps(picture.address(), prefixEnd) && m.perms().startsWith("---")).count();
+        long guardRuns = picture.runs().stream().filter(r -> r.kind() == HeapPicture.Kind.GUARD).count();
+        assertEquals(guardRuns, guardSlabs, "guard pages after slabs and pools: " + picture.toText());
+        assertEquals(level != Hardening.LIGHT, guardRuns > 0, "guards at " + level);
         List<ProcMaps.Mapping> before = mappedBefore(ranges);
         heap.close();
         List<ProcMaps.Mapping> after = ProcMaps.read();

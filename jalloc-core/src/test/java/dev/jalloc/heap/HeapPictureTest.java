@@ -80,7 +80,8 @@ class HeapPictureTest {
         }
     }
 
-    private static void check(HeapPicture picture) {
+    /** Checks {@code picture} against its statistics record. */
+    static void check(HeapPicture picture) {
         HeapStats stats = picture.stats();
         long next = 0;
         long[] live = new long[stats.classes().size()];

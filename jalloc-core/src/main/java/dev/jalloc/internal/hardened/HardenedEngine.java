@@ -17,6 +17,7 @@ import dev.jalloc.internal.util.Confinement;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -88,7 +89,8 @@ public class HardenedEngine extends HeapBackend {
         RandomGenerator random = new Randomness();
         this.policy = policy;
         this.os = os;
-        this.engine = new HeapEngine(os, region, policy.shuffle() ? random : null);
+        this.engine = new HeapEngine(os, region, policy.shuffle() ? random : null,
+                policy.randomSpans() ? random : null, policy.guardSlabInterval());
         this.mem = region.segment();
         this.base = region.address();
         this.regionBytes = mem.byteSize();
@@ -111,12 +113,13 @@ public class HardenedEngine extends HeapBackend {
     /**
      * {@return a hardened engine for a heap at {@code level}, serialized if {@code shared}}
      *
-     * @param reporter logs and records a corruption before it is thrown
+     * @param guardSlabInterval the builder's guard slab interval, if it set one (else the level's)
+     * @param reporter          logs and records a corruption before it is thrown
      * @throws IllegalArgumentException if the region is not the heap's own
      */
     public static HeapBackend create(Os os, Region region, boolean shared, Hardening level, boolean checkedLifetimes,
-            Consumer<Error> reporter) {
-        Policy policy = Policy.of(level, checkedLifetimes);
+            OptionalInt guardSlabInterval, Consumer<Error> reporter) {
+        Policy policy = Policy.of(level, checkedLifetimes, guardSlabInterval);
         return shared ? new SharedHardenedEngine(os, region, policy, reporter)
                 : new HardenedEngine(os, region, false, policy, reporter);
     }

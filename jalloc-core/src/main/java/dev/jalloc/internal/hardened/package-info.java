@@ -19,6 +19,9 @@
  *       engine below sees them as allocated.</dd>
  *   <dt>poisoned</dt>
  *   <dd>After a {@link dev.jalloc.MemoryCorruptionError}, the engine refuses every call but closing.</dd>
+ *   <dt>guard slabs, random placement</dt>
+ *   <dd>Built into the engine below, whose page store {@code Policy} configures: a guard page after every few slabs
+ *       and pools, and spans placed at random among the best-fitting free ones.</dd>
  *   <dt>checked lifetimes</dt>
  *   <dd>Each payload's segments share an arena of the payload's own, closed at its free.</dd>
  * </dl>

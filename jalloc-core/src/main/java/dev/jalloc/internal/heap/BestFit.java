@@ -3,6 +3,7 @@ package dev.jalloc.internal.heap;
 import dev.jalloc.internal.util.Bitmaps;
 import dev.jalloc.internal.util.SearchBitmap;
 import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /**
  * Best-fit allocation of a range of <em>units</em> (16-byte granules for {@code BestFitAllocator}, heap pages for the
@@ -116,11 +117,50 @@ public final class BestFit {
      * {@code alignUnits} (a power of two), or -1 if no free block holds it (grow by {@link #needToGrow} and retry)}
      */
     public long allocate(long n, long alignUnits) {
-        boolean aligned = alignUnits > 1;
-        int node = free.bestFit(aligned ? n + alignUnits - 1 : n);
+        int node = free.bestFit(alignUnits > 1 ? n + alignUnits - 1 : n);
+        return node == FreeTree.NIL ? -1 : allocateFrom(node, n, alignUnits);
+    }
+
+    /**
+     * {@return as {@link #allocate}, from one of the {@code candidates} smallest free blocks that hold the request
+     * (the best fit and the next larger ones in (size, start) order), chosen at random} O(log n + candidates): the
+     * candidates are the best fit's successors in the free tree, never a walk over every free block. Fewer free
+     * blocks than {@code candidates} fit: one of those.
+     *
+     * @param random chooses the block
+     */
+    public long allocateAmong(long n, long alignUnits, int candidates, RandomGenerator random) {
+        int node = free.bestFit(alignUnits > 1 ? n + alignUnits - 1 : n);
         if (node == FreeTree.NIL) {
             return -1;
         }
+        int found = 1;
+        for (int next = free.next(node); found < candidates && next != FreeTree.NIL; next = free.next(next)) {
+            found++;
+        }
+        for (int skip = random.nextInt(found); skip > 0; skip--) {
+            node = free.next(node);
+        }
+        return allocateFrom(node, n, alignUnits);
+    }
+
+    /**
+     * Writes the {@code starts.length} smallest free blocks of at least {@code n} units (the best fit first, then in
+     * (size, start) order) to {@code starts} and {@code sizes}. {@return how many there were} O(log n +
+     * {@code starts.length}): a walk from the best fit to its successors in the free tree.
+     */
+    public int smallestFitting(long n, long[] starts, long[] sizes) {
+        int found = 0;
+        for (int node = free.bestFit(n); node != FreeTree.NIL && found < starts.length; node = free.next(node)) {
+            starts[found] = FreeTree.start(free.key(node));
+            sizes[found++] = FreeTree.size(free.key(node));
+        }
+        return found;
+    }
+
+    /** {@return the start of the request, taken from the free block of {@code node} (aligned up in it)} */
+    private long allocateFrom(int node, long n, long alignUnits) {
+        boolean aligned = alignUnits > 1;
         long key = free.key(node);
         long start = FreeTree.start(key);
         long size = FreeTree.size(key);
@@ -132,6 +172,28 @@ public final class BestFit {
         }
         take(start + lead, size - lead, n);
         return start + lead;
+    }
+
+    /**
+     * Takes {@code [start, start + n)}, which lies in one free block, out of it as an allocated block: the rest of
+     * the free block stays free before and after it. For a caller that chooses the place itself (a heap's guard
+     * pages and the slab before each).
+     *
+     * @throws IllegalArgumentException if {@code [start, start + n)} is not inside one free block; nothing changed
+     */
+    public void allocateAt(long start, long n) {
+        long block = start >= 0 && start < limit ? starts.prevSetBit(start) : -1;
+        if (block < 0 || isAllocated(block) || n <= 0 || start + n > starts.nextSetBit(block + 1)) {
+            throw new IllegalArgumentException("allocateAt: [" + start + ", " + (start + n) + ") is not inside one "
+                    + "free block");
+        }
+        long size = free.remove(block);
+        long lead = start - block;
+        if (lead > 0) {
+            free.add(block, lead);   // its predecessor is allocated (no two free neighbours): nothing to merge
+            starts.set(start);
+        }
+        take(start, size - lead, n);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.jalloc.internal.memory.PageStates;
 import dev.jalloc.internal.memory.Region;
 import dev.jalloc.internal.util.Bits;
 import java.lang.foreign.MemorySegment;
+import java.util.random.RandomGenerator;
 
 /**
  * A {@link BestFit} over the committed prefix of a {@link Region}, in units of {@code 2^unitShift} bytes (16-byte
@@ -32,6 +33,8 @@ final class BestFitRegion {
     private final long minStep;
     private final long maxStep;
     private final long maxUnits;
+    /** The bytes of guards ({@link #guard}): inside the committed prefix, not charged. */
+    private long guardBytes;
 
     BestFitRegion(Region region, int unitShift, long minStep, long maxStep) {
         this.region = region;
@@ -72,6 +75,43 @@ final class BestFitRegion {
             }
             start = fit.allocate(n, alignUnits);
         }
+        return committed(start, n);
+    }
+
+    /**
+     * {@return as {@link #allocate}, from one of the {@code candidates} best-fitting free blocks chosen by
+     * {@code random} ({@link BestFit#allocateAmong})}
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses memory; nothing changed
+     */
+    long allocateAmong(long n, long alignUnits, int candidates, RandomGenerator random) {
+        long start = fit.allocateAmong(n, alignUnits, candidates, random);
+        if (start < 0) {
+            if (!grow(fit.needToGrow(n, alignUnits))) {
+                return -1;
+            }
+            start = fit.allocateAmong(n, alignUnits, candidates, random);
+        }
+        return committed(start, n);
+    }
+
+    /**
+     * Takes {@code [start, start + n)}, free units or units past the limit (the blocks grow to reach them), as an
+     * allocated block, committed. {@return false if the region cannot grow so far}
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses memory; the block is free again
+     */
+    boolean allocateAt(long start, long n) {
+        if (start + n > fit.limit() && !grow(start + n - fit.limit())) {
+            return false;
+        }
+        fit.allocateAt(start, n);
+        committed(start, n);
+        return true;
+    }
+
+    /** {@return {@code start}, the block of {@code n} units there committed again where purged (or freed, and thrown)} */
+    private long committed(long start, long n) {
         try {
             states.ensureCommitted(start << unitShift, (start + n) << unitShift);
         } catch (RuntimeException | Error e) {
@@ -146,6 +186,20 @@ final class BestFitRegion {
         }
     }
 
+    /**
+     * Makes the allocated units {@code [from, to)}, whole OS pages that were never handed out and never will be, a
+     * guard: committed again where purged (so that the counts stay exact), then decommitted, inaccessible for good
+     * and no longer charged ({@link Region#guard}).
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses (a process at its limit of mappings); the units
+     *                                           stay accessible
+     */
+    void guard(long from, long to) {
+        states.ensureCommitted(from << unitShift, to << unitShift);
+        region.guard(from << unitShift, (to - from) << unitShift);
+        guardBytes += (to - from) << unitShift;
+    }
+
     /** Purges the OS pages lying wholly inside the free units {@code [from, to)}. {@return the bytes purged} */
     long purgeFree(long from, long to) {
         return states.purgeFree(from << unitShift, to << unitShift);
@@ -164,9 +218,14 @@ final class BestFitRegion {
         return purged[0];
     }
 
-    /** {@return the bytes the OS charges for the region: its committed prefix less the purged pages} */
+    /** {@return the bytes the OS charges for the region: its committed prefix less the purged and guard pages} */
     long committedBytes() {
-        return region.committedBytes() - states.purgedBytes();
+        return region.committedBytes() - states.purgedBytes() - guardBytes;
+    }
+
+    /** {@return the bytes of purged pages inside the committed prefix} */
+    long purgedBytes() {
+        return states.purgedBytes();
     }
 
     /** {@return whether unit {@code u} lies in a purged OS page} */

@@ -252,6 +252,26 @@ final class FreeTree {
         return x;
     }
 
+    /**
+     * {@return the node after {@code x} in (size, start) order: the next larger free block, or NIL} O(1) amortized
+     * over a walk, O(log n) at worst (a climb to the root).
+     */
+    int next(int x) {
+        if (right(x) != NIL) {
+            x = right(x);
+            while (left(x) != NIL) {
+                x = left(x);
+            }
+            return x;
+        }
+        int p = parent[x];
+        while (p != NIL && x == right(p)) {
+            x = p;
+            p = parent[p];
+        }
+        return p;
+    }
+
     /** Visitor of free blocks. */
     @FunctionalInterface
     interface Visitor {

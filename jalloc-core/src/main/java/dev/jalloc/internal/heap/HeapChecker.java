@@ -11,8 +11,8 @@ import dev.jalloc.internal.util.Bitmaps;
 /**
  * The heap's invariant check, O(pages + slots), for tests and debugging: the page spans; every cached slot a free
  * slot of its class; every large span marked on its first page only and allocated; every slab and pool's pages
- * marked as its own and its used count equal to its slots less the available ones; the span counts; and the
- * counters agreeing with the spans.
+ * marked as its own and its used count equal to its slots less the available ones; every guard's pages marked
+ * GUARD and no other page, no payload starting in one; the span counts; and the counters agreeing with the spans.
  */
 final class HeapChecker {
     private HeapChecker() {
@@ -37,7 +37,13 @@ final class HeapChecker {
         long[] usedTotals = new long[SizeClasses.COUNT];
         long largeBytes = 0;
         long cachedPages = 0;
+        long guardPages = 0;
         for (int p = 0; p < range; p++) {
+            if (spans.kind[p] == Spans.GUARD) {
+                guardPages++;
+                checkGuardPage(spans, store, p);
+                continue;
+            }
             if (spans.kind[p] == Spans.CACHED) {
                 long n = store.pages(p);
                 cachedPages += n;
@@ -79,6 +85,10 @@ final class HeapChecker {
                         + " slots out of its spans, the spans say " + usedTotals[c]);
             }
         }
+        if (guardPages != store.guardPages()) {
+            throw new IllegalStateException("heap: " + guardPages + " pages marked guard, the store has "
+                    + store.guardPages());
+        }
         if (cachedPages != largeCache.cachedPages()) {
             throw new IllegalStateException("heap: " + cachedPages + " pages in spans marked cached, the cache holds "
                     + largeCache.cachedPages());
@@ -90,6 +100,23 @@ final class HeapChecker {
         if (store.hugeBytes() != counters.hugeBytes) {
             throw new IllegalStateException("heap: huge mappings hold " + store.hugeBytes() + " bytes, the counters say "
                     + counters.hugeBytes);
+        }
+    }
+
+    /** Page {@code p}, marked GUARD, lies in a guard the store knows, and no payload starts in it. */
+    private static void checkGuardPage(Spans spans, PageStore store, int p) {
+        int first = p;
+        while (first > 0 && spans.kind[first - 1] == Spans.GUARD && store.guardAt(first) == 0) {
+            first--;
+        }
+        if (store.guardAt(first) <= p - first) {
+            throw new IllegalStateException("heap: page " + p + " is marked guard and lies in no guard");
+        }
+        int from = (int) ((long) p * Spans.GRANULES_PER_PAGE >>> 6);
+        for (int w = from; w < from + Spans.GRANULES_PER_PAGE / 64; w++) {
+            if (spans.allocBits[w] != 0 || spans.availBits[w] != 0) {
+                throw new IllegalStateException("heap: a slot or payload starts in the guard page " + p);
+            }
         }
     }
 

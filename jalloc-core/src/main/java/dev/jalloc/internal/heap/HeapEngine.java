@@ -53,18 +53,24 @@ public final class HeapEngine {
      * @throws OutOfNativeMemoryError if the region cannot hold a page
      */
     public HeapEngine(Os os, Region region) {
-        this(os, region, null);
+        this(os, region, null, null, 0);
     }
 
     /**
-     * @param region  where the pages live: a reservation of the heap's own, or an arena's tail; page-aligned
-     * @param shuffle shuffles each refilled cache, so that slots go out in random order; null for none
+     * @param region            where the pages live: a reservation of the heap's own, or an arena's tail;
+     *                          page-aligned
+     * @param shuffle           shuffles each refilled cache, so that slots go out in random order; null for none
+     * @param placement         chooses a new slab's, pool's or large span's pages at random among the few
+     *                          best-fitting free spans, and among the guards with room before them; null for best fit
+     * @param guardSlabInterval every how many new slabs and pools one ends directly before a guard page; 0 for none
+     *                          (a reservation of the heap's own only)
      * @throws OutOfNativeMemoryError if the region cannot hold a page
      */
-    public HeapEngine(Os os, Region region, RandomGenerator shuffle) {
+    public HeapEngine(Os os, Region region, RandomGenerator shuffle, RandomGenerator placement,
+            int guardSlabInterval) {
         this.mem = region.segment();
         this.base = region.address();
-        this.store = new PageStore(os, region);
+        this.store = new PageStore(os, region, placement, guardSlabInterval);
         this.spans = new Spans(store, counters);
         this.bins = new Bins(spans, counters, () -> largeCache.collect(this::releaseCached), shuffle);
         spans.cover(store.limitPages());
@@ -202,6 +208,7 @@ public final class HeapEngine {
         String why = Long.compareUnsigned(off, spans.limitBytes) >= 0 ? "not an address of this heap"
                 : (off & 15) != 0 ? "not the start of a payload (misaligned)"
                 : spans.kind[(int) (off >>> PAGE_SHIFT)] == Spans.FREE ? "in free pages (already freed?)"
+                : spans.kind[(int) (off >>> PAGE_SHIFT)] == Spans.GUARD ? "in a guard page"
                 : "not the start of an allocated payload (already freed, or inside one)";
         return what + ": " + Bits.hex(address) + " is " + why;
     }

@@ -30,6 +30,9 @@ final class HeapPictures {
                         (int) ((n << PageStore.PAGE_SHIFT) / size), liveSlots(spans.allocBits, p, n), spans.used[page],
                         Run.NO_OWNER);
             }
+            if (kind == Spans.GUARD) {
+                return new Run(p, store.pages(p), Kind.GUARD, -1, 0, 0, 0, 0, Run.NO_OWNER);
+            }
             boolean cached = kind == Spans.CACHED;
             return new Run(p, store.pages(p), cached ? Kind.CACHED : Kind.LARGE, -1, 0, 0, cached ? 0 : 1,
                     cached ? 0 : 1, Run.NO_OWNER);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
 
 /**
  * The one owner of a heap's memory: its page spans (a {@link BestFitRegion} of 4 KiB heap pages over the heap's
@@ -23,7 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   [slab][pool........][large.....][free][slab] ...  | ... [ mapping: scope + reservation ]  address -> mapping
  *   heap page = 4 KiB whatever the OS page: commits, purges and recommits are whole OS pages (4, 16 or 64 KiB)
  * </pre>
- * Decay, by time and by reuse. Free spans stay charged while they are no more than {@value #DECAY_MIN} bytes (and an
+ * A hardened heap's store may place spans at random among the few best-fitting free spans ({@link
+ * BestFit#allocateAmong}), and end every few new slabs and pools before a guard page ({@link SlabGuards}): an
+ * allocated block that is never handed out, not charged, and not in use.
+ *
+ * <p>Decay, by time and by reuse. Free spans stay charged while they are no more than {@value #DECAY_MIN} bytes (and an
  * eighth of the footprint), and no more than the heap will likely use again: the most pages it had in use at once
  * within the reuse window ({@link #WINDOW_MILLIS}, 8 seconds unless set: {@value #PEAK_SLOTS} slots, each the peak of
  * pages in use during it) less the pages in use now. Beyond that, at most once per {@value
@@ -58,12 +63,22 @@ final class PageStore {
     private static final long PEAK_SLOT_NANOS = WINDOW_MILLIS * 1_000_000 / PEAK_SLOTS;
     /** The prefix grows by a quarter of itself, between one page and this. */
     private static final long COMMIT_CHUNK = 16 << 10;
+    /**
+     * Free spans a random placement chooses among: the best fit and the next three larger (a hardened heap's new
+     * slab, pool or large span is not where the previous ones predict, at the cost of splitting a slightly larger
+     * free span now and then).
+     */
+    private static final int PLACEMENT_CANDIDATES = 4;
 
     private final Os os;
     private final Region region;
     private final BestFitRegion space;
     private final BestFit fit;
     private final MemorySegment mem;
+    /** Chooses among the best-fitting free spans; null: best fit, the lowest address among equals. */
+    private final RandomGenerator placement;
+    /** The guards after slabs and pools; null where there are none. */
+    private final SlabGuards guards;
     private final Usage hugeUsage = new Usage();
     /**
      * Concurrent only because the thread that closes a shared arena under the heap releases these mappings while the
@@ -83,6 +98,16 @@ final class PageStore {
 
     /** @throws OutOfNativeMemoryError if the region cannot hold one heap page */
     PageStore(Os os, Region region) {
+        this(os, region, null, 0);
+    }
+
+    /**
+     * @param placement          chooses among the best-fitting free spans; null for plain best fit
+     * @param guardSlabInterval  every how many new slabs and pools one ends before a guard page; 0 for none (a
+     *                           region of its own only: see {@link Region#guard})
+     * @throws OutOfNativeMemoryError if the region cannot hold one heap page
+     */
+    PageStore(Os os, Region region, RandomGenerator placement, int guardSlabInterval) {
         if ((region.address() & (PAGE - 1)) != 0) {
             throw new IllegalArgumentException("heap region at " + Bits.hex(region.address()) + ": not page-aligned");
         }
@@ -95,6 +120,9 @@ final class PageStore {
         this.mem = region.segment();
         this.space = new BestFitRegion(region, PAGE_SHIFT, PAGE, COMMIT_CHUNK);
         this.fit = space.fit();
+        this.placement = placement;
+        this.guards = guardSlabInterval == 0 ? null
+                : new SlabGuards(space, guardSlabInterval, Math.max(1, region.osPageSize() >>> PAGE_SHIFT), placement);
     }
 
     /** {@return the pages covered by spans: the committed prefix in heap pages} */
@@ -113,18 +141,54 @@ final class PageStore {
      * @throws OutOfNativeMemoryError if the region has no room or the OS refuses; nothing changed
      */
     long allocate(long n, long alignPages) {
-        long p = space.allocate(n, alignPages);
-        long inUse = inUse();
-        if (inUse > inUsePeaks[peakSlot]) {
-            inUsePeaks[peakSlot] = inUse;
-        }
+        long p = placement == null ? space.allocate(n, alignPages)
+                : space.allocateAmong(n, alignPages, PLACEMENT_CANDIDATES, placement);
+        noteInUse();
         if (p < 0) {
             throw new OutOfNativeMemoryError("heap full: no span of " + n + " pages" + (alignPages > 1 ? " aligned to "
                     + alignPages + " pages" : "") + " in its region of " + Bits.bytes(region.reservedBytes()) + " ("
                     + fit.freeUnits() + " pages free in " + fit.freeBlocks() + " spans)");
         }
+        if (guards != null) {
+            guards.handedOut(p + n);
+        }
         notePeak();
         return p;
+    }
+
+    /** Raises the current slot's peak of pages in use to the pages in use now. */
+    private void noteInUse() {
+        long inUse = inUse();
+        if (inUse > inUsePeaks[peakSlot]) {
+            inUsePeaks[peakSlot] = inUse;
+        }
+    }
+
+    /**
+     * {@return the first page of a committed span of {@code n} pages for a new slab or pool}: every
+     * {@code guardSlabInterval}-th directly before a guard page ({@link SlabGuards}), the others where
+     * {@link #allocate} puts them (so too a due one when no guard can be had)
+     *
+     * @throws OutOfNativeMemoryError if the region has no room or the OS refuses; nothing changed
+     */
+    long allocateSlab(long n) {
+        long p = guards != null && guards.due() ? guards.place(n) : -1;
+        if (p < 0) {
+            return allocate(n, 1);
+        }
+        noteInUse();
+        notePeak();
+        return p;
+    }
+
+    /** {@return the heap pages of the guard starting at page {@code p}, or 0 if none starts there} */
+    long guardAt(long p) {
+        return guards != null && guards.isGuard(p) ? guards.guardPages() : 0;
+    }
+
+    /** {@return the heap pages of all guards} */
+    long guardPages() {
+        return guards == null ? 0 : guards.count() * guards.guardPages();
     }
 
     /** {@return the pages of the span starting at {@code p}} */
@@ -166,6 +230,9 @@ final class PageStore {
             return false;
         }
         notePeak();
+        if (guards != null) {
+            guards.handedOut(p + n);
+        }
         if (n < old) {
             dirtyFreePages += old - n;
             decay();
@@ -193,7 +260,7 @@ final class PageStore {
         }
         lastPurge = now;
         long before = footprint();
-        DecayWalk walk = new DecayWalk(freeAtLastDecay, new long[(int) ((fit.limit() + 63) >>> 6)],
+        DecayWalk walk = new DecayWalk(space, freeAtLastDecay, new long[(int) ((fit.limit() + 63) >>> 6)],
                 dirtyFreePages - keep);
         fit.forEachFree(walk::span);
         freeAtLastDecay = walk.now;
@@ -208,9 +275,9 @@ final class PageStore {
         }
     }
 
-    /** {@return pages in spans: handed out, or cached by the heap above} */
+    /** {@return pages in spans: handed out, or cached by the heap above (guards are not in use)} */
     private long inUse() {
-        return fit.limit() - fit.freeUnits();
+        return fit.limit() - fit.freeUnits() - guardPages();
     }
 
     /** Moves the reuse window on to {@code now}. {@return the most pages in use at once within it} */
@@ -228,56 +295,6 @@ final class PageStore {
             peak = Math.max(peak, p);
         }
         return peak;
-    }
-
-    /** One decay's walk over the free spans. */
-    private final class DecayWalk {
-        /** Pages free at the last decay, and pages free now. */
-        final long[] old;
-        final long[] now;
-        /** Pages it may still purge. */
-        long budget;
-        /** Pages freed since the last decay, and old ones skipped for want of budget. */
-        long young;
-        long skipped;
-
-        DecayWalk(long[] old, long[] now, long budget) {
-            this.old = old;
-            this.now = now;
-            this.budget = budget;
-        }
-
-        /** Purges what the budget allows of the old pages of the free span at {@code start}, marks it all free. */
-        void span(long start, long size) {
-            long to = start + size;
-            long run = -1;
-            for (long p = start; p < to; p++) {
-                now[(int) (p >>> 6)] |= 1L << p;
-                boolean wasFree = (p >>> 6) < old.length && (old[(int) (p >>> 6)] & (1L << p)) != 0;
-                if (wasFree && (run < 0 ? 0 : p - run) < budget) {
-                    if (run < 0) {
-                        run = p;
-                    }
-                    continue;
-                }
-                if (run >= 0) {
-                    purge(run, p);
-                    run = -1;
-                }
-                if (wasFree) {
-                    skipped++;
-                } else {
-                    young++;
-                }
-            }
-            if (run >= 0) {
-                purge(run, to);
-            }
-        }
-
-        private void purge(long from, long to) {
-            budget -= Math.min(budget, space.purgeFree(from, to) >>> PAGE_SHIFT);
-        }
     }
 
     /** Purges every free page and gives the free tail back: the OS gets all the memory no span uses. */
@@ -381,7 +398,7 @@ final class PageStore {
 
     /** {@return the bytes of purged pages inside the committed prefix} */
     long purgedBytes() {
-        return space.prefixBytes() - space.committedBytes();
+        return space.purgedBytes();
     }
 
     /** {@return the bytes in RAM: the committed prefix's resident pages and the huge mappings'; -1 if unknown} */
@@ -433,6 +450,9 @@ final class PageStore {
 
     void check() {
         space.check();
+        if (guards != null) {
+            guards.check();
+        }
     }
 
     /**
@@ -448,6 +468,9 @@ final class PageStore {
             failure = e;
         }
         space.release();
+        if (guards != null) {
+            guards.release();
+        }
         if (failure != null) {
             throw failure;
         }

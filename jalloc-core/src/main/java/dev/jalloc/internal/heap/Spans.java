@@ -10,8 +10,9 @@ import java.util.Arrays;
  * have slots available.
  *
  * <pre>
- *   per page p       kind[p]: FREE | SLAB | POOL | LARGE | CACHED   cls[p]: class   spanOf[p]: first page of its slab
- *                    or pool (a large span, live or cached, is marked on its first page only; its other pages read FREE)
+ *   per page p       kind[p]: FREE | SLAB | POOL | LARGE | CACHED | GUARD   cls[p]: class   spanOf[p]: first page of
+ *                    its slab or pool (a large span, live or cached, is marked on its first page only; its other
+ *                    pages read FREE; every page of a guard reads GUARD)
  *   per span s       used[s]: slots out of it (cached or live)    next[s] / prev[s]: its class's partial list
  *   per granule g    allocBits[g]: a payload starts here (what free() checks)
  *   (16 bytes)       availBits[g]: a free slot starts here, in no cache (what a refill takes)
@@ -26,6 +27,8 @@ final class Spans {
     static final byte LARGE = 3;
     /** A freed large span kept in the {@link LargeCache}: allocated in the page spans, its payload not live. */
     static final byte CACHED = 4;
+    /** A guard page after a slab or pool ({@link SlabGuards}): never handed out, inaccessible. */
+    static final byte GUARD = 5;
     static final int PAGE_SHIFT = PageStore.PAGE_SHIFT;
     static final int GRANULES_PER_PAGE = (int) (PageStore.PAGE >>> 4);
 
@@ -82,7 +85,11 @@ final class Spans {
     /** {@return the first page of a new slab or pool of class {@code c}, its slots available, on the partial list} */
     int newSpan(int c) {
         long n = SizeClasses.spanBytes(c, spanCount[c]) >>> PAGE_SHIFT;
-        int s = (int) allocatePages(n, 1);
+        int s = (int) store.allocateSlab(n);
+        cover(store.limitPages());
+        for (long g = s + n, end = g + store.guardAt(g); g < end; g++) {
+            kind[(int) g] = GUARD;   // a guard after it, made now or there before
+        }
         store.handOut(s, n, false);
         spanCount[c]++;
         byte k = SizeClasses.isSmall(c) ? SLAB : POOL;

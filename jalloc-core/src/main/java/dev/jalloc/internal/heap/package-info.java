@@ -31,8 +31,15 @@
  *   <dt>prefix, purge, decay</dt>
  *   <dd>The committed part of the heap's region, which grows as spans reach it; giving free pages back to the OS
  *       while they stay mapped; the rule that purges free pages once enough of them are still charged.</dd>
+ *   <dt>guard, fresh pages</dt>
+ *   <dd>A hardened heap's guard page after a slab or pool ({@link dev.jalloc.internal.heap.SlabGuards}): one OS page,
+ *       an allocated block of its own that is never handed out, decommitted so that any access faults. Only
+ *       <em>fresh</em> pages, never handed out before, become guards: no segment, however stale, covers one.</dd>
+ *   <dt>random placement</dt>
+ *   <dd>A hardened heap's page spans go to one of the few best-fitting free blocks at random
+ *       ({@link dev.jalloc.internal.heap.BestFit#allocateAmong}), not always to the best fit.</dd>
  *   <dt>footprint</dt>
- *   <dd>Committed pages not purged, and huge mappings: what the heap costs the OS. Its metadata is in the Java
+ *   <dd>Committed pages not purged (guards are neither), and huge mappings: what the heap costs the OS. Its metadata is in the Java
  *       heap: about 80 bytes per 4 KiB page of the prefix, and 2 bits per unit of a best-fit range.</dd>
  * </dl>
  */

@@ -105,7 +105,7 @@ final class Events {
     @Name("dev.jalloc.OsMemory")
     @Label("OS Memory Call")
     @Category({"jalloc"})
-    @Description("A reserve, commit, purge or release of address space by jalloc, of 64 KiB or more")
+    @Description("A reserve, commit, purge, decommit or release of address space by jalloc, of 64 KiB or more")
     static final class OsMemory extends Event {
         @Label("Operation")
         String operation;

@@ -74,7 +74,7 @@ public final class Jfr {
         }
     }
 
-    /** An OS memory call: {@code operation} is reserve, commit, purge or release. */
+    /** An OS memory call: {@code operation} is reserve, commit, purge, decommit (a guard page) or release. */
     public static void osMemory(String operation, long address, long bytes) {
         if (AVAILABLE && bytes >= OS_MIN_BYTES) {
             Events.osMemory(operation, address, bytes);

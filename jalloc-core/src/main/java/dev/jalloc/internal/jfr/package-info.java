@@ -6,7 +6,7 @@
  * <dl>
  *   <dt>event</dt>
  *   <dd>{@code dev.jalloc.AllocatorUsage} (periodic: every live allocator's reserved, committed and live bytes),
- *       {@code dev.jalloc.OsMemory} (a reserve, commit, purge or release of at least
+ *       {@code dev.jalloc.OsMemory} (a reserve, commit, purge, decommit or release of at least
  *       {@value dev.jalloc.internal.jfr.Jfr#OS_MIN_BYTES} bytes), {@code dev.jalloc.AllocationSample} (a sampled
  *       allocation with its stack trace, at debug level {@code SAMPLED} and above), {@code dev.jalloc.Leak} (a site
  *       still live at close), {@code dev.jalloc.Corruption} (an invariant walk found a violation).</dd>

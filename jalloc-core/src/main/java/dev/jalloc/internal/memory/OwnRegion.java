@@ -168,6 +168,11 @@ public final class OwnRegion implements Region {
     }
 
     @Override
+    public void guard(long offset, long byteSize) {
+        reservation.decommit(skip + offset, byteSize);
+    }
+
+    @Override
     public MemorySegment segment() {
         return segment;
     }

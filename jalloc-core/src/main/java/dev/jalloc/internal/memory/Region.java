@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
  *   [ used ][ purged hole ][ used ][ used ][ hole ][  used  ][ unused  ]
  *            purge(off, n): the OS takes the pages back; they stay read-write and read as zero
  *            recommit(off, n): charged again
+ *            guard(off, n): inaccessible and not charged for good: pages the allocator never hands out
  * </pre>
  *
  * <p>Implementations: {@link OwnRegion}, a reservation of the allocator's own; the tail of a {@code LinearArena}'s
@@ -88,6 +89,19 @@ public interface Region {
      * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses; nothing changes
      */
     void recommit(long offset, long byteSize);
+
+    /**
+     * Makes {@code [offset, offset + byteSize)}, whole OS pages of the committed prefix (not purged) that the
+     * allocator never handed out and never will, a guard for the rest of the region's life: decommitted, so that any
+     * access faults, and no longer charged. Only a region of the allocator's own has guards: an arena takes its
+     * tail's pages back with their bytes, and a heap on a tail is never hardened.
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses (a process at its limit of mappings); nothing changes
+     * @throws UnsupportedOperationException     if the region is not a reservation of its own
+     */
+    default void guard(long offset, long byteSize) {
+        throw new UnsupportedOperationException("guard pages need a reservation of its own, not " + this);
+    }
 
     /**
      * {@return a segment over the whole range, with the lifetime of the memory}: the region's own scope (ended by

@@ -17,6 +17,7 @@ import dev.jalloc.internal.util.Bits;
  *   |  committed  |  purged  |  committed  |   reserved (no access)   ...              |
  *   commit(off, n)   charged, read-write, reads as zero
  *   purge(off, n)    not charged, read-write, reads as zero: a stale segment over it cannot crash the JVM
+ *   decommit(off, n) not charged, inaccessible: a guard page, which no segment ever covered
  *   release()        the whole range back to the OS, once: only after every segment over it has ended
  * </pre>
  * The owner says which ranges are committed (it commits and purges only what it knows the state of): the
@@ -164,6 +165,28 @@ public final class Reservation {
         committed += byteSize;
         usage.committed(byteSize);
         Jfr.osMemory("commit", address + offset, byteSize);
+    }
+
+    /**
+     * Decommits {@code [offset, offset + byteSize)}, which the owner knows is committed and not purged: the OS takes
+     * the pages and their charge back, and any access faults (a guard page). Only for pages no segment ever covered:
+     * a Java access to them would crash the JVM.
+     *
+     * @throws OutOfNativeMemoryError if the OS refuses (on Linux, a process at {@code vm.max_map_count} mappings);
+     *                                nothing changed
+     */
+    public void decommit(long offset, long byteSize) {
+        if (byteSize == 0) {
+            return;
+        }
+        try {
+            os.decommit(address + offset, byteSize);
+        } catch (SystemCallException e) {
+            throw refused("cannot decommit " + Bits.bytes(byteSize) + " as a guard", e);
+        }
+        committed -= byteSize;
+        usage.uncommitted(byteSize);
+        Jfr.osMemory("decommit", address + offset, byteSize);
     }
 
     /**

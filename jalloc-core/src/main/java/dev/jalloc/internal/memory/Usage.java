@@ -28,7 +28,7 @@ public final class Usage {
         return peakCommittedBytes;
     }
 
-    /** {@return the number of memory system calls made: reserve, commit, purge, release, advise} */
+    /** {@return the number of memory system calls made: reserve, commit, purge, decommit, release, advise} */
     public long osCalls() {
         return osCalls;
     }
