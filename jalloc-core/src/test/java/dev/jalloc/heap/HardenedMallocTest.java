@@ -288,6 +288,25 @@ class HardenedMallocTest {
         }
     }
 
+    /** A refused address names the call that was made, at every level: free, reallocate or usableSize. */
+    @ParameterizedTest
+    @EnumSource(Hardening.class)
+    void invalid_calls_name_themselves(Hardening level) {
+        try (Heap heap = heap(level)) {
+            long p = heap.allocateAddress(64, 16);
+            for (long bad : new long[] {p + 16, p + 8, 0x1000}) {
+                String at = ": 0x" + Long.toHexString(bad) + " is ";
+                assertTrue(assertThrows(IllegalArgumentException.class, () -> heap.free(bad)).getMessage()
+                        .startsWith("free" + at), level + " free");
+                assertTrue(assertThrows(IllegalArgumentException.class, () -> heap.reallocate(bad, 100)).getMessage()
+                        .startsWith("reallocate" + at), level + " reallocate");
+                assertTrue(assertThrows(IllegalArgumentException.class, () -> heap.usableSize(bad)).getMessage()
+                        .startsWith("usableSize" + at), level + " usableSize");
+            }
+            heap.free(p);
+        }
+    }
+
     /** {@code check()} reads every live slot's canary: an overflow is found before the slot's free. */
     @ParameterizedTest
     @EnumSource(value = Hardening.class, names = {"LIGHT", "STANDARD", "FULL"})

@@ -182,7 +182,7 @@ public class HardenedEngine extends HeapBackend {
             freeOutside(address);
             return;
         }
-        long usable = engine.usableSize(address);   // the exact check: foreign, interior, freed and released
+        long usable = engine.usableSize(address, "free");   // the exact check: foreign, interior, freed, released
         boolean slot = engine.isSlot(address);
         if (quarantines && (slot ? slots.contains(address) : large.contains(address))) {   // allocated to the engine, freed to us
             throw alreadyFreed(address, "free");
@@ -264,7 +264,7 @@ public class HardenedEngine extends HeapBackend {
 
     @Override
     public long reallocate(long address, long byteSize, boolean zero) {
-        long usable = usableSize(address);   // every check of free first: a refused call changes nothing
+        long usable = payloadSize(address, "reallocate");   // every check first: a refused call changes nothing
         if (policy.canaries() && engine.isSlot(address)) {
             checkCanary(address, usable + Policy.CANARY);
         }
@@ -293,14 +293,19 @@ public class HardenedEngine extends HeapBackend {
 
     @Override
     public long usableSize(long address) {
+        return payloadSize(address, "usableSize");
+    }
+
+    /** {@return the usable bytes of the live payload at {@code address}}, checked for the call {@code what} */
+    private long payloadSize(long address, String what) {
         checkUsable();
         boolean inRegion = Long.compareUnsigned(address - base, regionBytes) < 0;
         long mapped = guarded == null || inRegion ? -1 : guarded.usableSize(address);
         if (mapped >= 0) {
             return mapped;
         }
-        checkNotQuarantined(address, Long.compareUnsigned(address - base, regionBytes) < 0, "usableSize");
-        long usable = engine.usableSize(address);
+        checkNotQuarantined(address, inRegion, what);
+        long usable = engine.usableSize(address, what);
         return policy.canaries() && engine.isSlot(address) ? usable - Policy.CANARY : usable;
     }
 

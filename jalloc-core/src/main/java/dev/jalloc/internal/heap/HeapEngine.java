@@ -243,7 +243,7 @@ public final class HeapEngine {
     }
 
     private long resizeOrMove(long address, long byteSize, boolean zero) {
-        long usable = usableSize(address);   // first: a refused address changes nothing
+        long usable = usableSize(address, "reallocate");   // first: a refused address changes nothing
         long off = address - base;
         boolean inRegion = Long.compareUnsigned(off, spans.limitBytes) < 0;
         if (inRegion) {
@@ -290,12 +290,22 @@ public final class HeapEngine {
      * @throws IllegalArgumentException if it is not an allocated payload of this heap
      */
     public long usableSize(long address) {
+        return usableSize(address, "usableSize");
+    }
+
+    /**
+     * {@return the usable bytes of the payload at {@code address}}, checked for the call {@code what} (free,
+     * reallocate, usableSize), which a refusal's message names
+     *
+     * @throws IllegalArgumentException if it is not an allocated payload of this heap
+     */
+    public long usableSize(long address, String what) {
         long off = address - base;
         if (Long.compareUnsigned(off, spans.limitBytes) >= 0 || (off & 15) != 0
                 || !Bitmaps.get(spans.allocBits, off >>> 4)) {
             long size = store.hugeSize(address);
             if (size < 0) {
-                throw new IllegalArgumentException(describeBadAddress(address, off, "usableSize"));
+                throw new IllegalArgumentException(describeBadAddress(address, off, what));
             }
             return size;
         }
