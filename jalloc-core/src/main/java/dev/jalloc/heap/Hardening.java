@@ -15,10 +15,11 @@ package dev.jalloc.heap;
  *   <caption>What each level does</caption>
  *   <thead><tr><th>protection</th><th>{@code LIGHT}</th><th>{@code STANDARD}</th><th>{@code FULL}</th></tr></thead>
  *   <tbody>
- *   <tr><td>zero on free: a freed slot is zeroed, a freed large payload zeroed or given back to the OS (reads after
- *       free see zeros)</td><td>yes</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>zero on free: a freed slot is zeroed, a freed large payload zeroed (from 1 MiB given back to the OS):
+ *       reads after free see zeros</td><td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>canary: 8 bytes after every slot's usable bytes (a secret of the heap mixed with the address, its first
- *       byte zero so that C strings stop there), checked at free, at reallocation and by {@link Heap#check()}</td><td>yes</td><td>yes</td><td>yes</td></tr>
+ *       byte zero so that C strings stop there), checked at free, at reallocation and by {@link Heap#check()}</td>
+ *       <td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>write-after-free check: a slot handed out again must still be zero</td><td>no</td><td>yes</td>
  *       <td>yes</td></tr>
  *   <tr><td>quarantine: freed slots wait before reuse, per size class, in a randomly replaced array and then a
