@@ -12,9 +12,10 @@
  *   <dd>A {@link dev.jalloc.examples.sqlite.Statement}: one compiled {@code sqlite3_stmt *} of a connection.
  *       <em>Finalize</em> is SQLite's word for freeing it ({@code close()} here).</dd>
  *   <dt>handle</dt>
- *   <dd>The C pointer SQLite gave for a connection or statement, kept as a zero-length segment. A handle is
- *       passed to SQLite only while its Java object is open: closed objects throw {@link
- *       IllegalStateException}, never hand a freed pointer to C.</dd>
+ *   <dd>The C pointer SQLite gave for a connection or statement, kept as an address (a {@code long}: every
+ *       pointer crosses the downcalls as a 64-bit integer, see {@code Sqlite}). A handle is passed to SQLite only
+ *       while its Java object is open: closed objects throw {@link IllegalStateException}, never hand a freed
+ *       pointer to C.</dd>
  *   <dt>temporary, frame</dt>
  *   <dd>Native memory that one binding call needs and no one keeps after it: the C string of SQL, of a file name,
  *       of bound text, the copy of a bound blob, the out-pointer SQLite writes a new handle into. A call's

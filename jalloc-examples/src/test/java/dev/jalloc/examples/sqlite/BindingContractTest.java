@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -91,6 +92,16 @@ class BindingContractTest {
             assertEquals(WITH_NUL, query.columnText(3), "a NUL inside bound text is part of it");
             assertEquals(ColumnType.NULL, query.columnType(4));
             assertFalse(query.step());
+        }
+    }
+
+    @Test
+    void the_library_reports_its_version() {
+        String version = SqliteLibrary.version();
+        assertTrue(version.matches("3\\.\\d+\\.\\d+"), version);
+        try (Database db = Database.open(":memory:"); Statement query = db.prepare("SELECT sqlite_version()")) {
+            assertTrue(query.step());
+            assertEquals(version, query.columnText(0));
         }
     }
 
