@@ -51,24 +51,34 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class SqliteBench {
 
-    /** The rows and, per fork, the database file the queries and the scan read. */
+    /** The rows every contender writes or reads. */
     @State(Scope.Benchmark)
-    public static class Table {
+    public static class Data {
         /** How many rows: the 10<sup>6</sup>; smaller for a smoke run. */
         @Param("1000000")
         public int rows;
 
         SqliteRows data;
+
+        /** Makes the rows. */
+        @Setup(Level.Trial)
+        public void make() {
+            data = new SqliteRows(rows);
+        }
+    }
+
+    /** The database file the queries and the scan read, written once per trial by the binding. */
+    @State(Scope.Benchmark)
+    public static class Table {
         Path directory;
         String file;
 
         /** Writes the table. */
         @Setup(Level.Trial)
-        public void write() throws IOException {
-            data = new SqliteRows(rows);
+        public void write(Data data) throws IOException {
             directory = Files.createTempDirectory("jalloc-sqlite-bench");
             file = directory.resolve("rows.db").toString();
-            data.fill(file);
+            data.data.fill(file);
         }
 
         /** Deletes the files. */
@@ -168,14 +178,14 @@ public class SqliteBench {
 
     /** {@return a sum over the rows} after {@code rows} inserts in one transaction. */
     @Benchmark
-    public long insert(Table table, Writer writer) throws SQLException {
-        return writer.contender.insertAll(table.data);
+    public long insert(Data data, Writer writer) throws SQLException {
+        return writer.contender.insertAll(data.data);
     }
 
     /** {@return a sum over what was read} by {@code rows} point queries by key. */
     @Benchmark
-    public long pointQuery(Table table, Reader reader) throws SQLException {
-        return reader.contender.pointQueries(table.data);
+    public long pointQuery(Data data, Reader reader) throws SQLException {
+        return reader.contender.pointQueries(data.data);
     }
 
     /** {@return a sum over what was read} by a scan of every row. */

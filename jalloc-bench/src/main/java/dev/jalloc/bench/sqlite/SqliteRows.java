@@ -70,8 +70,8 @@ final class SqliteRows {
 
     /**
      * {@return the key the {@code i}-th point query asks for}: every key once in {@code count} queries, in an
-     * order that jumps around the table (a multiplicative step coprime with the count, when the count is odd or a
-     * power of ten, as the parameters are).
+     * order that jumps around the table ({@code i} times 2654435761 modulo the count: a prime, so coprime with
+     * every smaller count, which makes the map a permutation).
      *
      * @param i the query's number
      */
