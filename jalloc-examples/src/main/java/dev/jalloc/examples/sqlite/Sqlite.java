@@ -33,15 +33,17 @@ import java.nio.charset.StandardCharsets;
  *
  * <h2>Critical downcalls</h2>
  * Functions that only read or write a few fields of a statement or connection (every {@code bind_*} and
- * {@code column_*}, {@code reset}, {@code finalize}, {@code changes}, {@code last_insert_rowid}, the error
- * accessors) are linked with {@link Linker.Option#critical(boolean) critical(false)}: the call skips the thread's
- * state transition to native and back, which is most of the cost of a call this short. That is safe because SQLite
- * never calls back into Java here (no callback, hook or user function is ever registered), and a critical call
- * must be short, since the JVM cannot reach a safepoint (a GC cannot start) until it returns. So the calls that
- * may run long (they do I/O, take file locks, or run a whole query) are ordinary downcalls: {@code open_v2},
- * {@code close_v2}, {@code exec}, {@code prepare_v3} (reads the schema on first use) and {@code step} (runs the
- * statement, commits a transaction with its fsyncs). Heap segments are never passed, so
- * {@code allowHeapAccess} stays false.
+ * {@code column_*}, {@code column_count}, {@code next_stmt}, {@code changes}, {@code last_insert_rowid}, the error
+ * accessors, {@code libversion}) are linked with {@link Linker.Option#critical(boolean) critical(false)}: the call
+ * skips the thread's state transition to native and back, which is most of the cost of a call this short. That is
+ * safe because SQLite never calls back into Java here (no callback, hook or user function is ever registered), and
+ * a critical call must be short, since the JVM cannot reach a safepoint (a GC cannot start) until it returns. So the
+ * calls that may run long (they do I/O, take file locks, or run a whole query) are ordinary downcalls:
+ * {@code open_v2}, {@code close_v2}, {@code exec}, {@code prepare_v3} (reads the schema on first use),
+ * {@code step} (runs the statement, commits a transaction with its fsyncs), and {@code reset} and {@code finalize}:
+ * these are short almost always, but ending a write statement before it is done, in autocommit mode, ends its
+ * implicit transaction, which commits, fsyncs included. Heap segments are never passed, so {@code allowHeapAccess}
+ * stays false.
  */
 final class Sqlite {
     /** {@code SQLITE_OK}: success. */
@@ -104,8 +106,8 @@ final class Sqlite {
         PREPARE_V3 = link(linker, lib, "sqlite3_prepare_v3", plain,
                 FunctionDescriptor.of(JAVA_INT, POINTER, POINTER, JAVA_INT, JAVA_INT, POINTER, POINTER));
         STEP = link(linker, lib, "sqlite3_step", plain, FunctionDescriptor.of(JAVA_INT, POINTER));
-        RESET = link(linker, lib, "sqlite3_reset", critical, FunctionDescriptor.of(JAVA_INT, POINTER));
-        FINALIZE = link(linker, lib, "sqlite3_finalize", critical, FunctionDescriptor.of(JAVA_INT, POINTER));
+        RESET = link(linker, lib, "sqlite3_reset", plain, FunctionDescriptor.of(JAVA_INT, POINTER));
+        FINALIZE = link(linker, lib, "sqlite3_finalize", plain, FunctionDescriptor.of(JAVA_INT, POINTER));
         NEXT_STMT = link(linker, lib, "sqlite3_next_stmt", critical, FunctionDescriptor.of(POINTER, POINTER, POINTER));
         BIND_INT64 = link(linker, lib, "sqlite3_bind_int64", critical,
                 FunctionDescriptor.of(JAVA_INT, POINTER, JAVA_INT, JAVA_LONG));
