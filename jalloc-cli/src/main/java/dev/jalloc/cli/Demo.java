@@ -28,7 +28,7 @@ import picocli.CommandLine.Mixin;
  * {@code jalloc demo}: every growth mode of {@link LinearArena} at work on real memory, with the arena's
  * position, committed and reserved bytes and block count printed after each step, so that a newcomer sees what
  * each mode does with the OS. Also temps, checked mode, scratch arenas, shared arenas, large pages, and vectors
- * that grow without copying; then the heaps ({@link HeapDemo}).
+ * that grow without copying; then the heaps ({@link HeapDemo}); last, where the examples are and how to run them.
  */
 @Command(name = "demo", description = {
             "walk through every kind of linear arena, vector and heap on real memory (seconds)", "",
@@ -36,7 +36,7 @@ import picocli.CommandLine.Mixin;
                 + "and reserved bytes and block count after each step; then temps, checked mode, scratch arenas, "
                 + "shared arenas, large pages, and vectors that grow without copying; the heap and best fit with "
                 + "their statistics, a heap on an arena's tail, a shared heap across threads, a leak report and "
-                + "the heap's picture."})
+                + "the heap's picture; last, the examples (real programs on jalloc) and how to run them."})
 final class Demo implements Callable<Integer> {
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
@@ -70,6 +70,7 @@ final class Demo implements Callable<Integer> {
         vectors();
         vectorOnATail();
         new HeapDemo(out).run(12);
+        examples();
         out.printf("%nDone in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         return 0;
     }
@@ -316,6 +317,19 @@ final class Demo implements Callable<Integer> {
                     + " point 99,999 still reads (%d, %d)%n", arena.pos(), all.get(JAVA_INT, 99_999L * 8),
                     all.get(JAVA_INT, 99_999L * 8 + 4));
         }
+    }
+
+    /** Where to go next: the real programs of jalloc-examples, and the commands that run them. */
+    private void examples() {
+        out.println();
+        out.println("Examples: real programs on jalloc, in jalloc-examples (docs/EXAMPLES.md)");
+        out.println("  sqlite: an FFM binding to the system's SQLite (libsqlite3) whose every call takes its temporaries");
+        out.println("    (C strings, out-pointers) from a scratch temp instead of an Arena.ofConfined() per call.");
+        out.println("    its tests:     ./mvnw -B -pl jalloc-core,jalloc-examples verify -Dtest='dev.jalloc.examples.**'"
+                + " -Dsurefire.failIfNoSpecifiedTests=false");
+        out.println("    its benchmark: ./jalloc bench SqliteBench -prof gc   (against a confined arena per call and"
+                + " sqlite-jdbc)");
+        out.println("  redis: a Redis-protocol server on the shared heap: not built yet.");
     }
 
     private void vectorRow(String step, IntVec v) {

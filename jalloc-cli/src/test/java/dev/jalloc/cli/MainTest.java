@@ -82,6 +82,7 @@ class MainTest {
                 "16. A leak report", "3 blocks (43 KiB) still live", "2 blocks, 40 KiB, allocated at",
                 "HeapDemo.leakTwice(HeapDemo.java:", "HeapDemo.leaks(HeapDemo.java:", "closing the heap logs its report",
                 "17. The heap's picture", "pages committed of", "S/s slab", "jalloc-demo-heap.html",
+                "Examples: real programs on jalloc", "docs/EXAMPLES.md", "./jalloc bench SqliteBench",
                 "Done in"}) {
             assertTrue(out.contains(expected), "demo output lacks '" + expected + "':\n" + out);
         }
