@@ -271,7 +271,9 @@ class HardenedAdversarialTest {
         Heap heap = Heap.builder().hardening(level).shared(shared).reserveSize(1L << 30).build();
         long p = heap.allocateAddress(24, 8);
         long usable = heap.usableSize(p);
-        raw(p, usable + 8).set(JAVA_BYTE, usable + 1, (byte) 0x41);   // the canary's second byte
+        MemorySegment canary = raw(p, usable + 8);
+        // The canary's second byte, changed (a fixed value would equal the secret's byte one run in 256).
+        canary.set(JAVA_BYTE, usable + 1, (byte) ~canary.get(JAVA_BYTE, usable + 1));
         assertThrows(MemoryCorruptionError.class, () -> heap.free(p));
         return heap;
     }

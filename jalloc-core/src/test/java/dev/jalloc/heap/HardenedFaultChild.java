@@ -41,6 +41,16 @@ public final class HardenedFaultChild {
                 MemorySegment unused = (MemorySegment) memset.invokeExact(MemorySegment.ofAddress(p), (int) 'a',
                         end - p + 1);
             }
+            case "read_zero_size" -> {
+                long p = heap.allocateAddress(0, 16);
+                fault(p);
+                System.out.println("read " + HardenedMallocTest.raw(p, 1).get(JAVA_BYTE, 0));
+            }
+            case "write_zero_size" -> {
+                long p = heap.allocateAddress(0, 16);
+                fault(p);
+                HardenedMallocTest.raw(p, 1).set(JAVA_BYTE, 0, (byte) 'a');
+            }
             default -> largeBug(heap, args[0]);
         }
         System.out.println("SURVIVED");

@@ -33,7 +33,8 @@ class HardenedFaultTest {
         "read_after_free_large, STANDARD", "read_after_free_large, FULL",
         "write_after_free_large, STANDARD",
         "write_after_free_large_reuse, STANDARD",
-        "overflow_slab_end, STANDARD", "overflow_pool_end, FULL", "memset_off_slab_end, STANDARD"})
+        "overflow_slab_end, STANDARD", "overflow_pool_end, FULL", "memset_off_slab_end, STANDARD",
+        "read_zero_size, STANDARD", "write_zero_size, FULL"})
     void diesOfSigsegvAtTheBugsAddress(String bug, Hardening level) throws Exception {
         assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "the error report's format is Linux's");
         ChildJvm.Result r = ChildJvm.of(HardenedFaultChild.class).timeoutSeconds(60).run(bug, level.name());

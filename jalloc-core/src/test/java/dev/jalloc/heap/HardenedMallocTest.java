@@ -516,8 +516,15 @@ class HardenedMallocTest {
             assertEquals(0, a.byteSize());
             assertNotEquals(a.address(), b.address(), "malloc_zero_different");
             assertThrows(IndexOutOfBoundsException.class, () -> a.get(JAVA_BYTE, 0));   // read_zero_size
-            heap.free(a);
+            if (level == Hardening.STANDARD || level == Hardening.FULL) {
+                assertEquals(0, heap.usableSize(a.address()), "an address in a guard (HardenedFaultTest)");
+            }
+            MemorySegment grown = heap.reallocate(a, 100);   // a zero-size payload grows like any other
+            assertEquals(0, grown.get(JAVA_BYTE, 99));
+            heap.free(grown);
             heap.free(b);
+            assertThrows(IllegalArgumentException.class, () -> heap.free(b));   // double free, in the quarantine
+            heap.check();
         }
     }
 

@@ -49,20 +49,22 @@ final class GuardedMappings {
 
     /**
      * {@return the address of {@code byteSize} zero bytes (rounded up to the page) aligned to {@code byteAlignment},
-     * between guards}
+     * between guards}: for 0 bytes, an address where the trail guard starts, so that any access faults
      *
      * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses
      */
     long allocate(long byteSize, long byteAlignment) {
         long page = Math.max(os.pageSize(), os.allocationGranularity());
-        long usable = Bits.alignUp(Math.max(byteSize, 1), page);
+        long usable = Bits.alignUp(byteSize, page);
         long unit = Math.max(page, byteAlignment);   // the lead guard keeps the payload aligned
         long lead = unit * (1 + random.nextInt(16) * page / unit);
         long trail = page * (1 + random.nextInt(16));
         Reservation r = Reservation.reserve(os, lead + usable + trail, byteAlignment, usage,
                 "a hardened heap's large allocation");
         try {
-            r.commit(lead, usable);
+            if (usable > 0) {
+                r.commit(lead, usable);
+            }
         } catch (RuntimeException | Error e) {
             r.release();
             throw e;
@@ -96,8 +98,10 @@ final class GuardedMappings {
         g.mapping().endScope();
         Reservation r = g.mapping().reservation();
         long lead = address - r.address();
-        r.purge(lead, g.usable(), 0);
-        os.protect(r.address(), r.byteSize(), Protection.NONE);
+        if (g.usable() > 0) {
+            r.purge(lead, g.usable(), 0);
+            os.protect(r.address(), r.byteSize(), Protection.NONE);
+        }
         live.remove(address);
         liveBytes -= g.usable();
         waiting.put(address, g);

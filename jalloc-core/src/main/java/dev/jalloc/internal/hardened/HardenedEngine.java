@@ -129,8 +129,9 @@ public class HardenedEngine extends HeapBackend {
     @Override
     public long allocate(long byteSize, long byteAlignment, boolean zero) {
         checkUsable();
-        if (byteSize >= policy.guardedFrom()) {
-            return guarded.allocate(byteSize, byteAlignment);   // fresh from the OS: zero
+        if (byteSize >= policy.guardedFrom() || byteSize == 0 && guarded != null) {
+            // Fresh from the OS: zero. Zero bytes: an address in a guard, where any access faults.
+            return guarded.allocate(byteSize, byteAlignment);
         }
         boolean clean = policy.zeroOnFree();   // then every free byte reads zero already
         if (policy.canaries() && byteSize <= SizeClasses.MEDIUM_MAX) {
