@@ -31,8 +31,9 @@ package dev.jalloc.heap;
  *       reservation</td><td>yes</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>a double free found in the quarantine says so</td><td>-</td><td>yes</td><td>yes</td></tr>
  *   <tr><td>guard pages: a mapping of its own between two inaccessible regions of 1 to 16 random pages, kept
- *       inaccessible while quarantined (an overflow or a use after free through a raw address faults)</td>
- *       <td>no</td><td>from 128 KiB</td><td>above 32 KiB</td></tr>
+ *       inaccessible while quarantined (an overflow or a use after free through a raw address faults); a request
+ *       of zero bytes gets an address where such a guard starts (any access faults)</td>
+ *       <td>no</td><td>from 128 KiB, and zero bytes</td><td>above 32 KiB, and zero bytes</td></tr>
  *   <tr><td>guard slabs: an inaccessible page directly after every N-th new slab or pool (an overflow off its end
  *       faults), from pages never handed out; N is {@link HeapBuilder#guardSlabInterval}</td>
  *       <td>if asked</td><td>after every one</td><td>after every one</td></tr>
