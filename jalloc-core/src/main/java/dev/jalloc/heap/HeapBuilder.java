@@ -101,8 +101,8 @@ public final class HeapBuilder {
     /**
      * Sets how hard the heap makes memory errors of native code and raw addresses to exploit: zero on free,
      * canaries, the write-after-free check, quarantines, random slot order and span choice, guard pages (see {@link
-     * Hardening}, whose table says what each level does). Default {@link Hardening#NONE}. A hardened heap needs a reservation of its own: it
-     * cannot be built on an arena's tail.
+     * Hardening}, whose table says what each level does). Default {@link Hardening#NONE}. A hardened heap needs a
+     * reservation of its own: it cannot be built on an arena's tail.
      *
      * @param level the hardening level
      * @return this builder

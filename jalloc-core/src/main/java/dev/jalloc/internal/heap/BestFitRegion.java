@@ -110,7 +110,9 @@ final class BestFitRegion {
         return true;
     }
 
-    /** {@return {@code start}, the block of {@code n} units there committed again where purged (or freed, and thrown)} */
+    /**
+     * {@return {@code start}, the block of {@code n} units there committed again where purged (or freed, and thrown)}
+     */
     private long committed(long start, long n) {
         try {
             states.ensureCommitted(start << unitShift, (start + n) << unitShift);

@@ -39,8 +39,9 @@
  *   <dd>A hardened heap's page spans go to one of the few best-fitting free blocks at random
  *       ({@link dev.jalloc.internal.heap.BestFit#allocateAmong}), not always to the best fit.</dd>
  *   <dt>footprint</dt>
- *   <dd>Committed pages not purged (guards are neither), and huge mappings: what the heap costs the OS. Its metadata is in the Java
- *       heap: about 80 bytes per 4 KiB page of the prefix, and 2 bits per unit of a best-fit range.</dd>
+ *   <dd>Committed pages not purged (guards are neither), and huge mappings: what the heap costs the OS. Its
+ *       metadata is in the Java heap: about 80 bytes per 4 KiB page of the prefix, and 2 bits per unit of a best-fit
+ *       range.</dd>
  * </dl>
  */
 package dev.jalloc.internal.heap;
