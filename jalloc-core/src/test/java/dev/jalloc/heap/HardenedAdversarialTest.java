@@ -14,6 +14,7 @@ import dev.jalloc.DebugLevel;
 import dev.jalloc.LeakReport;
 import dev.jalloc.MemoryCorruptionError;
 import dev.jalloc.testing.ChildJvm;
+import dev.jalloc.testing.OtherThread;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -200,17 +200,8 @@ class HardenedAdversarialTest {
         Heap heap = heap(level);
         MemorySegment s = heap.allocate(256 << 10, 8);
         s.set(JAVA_LONG, 0, 42);
-        AtomicReference<Throwable> other = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                s.get(JAVA_LONG, 0);
-            } catch (Throwable e) {
-                other.set(e);
-            }
-        });
-        t.start();
-        t.join();
-        assertTrue(other.get() instanceof WrongThreadException, String.valueOf(other.get()));
+        Throwable other = OtherThread.thrownBy(() -> s.get(JAVA_LONG, 0));
+        assertTrue(other instanceof WrongThreadException, String.valueOf(other));
         heap.free(s.address());
         assertThrows(IllegalStateException.class, () -> s.get(JAVA_LONG, 0));
         assertThrows(IllegalArgumentException.class, () -> heap.free(s.address()));
@@ -319,17 +310,8 @@ class HardenedAdversarialTest {
     void checkedLifetimesOnAConfinedHeapSegmentInAnotherThread() throws Exception {
         try (Heap heap = Heap.builder().hardening(Hardening.STANDARD).checkedLifetimes(true).build()) {
             MemorySegment s = heap.allocate(100, 8);
-            AtomicReference<Throwable> seen = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    s.get(JAVA_BYTE, 0);
-                } catch (Throwable e) {
-                    seen.set(e);
-                }
-            });
-            t.start();
-            t.join();
-            assertTrue(seen.get() instanceof WrongThreadException, String.valueOf(seen.get()));
+            Throwable seen = OtherThread.thrownBy(() -> s.get(JAVA_BYTE, 0));
+            assertTrue(seen instanceof WrongThreadException, String.valueOf(seen));
             heap.free(s.address());
             assertThrows(IllegalStateException.class, () -> s.get(JAVA_BYTE, 0));
             MemorySegment g = heap.allocate(300 << 10, 8);
@@ -347,17 +329,7 @@ class HardenedAdversarialTest {
         MemorySegment a = heap.allocate(100, 8);
         MemorySegment b = heap.allocate(300 << 10, 8);
         heap.free(heap.allocateAddress(300 << 10, 8));
-        AtomicReference<Throwable> seen = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                heap.close();
-            } catch (Throwable e) {
-                seen.set(e);
-            }
-        });
-        t.start();
-        t.join();
-        assertEquals(null, seen.get());
+        assertEquals(null, OtherThread.thrownBy(heap::close));
         assertThrows(IllegalStateException.class, heap::close);
         assertThrows(IllegalStateException.class, () -> a.get(JAVA_BYTE, 0));
         assertThrows(IllegalStateException.class, () -> b.get(JAVA_BYTE, 0));

@@ -1,6 +1,5 @@
 package dev.jalloc.vector;
 
-import dev.jalloc.internal.os.Os;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -14,7 +13,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.jalloc.OutOfNativeMemoryError;
 import dev.jalloc.SystemCallException;
 import dev.jalloc.arena.LinearArena;
+import dev.jalloc.internal.os.Os;
 import dev.jalloc.testing.MemInfo;
+import dev.jalloc.testing.OtherThread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -279,12 +279,12 @@ class VecWrongUsageTest {
             Snapshot before = Snapshot.of(v);
             for (int i = 0; i < methods.size(); i++) {
                 Consumer<IntVec> method = methods.get(i);
-                Throwable t = onOtherThread(() -> method.accept(v));
+                Throwable t = OtherThread.thrownBy(() -> method.accept(v));
                 assertInstanceOf(WrongThreadException.class, t, "method #" + i + ": " + t);
                 before.assertSame(v, "method #" + i);
             }
             MemorySegment view = v.segment();
-            assertInstanceOf(WrongThreadException.class, onOtherThread(() -> view.get(JAVA_INT, 0)));
+            assertInstanceOf(WrongThreadException.class, OtherThread.thrownBy(() -> view.get(JAVA_INT, 0)));
         }
     }
 
@@ -292,7 +292,7 @@ class VecWrongUsageTest {
     void aSharedVectorIsReadableAndWritableAnywhereButOnlyItsOwnerChangesTheStructure() throws Exception {
         try (IntVec v = Vec.builder().shared(true).ofInts()) {
             v.addAll(new int[] {3, 1, 2});
-            assertEquals(null, onOtherThread(() -> {
+            assertEquals(null, OtherThread.thrownBy(() -> {
                 v.set(0, 30);
                 assertEquals(33, v.stream().sum());
                 v.sort();
@@ -302,7 +302,7 @@ class VecWrongUsageTest {
             for (Consumer<IntVec> structural : List.<Consumer<IntVec>>of(w -> w.add(1), w -> w.insert(0, 1),
                     w -> w.remove(0), IntVec::removeLast, IntVec::clear, w -> w.ensureCapacity(100),
                     IntVec::trimToSize, IntVec::close)) {
-                Throwable t = onOtherThread(() -> structural.accept(v));
+                Throwable t = OtherThread.thrownBy(() -> structural.accept(v));
                 assertInstanceOf(WrongThreadException.class, t);
                 assertTrue(t.getMessage().contains("only its owner changes its structure"), t.getMessage());
             }
@@ -352,16 +352,6 @@ class VecWrongUsageTest {
         try (LinearArena overHeap = LinearArena.ofFixed(heap)) {
             assertThrows(UnsupportedOperationException.class, () -> IntVec.onTailOf(overHeap));
             overHeap.push(8);   // still usable
-        }
-    }
-
-    private static Throwable onOtherThread(Runnable action) throws InterruptedException {
-        CompletableFuture<Void> f = CompletableFuture.runAsync(action, r -> Thread.ofPlatform().start(r));
-        try {
-            f.get();
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause();
         }
     }
 }
