@@ -12,7 +12,7 @@
  * </ul>
  */
 module dev.jalloc.examples {
-    requires dev.jalloc;
+    requires transitive dev.jalloc;
     requires io.netty.buffer;
 
     exports dev.jalloc.examples.sqlite;

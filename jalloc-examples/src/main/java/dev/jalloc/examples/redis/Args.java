@@ -14,6 +14,9 @@ final class Args {
     private MemorySegment segment = MemorySegment.NULL;
     private int[] offsets = new int[16];
     private int[] lengths = new int[16];
+    private final int[] hashes = new int[64];
+    /** Bit {@code i} set: {@code hashes[i]} holds argument {@code i}'s hash (the first 64 arguments). */
+    private long hashed;
     private int count;
 
     /** {@return the number of arguments, the command's name included} */
@@ -106,7 +109,14 @@ final class Args {
      * @param i the argument
      */
     public int hash(int i) {
-        return Bytes.hash(segment, offsets[i], lengths[i]);
+        if (i >= hashes.length) {
+            return Bytes.hash(segment, offsets[i], lengths[i]);
+        }
+        if ((hashed & 1L << i) == 0) {   // a command hashes its key for the shard, then for the index
+            hashes[i] = Bytes.hash(segment, offsets[i], lengths[i]);
+            hashed |= 1L << i;
+        }
+        return hashes[i];
     }
 
     // ---- filled by the parser -------------------------------------------------------------------------------
@@ -114,6 +124,7 @@ final class Args {
     void reset(MemorySegment in) {
         segment = in;
         count = 0;
+        hashed = 0;
     }
 
     void add(int offset, int length) {

@@ -8,6 +8,14 @@ package dev.jalloc.examples.redis;
  * after all its keyspaces.
  */
 abstract class Storage implements AutoCloseable {
+    /** {@return a new storage of the configuration's kind} */
+    static Storage create(RedisConfig config) {
+        return switch (config.storage()) {
+            case JALLOC -> new JallocStorage(config.hardening(), config.debug());
+            case BYTE_ARRAYS, NETTY -> throw new UnsupportedOperationException("not yet: " + config.storage());
+        };
+    }
+
     /** {@return which variant this is} */
     public abstract StorageKind kind();
 

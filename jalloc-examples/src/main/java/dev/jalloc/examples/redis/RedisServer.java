@@ -1,0 +1,303 @@
+package dev.jalloc.examples.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Redis-protocol (RESP2) server whose keys, values and list nodes live in a shared jalloc heap (or, to compare,
+ * in {@code byte[]}s or Netty's pooled buffers: {@link StorageKind}). It speaks enough of Redis for
+ * {@code redis-cli} and {@code redis-benchmark} to run unmodified: GET, SET (EX, PX, EXAT, PXAT, NX, XX, KEEPTTL),
+ * DEL, UNLINK, EXISTS, INCR, INCRBY, DECR, DECRBY, APPEND, STRLEN, MGET, MSET, LPUSH, RPUSH, LPOP, RPOP (with a
+ * count), LRANGE, LLEN, EXPIRE, PEXPIRE, TTL, PTTL, DBSIZE, FLUSHALL, FLUSHDB, PING, ECHO, INFO, SELECT 0,
+ * CONFIG GET, COMMAND, CLIENT SETNAME, QUIT and SHUTDOWN.
+ *
+ * {@snippet :
+ * try (RedisServer server = RedisServer.start(RedisConfig.defaults().withPort(0))) {
+ *     int port = server.port();   // connect redis-cli -p port
+ *     server.awaitShutdown();     // until a client sends SHUTDOWN
+ * }
+ * }
+ *
+ * <p>Threads: one acceptor, and {@link RedisConfig#eventLoops()} event loops that each own their connections and
+ * run their commands, so a key set through one connection and deleted through another is allocated on one thread
+ * and freed on another. The data is cut into {@link RedisConfig#shards()} shards, each behind its own lock.
+ *
+ * <p>Closing stops accepting, closes every connection, stops the loops, frees every key, and closes the storage;
+ * {@link #shutdownReport()} then says what was live before and what leaked after (nothing, for a correct storage).
+ */
+public final class RedisServer implements AutoCloseable {
+    final RedisConfig config;
+    final Shards shards;
+    private final Storage storage;
+    private final ServerSocketChannel listener;
+    private final EventLoop[] loops;
+    private final Thread acceptor;
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong acceptedConnections = new AtomicLong();
+    private final AtomicInteger connectedClients = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long startMillis = System.currentTimeMillis();
+    private final Object closeLock = new Object();
+    private volatile Path pictureAtShutdown;
+    private volatile String report;
+    private volatile Throwable failure;
+
+    private RedisServer(RedisConfig config) throws IOException {
+        this.config = config;
+        this.storage = Storage.create(config);
+        try {
+            this.shards = new Shards(storage, config.shards());
+        } catch (RuntimeException e) {
+            storage.shutdown();
+            throw e;
+        }
+        EventLoop[] made = new EventLoop[config.eventLoops()];
+        ServerSocketChannel channel = null;
+        try {
+            for (int i = 0; i < made.length; i++) {
+                made[i] = new EventLoop(this, i);
+            }
+            channel = ServerSocketChannel.open();
+            channel.bind(new InetSocketAddress(config.host(), config.port()), 511);
+        } catch (IOException | RuntimeException e) {
+            for (EventLoop loop : made) {
+                if (loop != null) {
+                    loop.closeUnstarted();
+                }
+            }
+            if (channel != null) {
+                channel.close();
+            }
+            shards.close();
+            storage.shutdown();
+            throw e;
+        }
+        this.loops = made;
+        this.listener = channel;
+        this.acceptor = Thread.ofPlatform().name("redis-acceptor").daemon(true).unstarted(this::accept);
+    }
+
+    /**
+     * {@return a server listening on {@code config}'s address, already accepting clients}
+     *
+     * @param config how to run
+     * @throws IOException if the address cannot be bound (the port taken, say); nothing is left open
+     */
+    public static RedisServer start(RedisConfig config) throws IOException {
+        RedisServer server = new RedisServer(config);
+        for (EventLoop loop : server.loops) {
+            loop.start();
+        }
+        server.acceptor.start();
+        return server;
+    }
+
+    /** {@return the TCP port the server listens on} (the ephemeral one chosen, if the configuration said 0) */
+    public int port() {
+        try {
+            return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@return how the server runs} */
+    public RedisConfig config() {
+        return config;
+    }
+
+    /**
+     * Asks the server to write the jalloc heap's picture (an HTML page) to {@code file} when it shuts down, before
+     * its keys are freed. Only {@link StorageKind#JALLOC} has one.
+     *
+     * @param file where, or null for none
+     * @throws IllegalStateException if the storage is not a jalloc heap
+     */
+    public void writePictureAtShutdown(Path file) {
+        if (file != null && !(storage instanceof JallocStorage)) {
+            throw new IllegalStateException("storage " + config.storage().option() + " has no heap picture");
+        }
+        pictureAtShutdown = file;
+    }
+
+    /**
+     * Waits until the server is shut down, by {@link #close()} or a client's {@code SHUTDOWN}.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** {@return what {@link #close()} found, or null while the server runs} */
+    public String shutdownReport() {
+        return report;
+    }
+
+    /**
+     * Stops the server: closes the listener and every connection, stops the event loops, frees every key and
+     * closes the storage. Does nothing if already closed.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (report != null) {
+                return;
+            }
+            try {
+                listener.close();
+                acceptor.join();
+                for (EventLoop loop : loops) {
+                    loop.stop();
+                }
+            } catch (IOException e) {
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            StringBuilder text = new StringBuilder();
+            long keys = shards.size();
+            text.append("redis example on port ").append(config.port() == 0 ? "(ephemeral)" : config.port())
+                    .append(", storage ").append(config.storage().option()).append(": ").append(keys)
+                    .append(" keys, ").append(storage.usedBytes()).append(" bytes used at shutdown\n");
+            Path picture = pictureAtShutdown;
+            if (picture != null && storage instanceof JallocStorage jalloc) {
+                try {
+                    jalloc.writePicture(picture);
+                    text.append("heap picture written to ").append(picture).append('\n');
+                } catch (IOException e) {
+                    text.append("could not write the heap picture to ").append(picture).append(": ").append(e)
+                            .append('\n');
+                }
+            }
+            shards.close();
+            text.append("after freeing every key: ").append(storage.shutdown());
+            if (failure != null) {
+                text.append("\nthe server failed: ").append(failure);
+            }
+            report = text.toString();
+            stopped.countDown();
+        }
+    }
+
+    // ---- for the event loops ------------------------------------------------------------------------------------
+
+    private void accept() {
+        int next = 0;
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+            acceptedConnections.incrementAndGet();
+            connectedClients.incrementAndGet();
+            loops[next].adopt(channel);
+            next = (next + 1) % loops.length;
+        }
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    int loopCount() {
+        return loops.length;
+    }
+
+    void disconnected() {
+        connectedClients.decrementAndGet();
+    }
+
+    void failed(Throwable e) {
+        failure = e;
+    }
+
+    /** The commands that are about the server, not a key: run by {@link Commands} for any name it does not know. */
+    void runServerCommand(Args a, Reply r, Connection connection, long now) {
+        int n = a.count();
+        if (a.is(0, "PING")) {
+            if (n > 2) {
+                throw RedisException.wrongArgs(a);
+            }
+            if (n == 2) {
+                r.bulk(a.segment(), a.offset(1), a.length(1));
+            } else {
+                r.simple("PONG");
+            }
+        } else if (a.is(0, "ECHO") && n == 2) {
+            r.bulk(a.segment(), a.offset(1), a.length(1));
+        } else if (a.is(0, "DBSIZE") && n == 1) {
+            r.integer(shards.size());
+        } else if ((a.is(0, "FLUSHALL") || a.is(0, "FLUSHDB")) && (n == 1 || n == 2 && (a.is(1, "SYNC")
+                || a.is(1, "ASYNC")))) {
+            for (int i = 0; i < shards.count(); i++) {
+                shards.lock(i).clear();
+                shards.unlock(i);
+            }
+            r.ok();
+        } else if (a.is(0, "INFO")) {
+            r.bulk(Info.text(this, storage, a, now));
+        } else if (a.is(0, "QUIT")) {
+            r.ok();
+            connection.closeAfterReplies();
+        } else if (a.is(0, "SELECT") && n == 2) {
+            if (a.longValue(1) != 0) {
+                throw new RedisException("ERR DB index is out of range");
+            }
+            r.ok();
+        } else if (a.is(0, "CONFIG") && n == 3 && a.is(1, "GET")) {
+            Info.config(this, a.string(2), r);
+        } else if (a.is(0, "COMMAND")) {
+            if (n >= 2 && a.is(1, "COUNT")) {
+                r.integer(0);
+            } else {
+                r.array(0);   // no command table: redis-cli then has no hints, and works as ever
+            }
+        } else if (a.is(0, "CLIENT") && n >= 2 && (a.is(1, "SETNAME") || a.is(1, "SETINFO"))) {
+            r.ok();
+        } else if (a.is(0, "CLIENT") && n == 2 && a.is(1, "ID")) {
+            r.integer(connection.id);
+        } else if (a.is(0, "SHUTDOWN")) {
+            connection.closeAfterReplies();   // Redis sends no reply: the connection just ends
+            Thread.ofPlatform().name("redis-shutdown").start(this::close);
+        } else {
+            StringBuilder message = new StringBuilder("ERR unknown command '").append(a.string(0))
+                    .append("', with args beginning with: ");
+            for (int i = 1; i < n && i < 4; i++) {
+                message.append('\'').append(a.string(i)).append("' ");
+            }
+            throw new RedisException(message.toString());
+        }
+    }
+
+    long acceptedConnections() {
+        return acceptedConnections.get();
+    }
+
+    int connectedClients() {
+        return connectedClients.get();
+    }
+
+    long startMillis() {
+        return startMillis;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisServer[" + config.host() + ":" + port() + ", storage " + config.storage().option() + ", "
+                + loops.length + " event loops, " + shards.count() + " shards]";
+    }
+}
