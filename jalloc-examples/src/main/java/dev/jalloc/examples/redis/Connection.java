@@ -1,5 +1,6 @@
 package dev.jalloc.examples.redis;
 
+import dev.jalloc.heap.Heap;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -9,6 +10,8 @@ import java.nio.channels.SocketChannel;
 /**
  * One client, owned by one event loop: its socket, its input buffer and parser, its pending replies. Reads what
  * arrived, runs every complete command in it (a pipelined batch in one go), and writes the replies in one write.
+ * Both buffers come from the event loop's confined jalloc heap and go back to it when they grow, shrink or the
+ * connection closes: no direct {@code ByteBuffer} waits for a garbage collection to give its memory back.
  * While replies wait for the socket (a slow reader), it stops reading: a client cannot make the server buffer
  * without bound.
  */
@@ -18,6 +21,8 @@ final class Connection {
     /** Replies beyond this are written before more commands run. */
     private static final long OUTPUT_HIGH_WATER = 1L << 20;
     private static final int OUTPUT_BYTES = 16 * 1024;
+    /** An input buffer a large command grew beyond this goes back to {@link #INPUT_BYTES} once it is empty. */
+    private static final int SHRINK_ABOVE = 256 * 1024;
 
     final long id;
     private final SocketChannel channel;
@@ -27,14 +32,19 @@ final class Connection {
     private final long maxValueBytes;
     private final int maxInputBytes;
     private final Args args = new Args();
-    private final Reply reply = new Reply(OUTPUT_BYTES);
-    private ByteBuffer input = ByteBuffer.allocateDirect(INPUT_BYTES);
-    private MemorySegment inputSegment = MemorySegment.ofBuffer(input);
+    private final Heap buffers;
+    private final Reply reply;
+    private MemorySegment inputSegment;
+    private ByteBuffer input;
     private boolean closeAfterReplies;
     private boolean closed;
 
-    Connection(long id, SocketChannel channel, SelectionKey key, Commands commands, long maxValueBytes) {
+    Connection(long id, SocketChannel channel, SelectionKey key, Commands commands, long maxValueBytes, Heap buffers) {
         this.id = id;
+        this.buffers = buffers;
+        this.reply = new Reply(buffers, OUTPUT_BYTES);
+        this.inputSegment = buffers.allocateNoInit(INPUT_BYTES, 64);
+        this.input = inputSegment.asByteBuffer();
         this.channel = channel;
         this.key = key;
         this.commands = commands;
@@ -130,7 +140,7 @@ final class Connection {
                 return;
             }
             replaceInput((int) Math.min(maxInputBytes, 2L * input.capacity()), start, left);
-        } else if (input.capacity() > INPUT_BYTES && left <= INPUT_BYTES / 2) {
+        } else if (input.capacity() > SHRINK_ABOVE && left <= INPUT_BYTES / 2) {
             replaceInput(INPUT_BYTES, start, left);
         } else if (start > 0) {
             MemorySegment.copy(inputSegment, start, inputSegment, 0, left);
@@ -139,10 +149,11 @@ final class Connection {
     }
 
     private void replaceInput(int capacity, int start, int left) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(capacity);
-        MemorySegment segment = MemorySegment.ofBuffer(buffer);
+        MemorySegment segment = buffers.allocateNoInit(capacity, 64);
+        ByteBuffer buffer = segment.asByteBuffer();
         MemorySegment.copy(inputSegment, start, segment, 0, left);
         buffer.position(left);
+        buffers.free(inputSegment);
         input = buffer;
         inputSegment = segment;
     }
@@ -172,6 +183,10 @@ final class Connection {
         }
         closed = true;
         key.cancel();
+        buffers.free(inputSegment);
+        inputSegment = MemorySegment.NULL;
+        input = null;
+        reply.release();
         try {
             channel.close();
         } catch (IOException ignored) {

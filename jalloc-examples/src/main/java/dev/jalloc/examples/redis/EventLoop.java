@@ -1,5 +1,6 @@
 package dev.jalloc.examples.redis;
 
+import dev.jalloc.heap.Heap;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -12,7 +13,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * One event-loop thread: a selector over its connections, which it reads, runs and answers; ten times a second it
+ * One event-loop thread: a selector over its connections, which it reads, runs and answers, their buffers in a
+ * confined jalloc heap of the loop's own (made and closed on the loop's thread); ten times a second it
  * also removes some expired keys from its share of the shards (active expiry: one loop in {@code n} looks after
  * every {@code n}-th shard, and skips a shard another thread holds).
  */
@@ -28,6 +30,8 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private volatile boolean stopping;
     private long nextExpire;
+    /** The connections' buffers; made by {@link #run()} on the loop's thread, which it is confined to. */
+    private Heap buffers;
 
     EventLoop(RedisServer server, int index) throws IOException {
         this.server = server;
@@ -49,6 +53,7 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
+        buffers = Heap.ofConfined();
         try {
             while (!stopping) {
                 selector.select(EXPIRE_PERIOD_MILLIS);
@@ -86,7 +91,7 @@ final class EventLoop implements Runnable {
             channel.socket().setTcpNoDelay(true);
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
             key.attach(new Connection(server.nextConnectionId(), channel, key, commands,
-                    server.config.maxValueBytes()));
+                    server.config.maxValueBytes(), buffers));
         }
     }
 
@@ -149,6 +154,10 @@ final class EventLoop implements Runnable {
             selector.close();
         } catch (IOException ignored) {
             // nothing to do: the server is stopping
+        }
+        if (buffers != null) {
+            buffers.close();   // every connection gave its buffers back: a leak would be logged here
+            buffers = null;
         }
     }
 }

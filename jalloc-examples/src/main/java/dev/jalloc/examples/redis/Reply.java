@@ -2,13 +2,14 @@ package dev.jalloc.examples.redis;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.jalloc.heap.Heap;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A connection's output: replies are encoded in RESP2 straight into a direct buffer that grows as needed, and
- * written to the socket once per batch of commands (a pipelined batch costs one write).
+ * A connection's output: replies are encoded in RESP2 straight into a buffer from the event loop's own heap that
+ * grows as needed, and written to the socket once per batch of commands (a pipelined batch costs one write).
  *
  * <pre>
  *   +OK\r\n             simple string      :42\r\n          integer
@@ -22,14 +23,24 @@ final class Reply {
     private static final byte[] NIL = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NIL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private final Heap heap;
     private ByteBuffer buffer;
     private MemorySegment segment;
     /** The write position in {@link #segment}; the buffer's position is kept at 0 until {@link #flip()}. */
     private long pos;
 
-    Reply(int initialBytes) {
-        buffer = ByteBuffer.allocateDirect(initialBytes);
-        segment = MemorySegment.ofBuffer(buffer);
+    /** A reply buffer of {@code initialBytes} from {@code heap}, which {@link #release()} gives back. */
+    Reply(Heap heap, int initialBytes) {
+        this.heap = heap;
+        segment = heap.allocateNoInit(initialBytes, 64);
+        buffer = segment.asByteBuffer();
+    }
+
+    /** Gives the buffer back to the heap; the reply is not used after. */
+    void release() {
+        heap.free(segment);
+        segment = MemorySegment.NULL;
+        buffer = null;
     }
 
     /** Replies {@code +OK}. */
@@ -164,8 +175,9 @@ final class Reply {
         buffer.clear();
         pos = 0;
         if (buffer.capacity() > shrinkTo) {
-            buffer = ByteBuffer.allocateDirect(shrinkTo);
-            segment = MemorySegment.ofBuffer(buffer);
+            heap.free(segment);
+            segment = heap.allocateNoInit(shrinkTo, 64);
+            buffer = segment.asByteBuffer();
         }
     }
 
@@ -201,11 +213,12 @@ final class Reply {
         if (wanted > Integer.MAX_VALUE - 8) {
             throw new RedisException("ERR reply too large");
         }
-        ByteBuffer bigger = ByteBuffer.allocateDirect((int) wanted);
-        MemorySegment grown = MemorySegment.ofBuffer(bigger);
+        MemorySegment grown = heap.allocateNoInit(wanted, 64);
+        ByteBuffer bigger = grown.asByteBuffer();
         int start = buffer.position();
         MemorySegment.copy(segment, start, grown, 0, pos - start);
         pos -= start;
+        heap.free(segment);
         buffer = bigger;
         segment = grown;
     }
