@@ -27,8 +27,8 @@ final class Numbers {
         if (negative && ++at == end) {
             throw RedisException.NOT_AN_INTEGER;
         }
-        if (segment.get(JAVA_BYTE, at) == '0' && end - at > 1) {
-            throw RedisException.NOT_AN_INTEGER;   // "01", "-0..." as Redis's string2ll refuses them
+        if (segment.get(JAVA_BYTE, at) == '0' && (negative || end - at > 1)) {
+            throw RedisException.NOT_AN_INTEGER;   // "01", "-0", "-01" as Redis's string2ll refuses them
         }
         long value = 0;   // accumulated negatively, so that Long.MIN_VALUE parses
         for (; at < end; at++) {
