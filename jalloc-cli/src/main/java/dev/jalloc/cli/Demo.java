@@ -329,7 +329,10 @@ final class Demo implements Callable<Integer> {
                 + " -Dsurefire.failIfNoSpecifiedTests=false");
         out.println("    its benchmark: ./jalloc bench SqliteBench -prof gc   (against a confined arena per call and"
                 + " sqlite-jdbc)");
-        out.println("  redis: a Redis-protocol server on the shared heap: not built yet.");
+        out.println("  redis: a Redis-protocol (RESP2) server whose keys, values and list nodes live in a shared heap;");
+        out.println("    redis-cli and redis-benchmark (Debian package redis-tools) run against it unmodified.");
+        out.println("    run it:        ./jalloc redis --port 6379   (stop: redis-cli shutdown; prints the leak report)");
+        out.println("    its benchmark: ./jalloc redisbench   (against byte[], Netty's pooled buffers and redis-server)");
     }
 
     private void vectorRow(String step, IntVec v) {

@@ -218,16 +218,7 @@ final class Commands {
         boolean done;
         Keyspace ks = lockKey(a, 1);
         try {
-            // A time already past sets nothing that lives: Redis deletes the key instead (if the condition holds).
-            if (expiry && expireAt <= now) {
-                boolean exists = ks.exists(a, 1, now);
-                done = !(condition == Keyspace.IF_ABSENT && exists || condition == Keyspace.IF_PRESENT && !exists);
-                if (done) {
-                    ks.delete(a, 1, now);
-                }
-            } else {
-                done = ks.set(a, 1, 2, expireAt, condition, keepTtl, now);
-            }
+            done = ks.set(a, 1, 2, expireAt, condition, keepTtl, now);   // a time already past deletes the key
         } finally {
             unlockKey(a, 1);
         }

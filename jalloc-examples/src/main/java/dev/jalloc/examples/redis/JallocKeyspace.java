@@ -84,6 +84,12 @@ final class JallocKeyspace implements Keyspace {
         if (condition == IF_ABSENT && slot >= 0 || condition == IF_PRESENT && slot < 0) {
             return false;
         }
+        if (!keepTtl && expireAt != 0 && expireAt <= now) {   // set and expired at once: nothing to keep
+            if (slot >= 0) {
+                removeAt(slot);
+            }
+            return true;
+        }
         long expire = keepTtl && slot >= 0 ? NATIVE.get(JAVA_LONG, entries[slot] + EXPIRE) : expireAt;
         store(slot, args, key, args.segment(), args.offset(value), args.length(value), expire);
         return true;
@@ -351,13 +357,24 @@ final class JallocKeyspace implements Keyspace {
         expireCursor = 0;
     }
 
+    /**
+     * {@inheritDoc} Walks the table from where the last call stopped; empty slots do not count against the budget,
+     * but at most {@code 8 * budget} slots are visited, so a sparse table costs a bounded time per call, and at most
+     * the whole table once.
+     */
     @Override
     public int expireSome(long now, int budget) {
         int removed = 0;
         int slot = expireCursor & mask;
-        for (int i = 0; i < budget && size > 0; i++) {
+        int looked = 0;
+        for (long visits = Math.min(8L * budget, mask + 1L); looked < budget && visits > 0 && size > 0; visits--) {
             long entry = entries[slot];
-            if (entry != 0 && expired(entry, now)) {
+            if (entry == 0) {
+                slot = (slot + 1) & mask;
+                continue;
+            }
+            looked++;
+            if (expired(entry, now)) {
                 removeAt(slot);   // the next run shifts into this slot: look at it again
                 removed++;
             } else {

@@ -12,7 +12,8 @@ abstract class Storage implements AutoCloseable {
     static Storage create(RedisConfig config) {
         return switch (config.storage()) {
             case JALLOC -> new JallocStorage(config.hardening(), config.debug());
-            case BYTE_ARRAYS, NETTY -> throw new UnsupportedOperationException("not yet: " + config.storage());
+            case BYTE_ARRAYS -> new ByteArrayStorage();
+            case NETTY -> new NettyStorage();
         };
     }
 

@@ -21,7 +21,7 @@ final class KeyspaceClient {
     }
 
     Object get(String key) {
-        Reply reply = new Reply(16);
+        Reply reply = RespTesting.reply();
         keyspace.get(args("GET", key), 1, now, reply);
         return decode(reply);
     }
@@ -76,14 +76,14 @@ final class KeyspaceClient {
 
     /** LPOP or RPOP, with a count if {@code count >= 0}. */
     Object pop(String key, boolean left, long count) {
-        Reply reply = new Reply(16);
+        Reply reply = RespTesting.reply();
         Args args = count < 0 ? args("LPOP", key) : args("LPOP", key, Long.toString(count));
         keyspace.pop(args, 1, left, count, now, reply);
         return decode(reply);
     }
 
     Object range(String key, long start, long stop) {
-        Reply reply = new Reply(16);
+        Reply reply = RespTesting.reply();
         keyspace.range(args("LRANGE", key, Long.toString(start), Long.toString(stop)), 1, start, stop, now, reply);
         return decode(reply);
     }

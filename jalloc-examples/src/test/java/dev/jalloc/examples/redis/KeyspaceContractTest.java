@@ -1,5 +1,7 @@
 package dev.jalloc.examples.redis;
 
+import dev.jalloc.DebugLevel;
+import dev.jalloc.heap.Hardening;
 import static dev.jalloc.examples.redis.KeyspaceClient.binary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jalloc.DebugLevel;
+import dev.jalloc.heap.Hardening;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -31,6 +35,8 @@ class KeyspaceContractTest {
     /** {@return every storage, by name}: a new one adds its line here */
     static Stream<Named<Supplier<Storage>>> storages() {
         return Stream.of(
+                storage("jalloc", () -> new JallocStorage(Hardening.NONE, DebugLevel.OFF)),
+                storage("jalloc-standard", () -> new JallocStorage(Hardening.STANDARD, DebugLevel.ALL)),
                 storage("byte-arrays", ByteArrayStorage::new),
                 storage("netty", NettyStorage::new));
     }

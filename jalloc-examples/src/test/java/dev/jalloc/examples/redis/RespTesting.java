@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jalloc.heap.Heap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -70,7 +71,16 @@ final class RespTesting {
         ByteBuffer buffer = reply.flip().duplicate();
         Object value = decode(buffer);
         assertEquals(0, buffer.remaining(), "bytes after the reply");
+        reply.release();
         return value;
+    }
+
+    /** Reply buffers of the tests: one shared heap for the test JVM, each buffer given back by {@link #decode}. */
+    private static final Heap REPLY_BUFFERS = Heap.ofShared();
+
+    /** {@return an empty reply buffer, released by {@link #decode}} */
+    static Reply reply() {
+        return new Reply(REPLY_BUFFERS, 16);
     }
 
     private static Object decode(ByteBuffer in) {
