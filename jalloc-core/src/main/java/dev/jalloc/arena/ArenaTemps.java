@@ -50,7 +50,7 @@ final class ArenaTemps {
         a.lock();
         try {
             if (temp.closed) {
-                throw new IllegalStateException("temp begun at pos " + temp.startPos() + " already closed");
+                throw temp.alreadyClosed();
             }
             a.ensureUsable();
             a.ensureTailFree("closing a temp");

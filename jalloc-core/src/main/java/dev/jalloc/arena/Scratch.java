@@ -5,7 +5,8 @@ import java.lang.ref.Cleaner;
 
 /**
  * Per-thread scratch arenas, the RAD Debugger way: each thread has {@value #ARENAS_PER_THREAD} of them, and
- * {@link #begin(Arena...)} hands out a temp on one that is not among the arenas the caller is already using.
+ * {@link #begin(Arena...)} hands out a temp on one that is not among the arenas the caller is already using
+ * ({@link #begin()} and {@link #begin(Arena)} for none and for one, the common cases, without a varargs array).
  *
  * {@snippet :
  * // A function that returns its result on the caller's arena and needs scratch memory on the side.
@@ -39,6 +40,8 @@ public final class Scratch {
     public static final long RETAIN_BYTES = 1L << 20;
 
     private static final ThreadLocal<Arenas> ARENAS = new ThreadLocal<>();
+    /** The conflicts of {@link #begin()} and {@link #begin(Arena)}: none beyond the one named. */
+    private static final Arena[] NO_CONFLICTS = {};
 
     private Scratch() {
     }
@@ -81,8 +84,35 @@ public final class Scratch {
     }
 
     /**
+     * {@return a temp on one of this thread's scratch arenas}, for a caller that uses none of them yet: the same as
+     * {@link #begin(Arena...)} with no conflicts, without the varargs array. Close it when done. The first call on
+     * a thread makes its arenas.
+     *
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the arenas' first reservations
+     */
+    public static Temp begin() {
+        return beginAvoiding(null, NO_CONFLICTS);
+    }
+
+    /**
+     * {@return a temp on one of this thread's scratch arenas that is not {@code conflict}}, the common case of a
+     * function with one output arena: the same as {@link #begin(Arena...)} with one conflict, without the varargs
+     * array. Close it when done. The first call on a thread makes its arenas.
+     *
+     * @param conflict the arena the caller already uses (its output arena, or a scratch arena it got from its own
+     *                 caller); any {@link Arena}, or {@code null} for none; only scratch arenas matter
+     * @throws IllegalStateException       if every scratch arena of this thread is {@code conflict}, which cannot
+     *                                     happen while a thread has more than one ({@value #ARENAS_PER_THREAD})
+     * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the arenas' first reservations
+     */
+    public static Temp begin(Arena conflict) {
+        return beginAvoiding(conflict, NO_CONFLICTS);
+    }
+
+    /**
      * {@return a temp on one of this thread's scratch arenas that is none of {@code conflicts}}; close it when
-     * done. The first call on a thread makes its arenas.
+     * done. The first call on a thread makes its arenas. With no conflict or one, {@link #begin()} and
+     * {@link #begin(Arena)} do the same without an array.
      *
      * @param conflicts arenas the caller already uses (its output arena, a scratch arena it got from its own
      *                  caller); may be empty; any {@link Arena} may be named, only scratch arenas matter
@@ -90,6 +120,15 @@ public final class Scratch {
      * @throws dev.jalloc.OutOfNativeMemoryError if the OS refuses the arenas' first reservations
      */
     public static Temp begin(Arena... conflicts) {
+        return beginAvoiding(null, conflicts);
+    }
+
+    /**
+     * The one choice of a scratch arena behind every {@code begin}: the first of this thread's arenas that is
+     * neither {@code conflict} nor among {@code conflicts}. The overloads pass a constant empty array, which the
+     * JIT folds away with the loop over it.
+     */
+    private static Temp beginAvoiding(Arena conflict, Arena[] conflicts) {
         Arenas mine = ARENAS.get();
         if (mine == null) {
             mine = new Arenas();
@@ -97,8 +136,11 @@ public final class Scratch {
         }
         next:
         for (LinearArena arena : mine.arenas) {
-            for (Arena conflict : conflicts) {
-                if (conflict == arena) {
+            if (arena == conflict) {
+                continue;
+            }
+            for (Arena other : conflicts) {
+                if (other == arena) {
                     continue next;
                 }
             }

@@ -16,7 +16,9 @@ import java.lang.foreign.SegmentAllocator;
  * }
  *
  * <p>A temp is also a {@link SegmentAllocator} that pushes on its arena, so it can be passed wherever an
- * allocator is expected. Temps nest and must be closed innermost first; closing one out of order throws
+ * allocator is expected. Its own verbs follow jalloc's zeroing rule: {@link #allocate(long, long)} zeroes,
+ * {@link #allocateNoInit} does not, and {@link #allocateAddress} and {@link #allocateAddressNoInit} push without
+ * making a segment; each refuses a closed temp. Temps nest and must be closed innermost first; closing one out of order throws
  * {@link IllegalStateException} and changes nothing, so the inner temp can still be closed, then the outer one.
  * If the arena's position was popped below the temp's start in between, closing the temp leaves it there.
  *
@@ -62,6 +64,8 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
     /**
      * {@return {@code byteSize} zeroed bytes aligned to {@code byteAlignment}, pushed on the arena}
      *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
      * @throws IllegalArgumentException if the size or alignment is invalid (see {@link LinearArena})
      * @throws IllegalStateException    if this temp or the arena is closed
      * @throws WrongThreadException     if the arena is confined to another thread
@@ -69,10 +73,78 @@ public final class Temp implements SegmentAllocator, AutoCloseable {
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (closed) {
-            throw new IllegalStateException("temp begun at pos " + startPos + " already closed");
-        }
+        ensureOpen();
         return arena.push(byteSize, byteAlignment);
+    }
+
+    /**
+     * {@return {@code byteSize} bytes aligned to {@code byteAlignment}, with undefined contents, pushed on the
+     * arena}: {@link LinearArena#pushNoInit(long, long)}, for memory the caller fills at once.
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
+     * @throws IllegalArgumentException if the size or alignment is invalid (see {@link LinearArena})
+     * @throws IllegalStateException    if this temp or the arena is closed
+     * @throws WrongThreadException     if the arena is confined to another thread
+     * @throws dev.jalloc.OutOfNativeMemoryError if the arena cannot grow or the OS refuses memory
+     */
+    public MemorySegment allocateNoInit(long byteSize, long byteAlignment) {
+        ensureOpen();
+        return arena.pushNoInit(byteSize, byteAlignment);
+    }
+
+    /**
+     * {@return the address of {@code byteSize} zeroed bytes aligned to {@code byteAlignment}, pushed on the
+     * arena}: {@link LinearArena#pushAddress(long, long)}, a push without a segment, for code that passes raw
+     * addresses to native code. The memory is valid until this temp closes (or the arena's position is popped
+     * below it) and while the arena is reachable (this temp keeps it so); nothing checks accesses through the
+     * address, in {@linkplain LinearArenaBuilder#checked(boolean) checked mode} neither.
+     *
+     * @apiNote The names follow the rule of {@link dev.jalloc.heap.AddressAllocator}: {@code allocate} is this
+     * class's verb (it is a {@link SegmentAllocator}), {@code Address} says what is returned and {@code NoInit}
+     * that nothing is zeroed. {@code push} stays the arena's verb.
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
+     * @throws IllegalArgumentException      if the size or alignment is invalid (see {@link LinearArena})
+     * @throws IllegalStateException         if this temp or the arena is closed
+     * @throws WrongThreadException          if the arena is confined to another thread
+     * @throws dev.jalloc.OutOfNativeMemoryError if the arena cannot grow or the OS refuses memory
+     * @throws UnsupportedOperationException if the arena is over heap memory
+     */
+    public long allocateAddress(long byteSize, long byteAlignment) {
+        ensureOpen();
+        return arena.pushAddress(byteSize, byteAlignment);
+    }
+
+    /**
+     * {@return the address of {@code byteSize} bytes aligned to {@code byteAlignment}, with undefined contents,
+     * pushed on the arena}: {@link LinearArena#pushAddressNoInit(long, long)}, the cheapest allocation a temp
+     * has. As {@link #allocateAddress(long, long)}.
+     *
+     * @param byteSize the number of bytes
+     * @param byteAlignment the alignment of the first byte, a power of two
+     * @throws IllegalArgumentException      if the size or alignment is invalid (see {@link LinearArena})
+     * @throws IllegalStateException         if this temp or the arena is closed
+     * @throws WrongThreadException          if the arena is confined to another thread
+     * @throws dev.jalloc.OutOfNativeMemoryError if the arena cannot grow or the OS refuses memory
+     * @throws UnsupportedOperationException if the arena is over heap memory
+     */
+    public long allocateAddressNoInit(long byteSize, long byteAlignment) {
+        ensureOpen();
+        return arena.pushAddressNoInit(byteSize, byteAlignment);
+    }
+
+    /** The closed check of every allocation; the arena checks its own state and the thread. */
+    private void ensureOpen() {
+        if (closed) {
+            throw alreadyClosed();
+        }
+    }
+
+    /** {@return the exception for a use of this temp after its close}: one message wherever it is refused. */
+    IllegalStateException alreadyClosed() {
+        return new IllegalStateException("temp begun at pos " + startPos + " already closed");
     }
 
     /**

@@ -104,7 +104,9 @@
  *   <dd>The OS page is the system's mapping unit (4 KiB on x86-64 Linux); the arena page is the OS page or,
  *       when asked for and granted, the large page (2 MiB). Reservations and commits are whole arena pages.</dd>
  *   <dt>temp</dt>
- *   <dd>A {@link dev.jalloc.arena.Temp}: a saved position restored on close. Temps nest, innermost first.</dd>
+ *   <dd>A {@link dev.jalloc.arena.Temp}: a saved position restored on close. Temps nest, innermost first. A
+ *       temp's verbs ({@code allocate}, {@code allocateNoInit}, {@code allocateAddress},
+ *       {@code allocateAddressNoInit}) are pushes on its arena that refuse once it is closed.</dd>
  *   <dt>scratch arena</dt>
  *   <dd>One of a thread's {@value dev.jalloc.arena.Scratch#ARENAS_PER_THREAD} arenas for temporary memory, see
  *       {@link dev.jalloc.arena.Scratch}.</dd>

@@ -30,6 +30,19 @@ class CheckedModeTest {
     }
 
     @Test
+    void aNoInitSegmentOfATempEndsWithTheTempToo() {
+        try (LinearArena arena = LinearArena.builder().checked(true).build()) {
+            MemorySegment kept;
+            try (Temp temp = arena.temp()) {
+                kept = temp.allocateNoInit(16, 8);
+                kept.set(JAVA_INT, 0, 42);
+            }
+            assertFalse(kept.scope().isAlive());
+            assertThrows(IllegalStateException.class, () -> kept.get(JAVA_INT, 0));
+        }
+    }
+
+    @Test
     void innerTempsEndBeforeOuterOnesAndArenaSegmentsLiveUntilClose() {
         LinearArena arena = LinearArena.builder().checked(true).chaining(true).reserveSize(64 << 10).build();
         MemorySegment outside = arena.push(8);

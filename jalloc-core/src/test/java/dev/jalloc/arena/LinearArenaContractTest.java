@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jalloc.OutOfNativeMemoryError;
+import dev.jalloc.testing.OtherThread;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -350,6 +351,105 @@ class LinearArenaContractTest {
             assertEquals(outer.startPos(), arena.pos());
             assertThrows(IllegalStateException.class, inner::close);
             assertThrows(IllegalStateException.class, () -> inner.allocate(8));
+        }
+
+        @Test
+        void tempAllocateNoInitAndAddressesPushOnTheArenaAndAreTakenBackOnClose() {
+            assumeTrue(isNative());
+            arena.push(3);
+            long start = arena.pos();
+            long a;
+            try (Temp temp = arena.temp()) {
+                a = temp.allocateAddress(40, 64);
+                assertEquals(0, a % 64);
+                assertEquals(alignUp(start, 64) + 40, arena.pos());
+                MemorySegment view = MemorySegment.ofAddress(a).reinterpret(40);
+                assertAllBytes(view, (byte) 0);
+                view.fill((byte) 5);
+                long b = temp.allocateAddressNoInit(8, 8);
+                assertEquals(a + 40, b);
+                MemorySegment s = temp.allocateNoInit(100, 32);
+                assertEquals(100, s.byteSize());
+                assertEquals(0, s.address() % 32);
+                assertEquals(alignUp(b + 8, 32), s.address());
+                long mid = arena.pos();
+                Temp inner = arena.temp();
+                assertEquals(2, inner.depth());
+                inner.allocateAddressNoInit(1000, 8);
+                inner.close();
+                assertEquals(mid, arena.pos());
+                assertThrows(IllegalStateException.class, () -> inner.allocateAddress(8, 8));
+                assertThrows(IllegalStateException.class, () -> inner.allocateAddressNoInit(8, 8));
+                assertEquals(mid, arena.pos());
+                assertEquals(5, view.get(JAVA_BYTE, 39), "the outer temp's bytes survive the inner temp");
+            }
+            assertEquals(start, arena.pos());
+            try (Temp temp = arena.temp()) {
+                long again = temp.allocateAddress(40, 64);
+                assertEquals(a, again, "the same memory, handed out again");
+                assertAllBytes(MemorySegment.ofAddress(again).reinterpret(40), (byte) 0);
+            }
+        }
+
+        @Test
+        void tempAddressesOnHeapMemoryAreUnsupported() {
+            assumeTrue(!isNative());
+            try (Temp temp = arena.temp()) {
+                long pos = arena.pos();
+                assertThrows(UnsupportedOperationException.class, () -> temp.allocateAddress(8, 8));
+                assertThrows(UnsupportedOperationException.class, () -> temp.allocateAddressNoInit(8, 8));
+                assertEquals(pos, arena.pos());
+                assertEquals(8, temp.allocateNoInit(8, 8).byteSize());
+            }
+        }
+
+        @Test
+        void aClosedTempRefusesEveryAllocationWithOneMessage() {
+            Temp temp = arena.temp();
+            temp.close();
+            long pos = arena.pos();
+            List<Runnable> calls = new ArrayList<>(List.of(() -> temp.allocate(8, 8), () -> temp.allocate(8),
+                    () -> temp.allocateNoInit(8, 8), () -> temp.allocateAddress(8, 8),
+                    () -> temp.allocateAddressNoInit(8, 8), () -> temp.allocateFrom("x"), temp::close));
+            for (Runnable call : calls) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
+                assertEquals("temp begun at pos " + temp.startPos() + " already closed", e.getMessage());
+                assertEquals(pos, arena.pos());
+            }
+            arena.push(8);   // the arena itself is still open
+        }
+
+        @Test
+        void tempAllocationsCheckSizesAndAlignmentsAndChangeNothing() {
+            try (Temp temp = arena.temp()) {
+                long pos = arena.pos();
+                List<Runnable> bad = List.of(() -> temp.allocateNoInit(-1, 8), () -> temp.allocateNoInit(8, 3),
+                        () -> temp.allocateAddress(-1, 8), () -> temp.allocateAddress(8, 0),
+                        () -> temp.allocateAddressNoInit(Long.MAX_VALUE, 8), () -> temp.allocateAddressNoInit(8, 24));
+                for (Runnable r : bad) {
+                    assertThrows(IllegalArgumentException.class, r::run);
+                    assertEquals(pos, arena.pos());
+                }
+            }
+        }
+
+        @Test
+        void tempAllocationsFromAnotherThreadAreRefusedUnlessShared() throws Exception {
+            assumeTrue(isNative());
+            try (Temp temp = arena.temp()) {
+                long pos = arena.pos();
+                List<Runnable> calls = List.of(() -> temp.allocate(8, 8), () -> temp.allocateNoInit(8, 8),
+                        () -> temp.allocateAddress(8, 8), () -> temp.allocateAddressNoInit(8, 8));
+                for (Runnable call : calls) {
+                    Throwable t = OtherThread.thrownBy(call);
+                    if (shared()) {
+                        assertEquals(null, t);
+                    } else {
+                        assertTrue(t instanceof WrongThreadException, String.valueOf(t));
+                        assertEquals(pos, arena.pos());
+                    }
+                }
+            }
         }
 
         // ---- errors ----

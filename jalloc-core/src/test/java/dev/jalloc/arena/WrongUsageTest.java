@@ -64,6 +64,11 @@ class WrongUsageTest {
                 t.close();
                 t.close();
             }, IllegalStateException.class, "already closed"),
+            new Row("address pushed on a closed temp", a -> {
+                Temp t = a.temp();
+                t.close();
+                t.allocateAddressNoInit(8, 8);
+            }, IllegalStateException.class, "already closed"),
             new Row("fixed arena running out", a -> a.push(2 << 20), OutOfNativeMemoryError.class,
                     "arena full: cannot push 2097152 bytes"));
 

@@ -80,10 +80,12 @@ final class ScratchDriver {
         }
         boolean bothTaken = arenas.size() == Scratch.ARENAS_PER_THREAD && conflicts.containsAll(arenas.keySet());
         Arena[] given = conflicts.toArray(new Arena[0]);
+        boolean varargs = given.length > 1 || d.oneIn(2);   // none or one: begin() or begin(Arena) half the time
         Temp[] out = new Temp[1];
         Expect e = Expect.of().when(bothTaken, IllegalStateException.class).may(OutOfNativeMemoryError.class);
-        if (fuzz.call("Scratch.begin(" + conflicts.size() + " conflicts)", e, () -> out[0] = Scratch.begin(given))
-                != null) {
+        if (fuzz.call("Scratch.begin(" + conflicts.size() + " conflicts" + (varargs ? ", varargs)" : ")"), e,
+                () -> out[0] = varargs ? Scratch.begin(given)
+                        : given.length == 0 ? Scratch.begin() : Scratch.begin(given[0])) != null) {
             return;
         }
         LinearArena a = out[0].arena();

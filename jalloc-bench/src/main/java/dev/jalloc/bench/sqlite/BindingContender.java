@@ -84,6 +84,11 @@ final class BindingContender implements SqliteContender {
     }
 
     @Override
+    public String pragma(String pragma) {
+        return SqliteRows.pragma(db, pragma);
+    }
+
+    @Override
     public void close() {
         db.close();
     }

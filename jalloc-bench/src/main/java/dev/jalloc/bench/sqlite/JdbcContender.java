@@ -73,6 +73,18 @@ final class JdbcContender implements SqliteContender {
     }
 
     @Override
+    public String pragma(String pragma) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            if (!statement.execute("PRAGMA " + pragma)) {
+                return null;
+            }
+            try (ResultSet row = statement.getResultSet()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    @Override
     public void close() throws SQLException {
         connection.close();
     }

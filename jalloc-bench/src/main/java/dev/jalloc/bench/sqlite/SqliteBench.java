@@ -40,8 +40,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The rows are the same for every contender (see {@link SqliteRows}). The database of the queries and the scan
  * is written once per fork, by the binding, to a file in {@code java.io.tmpdir}; the inserts get a new, empty file
- * before every op. SQLite's settings are its defaults for all (rollback journal, {@code synchronous=FULL}). The
- * binding uses the system's libsqlite3 and sqlite-jdbc its own SQLite, so the two run different SQLite versions.
+ * before every op. SQLite's settings are its defaults for all (rollback journal, {@code synchronous=FULL}), but for
+ * two of the point queries' ({@link Reader}), set by the same {@code PRAGMA} on every contender's connection: the
+ * page cache, {@code pageCache}, either {@code table} (as many pages as the file has, so that after the warm-up no
+ * query reads a page of the file) or {@code default} (SQLite's default, 2,000 KiB: under 500 of the 32,976
+ * pages of 10<sup>6</sup> rows, so almost every query reads one); and the locking mode, {@code locking}, SQLite's
+ * {@code normal} unless {@code -p locking=exclusive} asks otherwise. The binding uses the system's libsqlite3 and
+ * sqlite-jdbc its own SQLite, so the two run different SQLite versions.
  * Per-op heap garbage: {@code -prof gc}, whose {@code gc.alloc.rate.norm} is per op, so per query divided by rows.
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -50,6 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED"})
 public class SqliteBench {
+    /**
+     * SQLite's default {@code cache_size} (since 3.12.0): -2000, that is 2,000 KiB. {@code pageCache=default} sets
+     * it explicitly, so that both SQLite builds use it whatever they were compiled with.
+     */
+    static final long SQLITE_DEFAULT_CACHE_SIZE = -2000;
 
     /** The rows every contender writes or reads. */
     @State(Scope.Benchmark)
@@ -72,6 +82,7 @@ public class SqliteBench {
     public static class Table {
         Path directory;
         String file;
+        long pages;
 
         /** Writes the table. */
         @Setup(Level.Trial)
@@ -79,6 +90,7 @@ public class SqliteBench {
             directory = Files.createTempDirectory("jalloc-sqlite-bench");
             file = directory.resolve("rows.db").toString();
             data.data.fill(file);
+            pages = SqliteRows.pageCount(file);
         }
 
         /** Deletes the files. */
@@ -95,12 +107,28 @@ public class SqliteBench {
         @Param({"scratch", "confinedArena", "sqliteJdbc", "preparedOnce"})
         public String reader;
 
+        /**
+         * The connection's page cache: {@code table}, as many pages as the file has, or {@code default}, SQLite's
+         * {@value SqliteBench#SQLITE_DEFAULT_CACHE_SIZE} (KiB, as a negative {@code cache_size} means).
+         */
+        @Param({"table", "default"})
+        public String pageCache;
+
+        /**
+         * SQLite's {@code locking_mode}: {@code normal}, SQLite's default, or {@code exclusive} (pass
+         * {@code -p locking=exclusive}), where the connection keeps its shared lock on the file from one query to
+         * the next instead of taking and dropping it around each.
+         */
+        @Param("normal")
+        public String locking;
+
         SqliteContender contender;
 
-        /** Connects. */
+        /** Connects, sets the page cache and the locking mode, and checks that the connection reports them. */
         @Setup(Level.Trial)
         public void connect(Table table) throws SQLException {
             contender = SqliteContender.open(reader, table.file);
+            configure(contender, pageCache, locking, table.pages);
         }
 
         /** Disconnects. */
@@ -173,6 +201,37 @@ public class SqliteBench {
         @TearDown(Level.Trial)
         public void delete() throws IOException {
             deleteAll(directory);
+        }
+    }
+
+    /**
+     * Sets a reader's page cache and locking mode with {@code PRAGMA}s, the same on every contender, and checks that
+     * the connection reports them back.
+     *
+     * @param contender a contender just connected to the table
+     * @param pageCache {@code table} or {@code default}, see {@link Reader#pageCache}
+     * @param locking   {@code normal} or {@code exclusive}, see {@link Reader#locking}
+     * @param pages     the page count of the table's file
+     * @throws SQLException if the JDBC contender fails
+     */
+    static void configure(SqliteContender contender, String pageCache, String locking, long pages)
+            throws SQLException {
+        long cacheSize = switch (pageCache) {
+            case "table" -> pages;
+            case "default" -> SQLITE_DEFAULT_CACHE_SIZE;
+            default -> throw new IllegalArgumentException("pageCache: " + pageCache
+                    + " (expected: table or default)");
+        };
+        if (!locking.equals("normal") && !locking.equals("exclusive")) {
+            throw new IllegalArgumentException("locking: " + locking + " (expected: normal or exclusive)");
+        }
+        contender.pragma("cache_size = " + cacheSize);
+        contender.pragma("locking_mode = " + locking);
+        String reportedCache = contender.pragma("cache_size");
+        String reportedLocking = contender.pragma("locking_mode");
+        if (!reportedCache.equals(Long.toString(cacheSize)) || !reportedLocking.equals(locking)) {
+            throw new IllegalStateException(contender.getClass().getSimpleName() + ": cache_size " + reportedCache
+                    + ", locking_mode " + reportedLocking + " (expected: " + cacheSize + ", " + locking + ")");
         }
     }
 

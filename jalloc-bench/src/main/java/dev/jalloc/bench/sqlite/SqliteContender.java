@@ -40,6 +40,15 @@ interface SqliteContender extends AutoCloseable {
     long scan() throws SQLException;
 
     /**
+     * Runs {@code PRAGMA pragma} on this connection, to read or set one of SQLite's settings the same way on every
+     * contender. {@return the first column of its first row as text, or {@code null} if it returns no row}
+     *
+     * @param pragma what follows {@code PRAGMA}: {@code "cache_size"}, {@code "cache_size = 40000"}, ...
+     * @throws SQLException if the JDBC contender fails
+     */
+    String pragma(String pragma) throws SQLException;
+
+    /**
      * Closes the connection.
      *
      * @throws SQLException if the JDBC contender fails

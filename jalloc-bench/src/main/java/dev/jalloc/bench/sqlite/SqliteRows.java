@@ -80,6 +80,31 @@ final class SqliteRows {
     }
 
     /**
+     * {@return the first column of the first row of {@code PRAGMA pragma} on {@code db} as text, or {@code null} if
+     * it returns no row}
+     *
+     * @param db     the connection
+     * @param pragma what follows {@code PRAGMA}
+     */
+    static String pragma(Database db, String pragma) {
+        try (Statement statement = db.prepare("PRAGMA " + pragma)) {
+            return statement.step() ? statement.columnText(0) : null;
+        }
+    }
+
+    /**
+     * {@return how many pages the database file has} ({@code PRAGMA page_count}): a page cache of that many pages
+     * holds the whole table.
+     *
+     * @param file a database file
+     */
+    static long pageCount(String file) {
+        try (Database db = Database.open(file)) {
+            return Long.parseLong(pragma(db, "page_count"));
+        }
+    }
+
+    /**
      * Writes every row into a new table of {@code file} with the binding, in one transaction.
      *
      * @param file a database file without the table

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contenders of {@link SqliteBench} do the same work: on the same rows, each one's inserts, point queries and
- * scan give the same sums, and those are the sums the rows make.
+ * scan give the same sums, and those are the sums the rows make, with every page cache and locking mode of the
+ * point queries, which each contender's connection reports back as set.
  */
 class SqliteContendersTest {
     private static final int ROWS = 1001;
@@ -41,6 +42,33 @@ class SqliteContendersTest {
                 assertEquals(ROWS, contender.insertAll(rows), name + ": rows inserted");
                 assertEquals(pointSum, contender.pointQueries(rows), name + ": point queries");
                 assertEquals(scanSum, contender.scan(), name + ": scan");
+            }
+            long pages = SqliteRows.pageCount(file);
+            for (String pageCache : new String[] {"table", "default"}) {
+                for (String locking : new String[] {"normal", "exclusive"}) {
+                    String what = name + ", pageCache=" + pageCache + ", locking=" + locking;
+                    try (SqliteContender contender = SqliteContender.open(name, file)) {
+                        SqliteBench.configure(contender, pageCache, locking, pages);   // throws unless applied
+                        assertEquals(pageCache.equals("table") ? Long.toString(pages) : "-2000",
+                                contender.pragma("cache_size"), what);
+                        assertEquals(pointSum, contender.pointQueries(rows), what + ": point queries");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void both_sqlite_builds_default_to_the_same_page_cache() throws SQLException {
+        assumeTrue(SqliteLibrary.isAvailable(), "SQLite is not installed (Debian package "
+                + SqliteLibrary.DEBIAN_PACKAGE + ")");
+        String file = dir.resolve("defaults.db").toString();
+        new SqliteRows(10).fill(file);
+        for (String name : new String[] {"scratch", "sqliteJdbc"}) {
+            try (SqliteContender contender = SqliteContender.open(name, file)) {
+                assertEquals(Long.toString(SqliteBench.SQLITE_DEFAULT_CACHE_SIZE), contender.pragma("cache_size"),
+                        name);
+                assertEquals("normal", contender.pragma("locking_mode"), name);
             }
         }
     }

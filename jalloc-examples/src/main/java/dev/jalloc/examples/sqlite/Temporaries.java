@@ -34,12 +34,12 @@ public enum Temporaries {
      * A jalloc {@link Temp} on the calling thread's {@link Scratch} arena: a push is a bump of the arena's
      * position, the end of the call moves it back, and the memory stays committed for the next call. No
      * system call and no Java object beyond the temp (which the JIT removes when the call is inlined): the binding
-     * takes raw addresses from the temp's arena ({@link dev.jalloc.arena.LinearArena#pushAddressNoInit}).
+     * takes raw addresses from the temp ({@link Temp#allocateAddressNoInit}).
      */
     SCRATCH {
         @Override
         public SegmentAllocator begin() {
-            return Scratch.begin(NO_CONFLICTS);
+            return Scratch.begin();
         }
 
         @Override
@@ -49,7 +49,7 @@ public enum Temporaries {
 
         @Override
         long allocate(SegmentAllocator frame, long byteSize) {
-            return ((Temp) frame).arena().pushAddressNoInit(byteSize, Long.BYTES);
+            return ((Temp) frame).allocateAddressNoInit(byteSize, Long.BYTES);
         }
     },
     /**
@@ -73,9 +73,6 @@ public enum Temporaries {
             return ((Arena) frame).allocate(byteSize, Long.BYTES).address();
         }
     };
-
-    /** {@link Scratch#begin} takes varargs: one shared empty array spares a new one per call. */
-    private static final Arena[] NO_CONFLICTS = {};
 
     /**
      * {@return an allocator for the temporaries of one call}; pass it to {@link #end} when the call is done,
