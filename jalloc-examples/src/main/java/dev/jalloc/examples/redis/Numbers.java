@@ -4,7 +4,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 
-/** Decimal integers as Redis reads and writes them: no sign but '-', no leading '+', no spaces, no leading zeros. */
+/**
+ * Decimal integers as Redis reads and writes them: no sign but '-', no leading '+', no spaces, no leading zeros, no
+ * "-0".
+ */
 final class Numbers {
     /** The longest decimal {@code long}: 19 digits and a sign. */
     static final int MAX_DIGITS = 20;
@@ -27,8 +30,8 @@ final class Numbers {
         if (negative && ++at == end) {
             throw RedisException.NOT_AN_INTEGER;
         }
-        if (segment.get(JAVA_BYTE, at) == '0' && end - at > 1) {
-            throw RedisException.NOT_AN_INTEGER;   // "01", "-0..." as Redis's string2ll refuses them
+        if (segment.get(JAVA_BYTE, at) == '0' && (end - at > 1 || negative)) {
+            throw RedisException.NOT_AN_INTEGER;   // "01", "-0", "-01" as Redis's string2ll refuses them
         }
         long value = 0;   // accumulated negatively, so that Long.MIN_VALUE parses
         for (; at < end; at++) {
