@@ -63,12 +63,20 @@ final class EventLoop implements Runnable {
                     SelectionKey key = ready.next();
                     ready.remove();
                     Connection connection = (Connection) key.attachment();
-                    if (!key.isValid()) {
+                    try {
+                        if (!key.isValid()) {
+                            connection.close();
+                        } else if (key.isWritable()) {
+                            connection.onWritable();
+                        } else if (key.isReadable()) {
+                            connection.onReadable();
+                        }
+                    } catch (RuntimeException | OutOfMemoryError e) {
+                        // One connection's failure (a buffer the JVM's direct memory cannot grant, a bug) closes
+                        // that connection, not the loop: the loop's other clients, and the new ones the acceptor
+                        // hands it, are served on.
                         connection.close();
-                    } else if (key.isWritable()) {
-                        connection.onWritable();
-                    } else if (key.isReadable()) {
-                        connection.onReadable();
+                        server.connectionFailed(e);
                     }
                     if (connection.isClosed()) {
                         server.disconnected();

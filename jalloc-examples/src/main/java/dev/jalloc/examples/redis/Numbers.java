@@ -4,7 +4,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
 
-/** Decimal integers as Redis reads and writes them: no sign but '-', no leading '+', no spaces, no leading zeros. */
+/**
+ * Decimal integers as Redis reads and writes them: no sign but '-', no leading '+', no spaces, no leading zeros, no
+ * "-0".
+ */
 final class Numbers {
     /** The longest decimal {@code long}: 19 digits and a sign. */
     static final int MAX_DIGITS = 20;

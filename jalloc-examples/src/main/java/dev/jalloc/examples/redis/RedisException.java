@@ -1,6 +1,7 @@
 package dev.jalloc.examples.redis;
 
 import java.io.Serial;
+import java.util.Locale;
 
 /**
  * A command's failure, sent to the client as an error reply ({@code -} followed by the message); the server and
@@ -27,7 +28,36 @@ public final class RedisException extends RuntimeException {
     }
 
     static RedisException wrongArgs(Args args) {
-        return new RedisException("ERR wrong number of arguments for '" + args.string(0).toLowerCase() + "' command");
+        return wrongArgs(args.string(0).toLowerCase(Locale.ROOT));
+    }
+
+    /** {@return Redis's arity error for {@code name}}, a command's or {@code command|subcommand} in lower case */
+    static RedisException wrongArgs(String name) {
+        return new RedisException("ERR wrong number of arguments for '" + name + "' command");
+    }
+
+    /** {@return Redis's error for a subcommand it does not know: {@code CONFIG FOO}} */
+    static RedisException unknownSubcommand(Args args) {
+        return new RedisException("ERR unknown subcommand '" + cut(args.string(1), 128) + "'. Try "
+                + args.string(0).toUpperCase(Locale.ROOT) + " HELP.");
+    }
+
+    /**
+     * {@return Redis's error for a command it does not know}: the name, then the arguments quoted while fewer than 128
+     * characters are (the last one cut to fit), as Redis's {@code processCommand} writes it.
+     */
+    static RedisException unknownCommand(Args args) {
+        StringBuilder quoted = new StringBuilder();
+        for (int i = 1; i < args.count() && quoted.length() < 128; i++) {
+            int room = 128 - quoted.length();
+            quoted.append('\'').append(cut(args.string(i), room)).append("' ");
+        }
+        return new RedisException("ERR unknown command '" + cut(args.string(0), 128) + "', with args beginning with: "
+                + quoted);
+    }
+
+    private static String cut(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length);
     }
 
     static RedisException tooLarge(long length, long limit) {

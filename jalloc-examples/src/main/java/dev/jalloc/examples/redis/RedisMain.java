@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +30,9 @@ public final class RedisMain {
               --max-value-bytes N  the longest key or value a client may send (default 536870912)
               --picture FILE       at shutdown, write the heap's picture (HTML) to FILE before freeing the keys
             """;
+
+    private static final Set<String> OPTIONS = Set.of("--port", "--storage", "--hardening", "--debug",
+            "--event-loops", "--max-value-bytes", "--picture");
 
     private RedisMain() {
     }
@@ -54,19 +58,22 @@ public final class RedisMain {
                     out.print(USAGE);
                     return 0;
                 }
+                if (!OPTIONS.contains(option)) {
+                    throw new IllegalArgumentException("unknown option " + option);
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(option + " needs a value");
                 }
                 String value = args[++i];
                 switch (option) {
-                    case "--port" -> config = config.withPort(Integer.parseInt(value));
+                    case "--port" -> config = config.withPort(intValue(option, value));
                     case "--storage" -> config = config.withStorage(StorageKind.ofOption(value));
                     case "--hardening" -> hardening = hardening(value);
                     case "--debug" -> debug = DebugLevel.parse(value);
-                    case "--event-loops" -> config = config.withEventLoops(Integer.parseInt(value));
-                    case "--max-value-bytes" -> config = config.withMaxValueBytes(Long.parseLong(value));
+                    case "--event-loops" -> config = config.withEventLoops(intValue(option, value));
+                    case "--max-value-bytes" -> config = config.withMaxValueBytes(longValue(option, value));
                     case "--picture" -> picture = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown option " + option);
+                    default -> throw new AssertionError(option);
                 }
             }
             config = config.withHeap(hardening, debug);
@@ -74,7 +81,7 @@ public final class RedisMain {
                 throw new IllegalArgumentException("--picture draws the jalloc heap: storage "
                         + config.storage().option() + " has none");
             }
-        } catch (IllegalArgumentException e) {   // NumberFormatException included
+        } catch (IllegalArgumentException e) {
             err.println("jalloc redis: " + e.getMessage());
             err.print(USAGE);
             return 2;
@@ -95,7 +102,8 @@ public final class RedisMain {
                 out.flush();
             }
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(report, "redis-shutdown-hook"));
+        Thread hook = new Thread(report, "redis-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(hook);
         out.println("jalloc redis: " + server + " (stop: redis-cli -p " + server.port() + " shutdown, or Ctrl-C)");
         out.flush();
         try {
@@ -104,7 +112,30 @@ public final class RedisMain {
             Thread.currentThread().interrupt();
         }
         report.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);   // run() may be called again in this JVM (tests do)
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down (Ctrl-C): the hook has run
+        }
         return 0;
+    }
+
+    /** {@return the option's value as an {@code int}} (its range is checked where it is used) */
+    private static int intValue(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": " + value + " (expected: an integer)");
+        }
+    }
+
+    /** {@return the option's value as a {@code long}} (its range is checked where it is used) */
+    private static long longValue(String option, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": " + value + " (expected: an integer)");
+        }
     }
 
     private static Hardening hardening(String name) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Redis-protocol (RESP2) server whose keys, values and list nodes live in a shared jalloc heap (or, to compare,
@@ -49,6 +50,8 @@ public final class RedisServer implements AutoCloseable {
     private volatile Path pictureAtShutdown;
     private volatile String report;
     private volatile Throwable failure;
+    private final AtomicLong failedConnections = new AtomicLong();
+    private final AtomicReference<Throwable> firstConnectionFailure = new AtomicReference<>();
 
     private RedisServer(RedisConfig config) throws IOException {
         this.config = config;
@@ -152,15 +155,19 @@ public final class RedisServer implements AutoCloseable {
             if (report != null) {
                 return;
             }
+            // Every thread is stopped before a key is freed, whatever happens: an interrupt or a failed close of
+            // the listener must not leave a loop running commands on freed memory.
+            boolean interrupted = false;
             try {
                 listener.close();
-                acceptor.join();
-                for (EventLoop loop : loops) {
-                    loop.stop();
-                }
             } catch (IOException e) {
                 failure = e;
-            } catch (InterruptedException e) {
+            }
+            interrupted |= joinUninterruptibly(acceptor::join);
+            for (EventLoop loop : loops) {
+                interrupted |= joinUninterruptibly(loop::stop);
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             StringBuilder text = new StringBuilder();
@@ -180,11 +187,34 @@ public final class RedisServer implements AutoCloseable {
             }
             shards.close();
             text.append("after freeing every key: ").append(storage.shutdown());
+            long failed = failedConnections.get();
+            if (failed > 0) {
+                text.append('\n').append(failed).append(failed == 1 ? " connection closed after a failure of its own"
+                        : " connections closed after failures of their own").append(", the first: ")
+                        .append(firstConnectionFailure.get());
+            }
             if (failure != null) {
                 text.append("\nthe server failed: ").append(failure);
             }
             report = text.toString();
             stopped.countDown();
+        }
+    }
+
+    private interface Join {
+        void join() throws InterruptedException;
+    }
+
+    /** Waits for {@code join} to return, interrupts or not; {@return whether an interrupt came meanwhile} */
+    private static boolean joinUninterruptibly(Join join) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                join.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
     }
 
@@ -225,24 +255,36 @@ public final class RedisServer implements AutoCloseable {
         failure = e;
     }
 
-    /** The commands that are about the server, not a key: run by {@link Commands} for any name it does not know. */
+    /** An event loop closed a connection after an exception or error of its own; the loop goes on. */
+    void connectionFailed(Throwable e) {
+        firstConnectionFailure.compareAndSet(null, e);
+        failedConnections.incrementAndGet();
+    }
+
+    /**
+     * The commands that are about the server, not a key: run by {@link Commands} for any name it does not know. The
+     * name is matched first, then the arity, so that a known command with the wrong arguments gets Redis's "wrong
+     * number of arguments" (or "syntax error", "unknown subcommand"), not "unknown command".
+     */
     void runServerCommand(Args a, Reply r, Connection connection, long now) {
         int n = a.count();
         if (a.is(0, "PING")) {
-            if (n > 2) {
-                throw RedisException.wrongArgs(a);
-            }
+            arity(a, n <= 2);
             if (n == 2) {
                 r.bulk(a.segment(), a.offset(1), a.length(1));
             } else {
                 r.simple("PONG");
             }
-        } else if (a.is(0, "ECHO") && n == 2) {
+        } else if (a.is(0, "ECHO")) {
+            arity(a, n == 2);
             r.bulk(a.segment(), a.offset(1), a.length(1));
-        } else if (a.is(0, "DBSIZE") && n == 1) {
+        } else if (a.is(0, "DBSIZE")) {
+            arity(a, n == 1);
             r.integer(shards.size());
-        } else if ((a.is(0, "FLUSHALL") || a.is(0, "FLUSHDB")) && (n == 1 || n == 2 && (a.is(1, "SYNC")
-                || a.is(1, "ASYNC")))) {
+        } else if (a.is(0, "FLUSHALL") || a.is(0, "FLUSHDB")) {
+            if (n > 2 || n == 2 && !a.is(1, "SYNC") && !a.is(1, "ASYNC")) {
+                throw RedisException.SYNTAX;
+            }
             for (int i = 0; i < shards.count(); i++) {
                 shards.lock(i).clear();
                 shards.unlock(i);
@@ -253,12 +295,20 @@ public final class RedisServer implements AutoCloseable {
         } else if (a.is(0, "QUIT")) {
             r.ok();
             connection.closeAfterReplies();
-        } else if (a.is(0, "SELECT") && n == 2) {
+        } else if (a.is(0, "SELECT")) {
+            arity(a, n == 2);
             if (a.longValue(1) != 0) {
                 throw new RedisException("ERR DB index is out of range");
             }
             r.ok();
-        } else if (a.is(0, "CONFIG") && n == 3 && a.is(1, "GET")) {
+        } else if (a.is(0, "CONFIG")) {
+            arity(a, n >= 2);
+            if (!a.is(1, "GET")) {
+                throw RedisException.unknownSubcommand(a);
+            }
+            if (n != 3) {   // Redis takes several names; this server one
+                throw RedisException.wrongArgs("config|get");
+            }
             Info.config(this, a.string(2), r);
         } else if (a.is(0, "COMMAND")) {
             if (n >= 2 && a.is(1, "COUNT")) {
@@ -266,20 +316,37 @@ public final class RedisServer implements AutoCloseable {
             } else {
                 r.array(0);   // no command table: redis-cli then has no hints, and works as ever
             }
-        } else if (a.is(0, "CLIENT") && n >= 2 && (a.is(1, "SETNAME") || a.is(1, "SETINFO"))) {
-            r.ok();
-        } else if (a.is(0, "CLIENT") && n == 2 && a.is(1, "ID")) {
-            r.integer(connection.id);
+        } else if (a.is(0, "CLIENT")) {
+            arity(a, n >= 2);
+            if (a.is(1, "SETNAME")) {
+                subcommandArity(n == 3, "client|setname");
+                r.ok();
+            } else if (a.is(1, "SETINFO")) {
+                subcommandArity(n == 4, "client|setinfo");
+                r.ok();
+            } else if (a.is(1, "ID")) {
+                subcommandArity(n == 2, "client|id");
+                r.integer(connection.id);
+            } else {
+                throw RedisException.unknownSubcommand(a);
+            }
         } else if (a.is(0, "SHUTDOWN")) {
             connection.closeAfterReplies();   // Redis sends no reply: the connection just ends
             Thread.ofPlatform().name("redis-shutdown").start(this::close);
         } else {
-            StringBuilder message = new StringBuilder("ERR unknown command '").append(a.string(0))
-                    .append("', with args beginning with: ");
-            for (int i = 1; i < n && i < 4; i++) {
-                message.append('\'').append(a.string(i)).append("' ");
-            }
-            throw new RedisException(message.toString());
+            throw RedisException.unknownCommand(a);
+        }
+    }
+
+    private static void arity(Args a, boolean ok) {
+        if (!ok) {
+            throw RedisException.wrongArgs(a);
+        }
+    }
+
+    private static void subcommandArity(boolean ok, String name) {
+        if (!ok) {
+            throw RedisException.wrongArgs(name);
         }
     }
 

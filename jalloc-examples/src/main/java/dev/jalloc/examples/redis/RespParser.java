@@ -14,8 +14,8 @@ import java.lang.foreign.MemorySegment;
  * hold only part of one it consumes nothing, and is called again with more (only the headers are read again, never
  * a bulk's bytes). A bulk string longer than the limit is not buffered: its bytes and the rest of its command are
  * skipped as they arrive, and the command then ends as {@link #TOO_LARGE}, which the connection answers with an
- * error reply and goes on. Input that is not RESP is a {@link ProtocolException}: Redis replies with an error and
- * closes the connection.
+ * error reply and goes on; a length over {@link RedisConfig#MAX_VALUE_LIMIT} is not skipped but refused. Input that
+ * is not RESP is a {@link ProtocolException}: Redis replies with an error and closes the connection.
  */
 final class RespParser {
     /** {@link #status()}: a command is in the {@link Args}. */
@@ -107,10 +107,7 @@ final class RespParser {
             if (eol < 0) {
                 return 0;
             }
-            long length = number(in, at + 1, eol, "invalid bulk length");
-            if (length < 0) {
-                throw new ProtocolException("invalid bulk length");
-            }
+            long length = bulkLength(in, at + 1, eol);
             at = eol + 2;
             if (length > maxBulk) {
                 tooLargeLength = length;
@@ -147,10 +144,7 @@ final class RespParser {
         if (in.get(JAVA_BYTE, start) != '$') {
             throw new ProtocolException("expected '$', got '" + printable(in.get(JAVA_BYTE, start)) + "'");
         }
-        long length = number(in, start + 1, eol, "invalid bulk length");
-        if (length < 0) {
-            throw new ProtocolException("invalid bulk length");
-        }
+        long length = bulkLength(in, start + 1, eol);
         skipArguments--;
         skipBytes = length + 2;
         status = SKIPPED;
@@ -205,6 +199,19 @@ final class RespParser {
             throw new ProtocolException("header too long");
         }
         return -1;
+    }
+
+    /**
+     * {@return a bulk string's length}: one over {@link RedisConfig#MAX_VALUE_LIMIT}, the most any configuration
+     * allows, is refused as Redis refuses a length over its {@code proto-max-bulk-len}, not skipped (a client would
+     * never send it, and {@code 2^63 - 1 + 2} bytes to skip would overflow)
+     */
+    private static long bulkLength(MemorySegment in, int from, int to) throws ProtocolException {
+        long length = number(in, from, to, "invalid bulk length");
+        if (length < 0 || length > RedisConfig.MAX_VALUE_LIMIT) {
+            throw new ProtocolException("invalid bulk length");
+        }
+        return length;
     }
 
     private static long number(MemorySegment in, int from, int to, String error) throws ProtocolException {
