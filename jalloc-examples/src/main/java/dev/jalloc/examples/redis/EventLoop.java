@@ -72,7 +72,7 @@ final class EventLoop implements Runnable {
                             connection.onReadable();
                         }
                     } catch (RuntimeException | OutOfMemoryError e) {
-                        // One connection's failure (a buffer the JVM's direct memory cannot grant, a bug) closes
+                        // One connection's failure (a buffer the OS refuses the loop's heap, a bug) closes
                         // that connection, not the loop: the loop's other clients, and the new ones the acceptor
                         // hands it, are served on.
                         connection.close();

@@ -137,62 +137,6 @@ class RedisMainTest {
         assertTrue(html.toLowerCase(java.util.Locale.ROOT).contains("<html"), "an HTML page");
     }
 
-    @Test
-    void a_command_the_jvm_has_no_buffer_for_closes_its_connection_not_its_event_loop() throws Exception {
-        // A child JVM with 32 MiB of direct memory, and a client sending a 40 MB value: the input buffer cannot
-        // grow. That OutOfMemoryError once ended the event loop, its other clients with it, and every second client
-        // after it was handed to the dead loop and waited forever.
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-XX:MaxDirectMemorySize=32m", "-Xmx256m",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RedisMain.class.getName(), "--port", "0", "--event-loops", "2").redirectErrorStream(true).start();
-        try (BufferedReader lines = child.inputReader(StandardCharsets.UTF_8)) {
-            String first = lines.readLine();
-            Matcher m = Pattern.compile("redis-cli -p (\\d+) shutdown").matcher(String.valueOf(first));
-            assertTrue(m.find(), "the first line: " + first);
-            int port = Integer.parseInt(m.group(1));
-            // Round robin over two loops: the neighbour shares the greedy client's loop.
-            try (RespClient bystander = RespClient.connect(port); RespClient greedy = RespClient.connect(port);
-                 RespClient other = RespClient.connect(port); RespClient neighbour = RespClient.connect(port)) {
-                assertEquals("+OK", bystander.cmd("SET", "k", "v"));
-                assertEquals("+PONG", other.cmd("PING"));
-                assertEquals("+PONG", neighbour.cmd("PING"));
-                try {
-                    greedy.sendRaw("*3\r\n$3\r\nSET\r\n$5\r\nlarge\r\n$" + 40_000_000 + "\r\n");
-                    byte[] chunk = new byte[1 << 20];
-                    for (int i = 0; i < 39; i++) {
-                        greedy.sendRaw(chunk);
-                    }
-                } catch (IOException closedUnderIt) {
-                    // expected: the server closed the connection
-                }
-                assertTrue(greedy.awaitClosedByServer(), "the greedy client's connection is closed");
-                assertEquals("$v", bystander.cmd("GET", "k"), "the other clients are served");
-                assertEquals("$v", neighbour.cmd("GET", "k"), "even those on the same loop");
-                for (int i = 0; i < 4; i++) {   // new clients go to both loops in turn
-                    try (RespClient next = RespClient.connect(port)) {
-                        assertEquals("+PONG", next.cmd("PING"), "new client " + i);
-                    }
-                }
-                bystander.send("SHUTDOWN");
-                bystander.flush();
-                assertTrue(bystander.awaitClosedByServer());
-            }
-            assertTrue(child.waitFor(RedisTesting.DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
-            StringBuilder rest = new StringBuilder();
-            for (String line; (line = lines.readLine()) != null; ) {
-                rest.append(line).append('\n');
-            }
-            assertEquals(0, child.exitValue(), rest.toString());
-            assertTrue(rest.toString().contains("after freeing every key: 0 blocks "), rest.toString());
-            assertTrue(rest.toString().contains("1 connection closed after a failure of its own, the first: "
-                    + "java.lang.OutOfMemoryError: Cannot reserve"), rest.toString());
-        } finally {
-            child.destroyForcibly();
-            child.waitFor();
-        }
-    }
-
     private static String text(ByteArrayOutputStream bytes) {
         synchronized (bytes) {
             return bytes.toString(StandardCharsets.UTF_8);
