@@ -12,9 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench} and {@code mtbench}: the {@code ./jalloc} launcher runs them itself, on jalloc-bench's jar
- * (JMH's main / {@code dev.jalloc.bench.mt.MtBench}), with every argument after the command name, {@code --help}
- * included. They are in {@code jalloc}'s tree for {@code jalloc --help}, {@code jalloc help bench} and the
+ * {@code bench}, {@code mtbench}, {@code redisbench} and {@code redis}: the {@code ./jalloc} launcher runs them
+ * itself, on jalloc-bench's jar (JMH's main, {@code dev.jalloc.bench.mt.MtBench},
+ * {@code dev.jalloc.bench.redis.RedisBench}) or jalloc-examples' module ({@code dev.jalloc.examples.redis.RedisMain}),
+ * with every argument after the command name, {@code --help} included. They are in {@code jalloc}'s tree for {@code jalloc --help}, {@code jalloc help bench} and the
  * completion; run here (without the launcher), they say where they run.
  */
 final class LauncherCommands {
@@ -31,6 +32,16 @@ final class LauncherCommands {
         return new CommandLine(new MtBench()).setUnmatchedOptionsArePositionalParams(true);
     }
 
+    /** {@return {@code jalloc redis}, taking any argument} */
+    static CommandLine redis() {
+        return new CommandLine(new Redis()).setUnmatchedOptionsArePositionalParams(true);
+    }
+
+    /** {@return {@code jalloc redisbench}, taking any argument} */
+    static CommandLine redisbench() {
+        return new CommandLine(new RedisBench()).setUnmatchedOptionsArePositionalParams(true);
+    }
+
     /** Refuses to run here: {@code jalloc NAME} is the launcher's. */
     private abstract static class RunByTheLauncher implements Callable<Integer> {
         @Spec
@@ -44,8 +55,8 @@ final class LauncherCommands {
 
         @Override
         public Integer call() {
-            throw new ParameterException(spec.commandLine(), "run by the ./jalloc launcher (on jalloc-bench's jar), "
-                    + "not in this JVM: use './jalloc " + spec.name() + "'");
+            throw new ParameterException(spec.commandLine(), "run by the ./jalloc launcher (on jalloc-bench's jar or "
+                    + "jalloc-examples' module), not in this JVM: use './jalloc " + spec.name() + "'");
         }
     }
 
@@ -67,5 +78,25 @@ final class LauncherCommands {
                 + "lists its options. The ./jalloc launcher runs it, and builds jalloc-bench on first use. See "
                 + "docs/BENCHMARKS.md."})
     private static final class MtBench extends RunByTheLauncher {
+    }
+
+    @Command(name = "redis", description = {
+        "run a Redis-protocol (RESP2) server whose keys, values and lists live in a shared jalloc heap "
+                + "(run by the ./jalloc launcher)", "",
+        "Runs dev.jalloc.examples.redis.RedisMain of jalloc-examples, every argument going to it: "
+                + "'jalloc redis --help' lists its options (--port, --storage, --hardening, --debug, --picture). "
+                + "redis-cli and redis-benchmark run against it unmodified; 'redis-cli -p PORT shutdown' stops it and "
+                + "prints the heap's leak report. See docs/EXAMPLES.md."})
+    private static final class Redis extends RunByTheLauncher {
+    }
+
+    @Command(name = "redisbench", description = {
+        "benchmark the Redis example on the jalloc heap against byte[], Netty's pooled buffers and redis-server "
+                + "(run by the ./jalloc launcher)", "",
+        "Runs dev.jalloc.bench.redis.RedisBench of jalloc-bench: for each server, redis-benchmark's set/get/lpush/"
+                + "lpop test, mimalloc-bench's redis workload and a churn test with the server's RSS after each phase. "
+                + "'jalloc redisbench --help' lists its options. Needs redis-tools and redis-server (Debian). See "
+                + "docs/EXAMPLES.md."})
+    private static final class RedisBench extends RunByTheLauncher {
     }
 }

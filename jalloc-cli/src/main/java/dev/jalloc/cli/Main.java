@@ -18,17 +18,17 @@ import picocli.CommandLine.Spec;
 /**
  * Entry point of the {@code jalloc} command, and its tree of subcommands (picocli): {@code demo} ({@link Demo}),
  * {@code replay} ({@link ReplayCommand}), {@code viz} ({@link VizCommand}), {@code plot} ({@link PlotCommand}),
- * {@code sizeclasses}, {@code bench} and {@code mtbench}
- * ({@link LauncherCommands}: the {@code ./jalloc} launcher runs them on jalloc-bench's jar, they are here for
- * the help and the completion), {@code completion} ({@link CompletionCommand}) and {@code help}. The launcher
+ * {@code sizeclasses}, {@code bench}, {@code mtbench}, {@code redisbench} and {@code redis}
+ * ({@link LauncherCommands}: the {@code ./jalloc} launcher runs them on jalloc-bench's jar or jalloc-examples'
+ * module, they are here for the help and the completion), {@code completion} ({@link CompletionCommand}) and {@code help}. The launcher
  * builds on first use and runs this class on JDK 25.
  */
 @Command(name = Cli.NAME, synopsisSubcommandLabel = "COMMAND",
         description = "Off-heap memory allocation for Java 25 on the FFM API: a demo, trace replays, heap pictures, "
-                + "benchmarks and their charts.",
+                + "benchmarks and their charts, and a Redis-protocol server on the heap.",
         footer = {"", "'jalloc COMMAND --help' (or 'jalloc help COMMAND') prints a command's options.",
-            "bench and mtbench are run by the ./jalloc launcher on jalloc-bench's jar:",
-            "'jalloc bench --help' lists JMH's options, 'jalloc mtbench --help' mtbench's.",
+            "bench, mtbench, redisbench and redis are run by the ./jalloc launcher (jalloc-bench's jar,",
+            "jalloc-examples' module): 'jalloc bench --help' lists JMH's options, the others their own.",
             "Completion in bash or zsh: source <(./jalloc completion)"})
 public final class Main implements Callable<Integer> {
     @Spec
@@ -59,6 +59,8 @@ public final class Main implements Callable<Integer> {
         jalloc.addSubcommand(new SizeClasses(out));
         jalloc.addSubcommand(LauncherCommands.bench());
         jalloc.addSubcommand(LauncherCommands.mtbench());
+        jalloc.addSubcommand(LauncherCommands.redisbench());
+        jalloc.addSubcommand(LauncherCommands.redis());
         jalloc.addSubcommand(new CompletionCommand());
         jalloc.addSubcommand(new HelpCommand());
         jalloc.getSubcommands().get("help").getCommandSpec().usageMessage().header(

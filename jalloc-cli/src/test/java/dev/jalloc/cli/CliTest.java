@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class CliTest {
     static final List<String> COMMANDS = List.of("demo", "replay", "viz", "plot", "sizeclasses", "bench", "mtbench",
-            "completion", "help");
+            "redisbench", "redis", "completion", "help");
 
     static Run run(String... args) {
         return MainTest.run(args);
@@ -30,7 +30,8 @@ class CliTest {
             assertTrue(out.contains("\n  " + command + " "), "help lacks '" + command + "':\n" + out);
         }
         for (String expected : new String[] {"bench        run the JMH benchmarks", "(run by the ./jalloc",
-                "bench and mtbench are run by the ./jalloc launcher", "'jalloc bench --help' lists JMH's options",
+                "bench, mtbench, redisbench and redis are run by the ./jalloc launcher",
+                "'jalloc bench --help' lists JMH's options",
                 "'jalloc COMMAND --help'", "source <(./jalloc completion)"}) {
             assertTrue(out.contains(expected), "help lacks '" + expected + "':\n" + out);
         }
@@ -95,11 +96,11 @@ class CliTest {
     }
 
     @Test
-    void benchAndMtbenchSayTheLauncherRunsThem() {
-        for (String command : List.of("bench", "mtbench")) {
-            assertUsageError("jalloc " + command + ": run by the ./jalloc launcher (on jalloc-bench's jar), not in "
-                    + "this JVM: use './jalloc " + command + "'\ntry 'jalloc " + command + " --help'\n", command, "-f",
-                    "1", "--threads", "2");
+    void theLauncherCommandsSayTheLauncherRunsThem() {
+        for (String command : List.of("bench", "mtbench", "redisbench", "redis")) {
+            assertUsageError("jalloc " + command + ": run by the ./jalloc launcher (on jalloc-bench's jar or "
+                    + "jalloc-examples' module), not in this JVM: use './jalloc " + command + "'\ntry 'jalloc "
+                    + command + " --help'\n", command, "-f", "1", "--threads", "2");
         }
     }
 

@@ -50,6 +50,20 @@ public final class RedisBench {
         options.put("--event-loops", "2");
         options.put("--workloads", "redis-benchmark,churn");
         options.put("--attach", "0");   // a port: measure a server already running there (for profiling it)
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println("""
+                    Usage: ./jalloc redisbench [--out DIR] [--servers jalloc,byte-arrays,netty,redis-server]
+                             [--requests N] [--churn-bytes N] [--rounds N] [--seed N] [--event-loops N]
+                             [--workloads redis-benchmark,churn] [--attach PORT]
+                    For each server: start it alone, run redis-benchmark's set/get/lpush/lpop test (--requests,
+                    default 2000000) and mimalloc-bench's redis workload (half as many), then the churn test
+                    (--churn-bytes of values, default 1 GiB; --rounds rounds of refill, overwrite and delete
+                    half; then 12 s idle; the server's RSS after each), and shut it down. Needs redis-benchmark
+                    (Debian redis-tools) and, for the anchor, redis-server. Results in --out (default
+                    redis-bench-results): summary.txt and each tool's raw output. --attach PORT measures a
+                    server already running there instead of starting one.""");
+            return;
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!options.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + options.keySet());

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 /**
  * The churn test of issue 13: fill a server to about {@code targetBytes} of values of mixed sizes, overwrite every
  * value with one of another size, delete a random half, and repeat (refill the deleted half, overwrite, delete),
- * reading the server's resident set after each phase. What an allocator is judged on here is what a long-running
- * cache does to it: holes of one size where values of another arrive.
+ * reading the server's resident set after each phase, and once more after 12 s without a command. What an allocator
+ * is judged on here is what a long-running cache does to it: holes of one size where values of another arrive.
  *
  * <p>Sizes: 60 % from 16 to 128 bytes, 30 % to 2 KiB, 9 % to 16 KiB, 1 % to 128 KiB (uniform within each band;
  * about 1.9 KiB on average). Two connections, used in turn batch by batch, so that on a server with several event
@@ -67,10 +67,26 @@ final class RedisChurn {
             rows.add(phase("overwrite " + round, Phase.OVERWRITE));
             rows.add(phase("delete " + round, Phase.DELETE));
         }
+        rows.add(idle(IDLE_SECONDS));
         return rows;
     }
 
     private enum Phase { FILL, OVERWRITE, DELETE }
+
+    /** How long the last row waits without a command: longer than jemalloc's default decay time in Redis (10 s). */
+    static final int IDLE_SECONDS = 12;
+
+    /** The resident set after {@code seconds} without a command: what the allocator gives back on its own. */
+    private Row idle(int seconds) throws IOException {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long rss = residentBytes(pid);
+        String info = pipes[0].call("INFO", "memory");
+        return new Row("idle " + seconds + " s", 0, seconds, liveBytes, liveKeys, rss, field(info, "used_memory"));
+    }
 
     private Row phase(String name, Phase phase) throws IOException {
         int[] order = shuffled(sizes.length);

@@ -68,12 +68,45 @@ public final class UsageErrors {
         } else {
             problem = "unexpected argument '" + first + "'";
         }
-        List<String> suggestions = e.getSuggestions();
+        List<String> suggestions = closest(first, e.getSuggestions());
         if (!suggestions.isEmpty()) {
             problem += " (did you mean " + suggestions.stream().map(s -> "'" + s + "'")
                     .collect(Collectors.joining(" or ")) + "?)";
         }
         return problem;
+    }
+
+    /**
+     * {@return the suggestions nearest to what was typed}: picocli suggests every name sharing a prefix with it
+     * ('repaly' gets replay, redis and redisbench); only those at the least edit distance are worth naming.
+     */
+    private static List<String> closest(String typed, List<String> suggestions) {
+        int best = Integer.MAX_VALUE;
+        for (String s : suggestions) {
+            best = Math.min(best, distance(typed, s));
+        }
+        int least = best;
+        return suggestions.stream().filter(s -> distance(typed, s) == least).toList();
+    }
+
+    /** {@return the Levenshtein distance of {@code a} and {@code b}} */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** jalloc has no required option: a missing option is one given last, without its value. */

@@ -30,6 +30,8 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private volatile boolean stopping;
     private long nextExpire;
+    /** When this loop last had a connection to serve (read by loop 0 to tell an idle server). */
+    private volatile long lastActive = System.currentTimeMillis();
     /** The connections' buffers; made by {@link #run()} on the loop's thread, which it is confined to. */
     private Heap buffers;
 
@@ -56,7 +58,9 @@ final class EventLoop implements Runnable {
         buffers = Heap.ofConfined();
         try {
             while (!stopping) {
-                selector.select(EXPIRE_PERIOD_MILLIS);
+                if (selector.select(EXPIRE_PERIOD_MILLIS) > 0) {
+                    lastActive = System.currentTimeMillis();
+                }
                 registerArrivals();
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
@@ -109,6 +113,9 @@ final class EventLoop implements Runnable {
             return;
         }
         nextExpire = now + EXPIRE_PERIOD_MILLIS;
+        if (index == 0) {
+            server.idleCheck(now);
+        }
         Shards shards = server.shards;
         for (int shard = index; shard < shards.count(); shard += server.loopCount()) {
             Keyspace keyspace = shards.tryLock(shard);
@@ -120,6 +127,10 @@ final class EventLoop implements Runnable {
                 }
             }
         }
+    }
+
+    long lastActive() {
+        return lastActive;
     }
 
     /** Stops the loop and waits for it: its connections are closed when it returns. */

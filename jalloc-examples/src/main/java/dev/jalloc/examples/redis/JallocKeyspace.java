@@ -10,8 +10,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * One shard's data in a shared jalloc {@link Heap}: every key is one block (an <em>entry</em>) holding its header,
  * its bytes and, for a string, the value's bytes after them; every list element is one block (a <em>node</em>).
- * Only the index is on the Java heap: two arrays, so the garbage collector sees two objects per shard whatever the
- * number of keys, and a key costs it nothing to trace.
+ * Only the index ({@link EntryTable}) is on the Java heap: two arrays, so the garbage collector sees two objects
+ * per shard whatever the number of keys, and a key costs it nothing to trace.
  *
  * <pre>
  *  entry, string                              entry, list
@@ -22,11 +22,6 @@ import java.lang.foreign.MemorySegment;
  *                                             +48  key bytes
  *  list node:  +0 prev  +8 next (addresses, 0 = none)  +16 length (int)  +20 bytes
  * </pre>
- *
- * <p>The index is open addressing with linear probing over {@code entries} (addresses, 0 for an empty slot) and
- * {@code hashes} (the keys' hashes, compared before a key's bytes are read); deletion shifts the following run back
- * instead of leaving tombstones, and the table doubles at three quarters full. The shard is chosen by the hash's
- * top bits ({@code Shards}) and the slot by its low bits, so the two do not correlate.
  *
  * <p>A value overwritten with one of about the same size (within a quarter of the block) is written in place;
  * otherwise the entry moves to a block of the right size class, so that overwriting with other sizes does not
@@ -50,13 +45,9 @@ final class JallocKeyspace implements Keyspace {
     private static final long NEXT = 8;
     private static final long NODE_LENGTH = 16;
     private static final long NODE_BYTES = 20;
-    private static final int INITIAL_CAPACITY = 16;
 
     private final Heap heap;
-    private long[] entries = new long[INITIAL_CAPACITY];
-    private int[] hashes = new int[INITIAL_CAPACITY];
-    private int mask = INITIAL_CAPACITY - 1;
-    private int size;
+    private final EntryTable table = new EntryTable();
     private int expireCursor;
     /** INCR's digits, before they become the value. */
     private final MemorySegment digits = MemorySegment.ofArray(new byte[Numbers.MAX_DIGITS]);
@@ -90,7 +81,7 @@ final class JallocKeyspace implements Keyspace {
             }
             return true;
         }
-        long expire = keepTtl && slot >= 0 ? NATIVE.get(JAVA_LONG, entries[slot] + EXPIRE) : expireAt;
+        long expire = keepTtl && slot >= 0 ? NATIVE.get(JAVA_LONG, table.entry(slot) + EXPIRE) : expireAt;
         store(slot, args, key, args.segment(), args.offset(value), args.length(value), expire);
         return true;
     }
@@ -134,7 +125,7 @@ final class JallocKeyspace implements Keyspace {
         long bytes = STRING_KEY + keyLength(entry) + length;
         if (bytes > heap.usableSize(entry)) {
             entry = heap.reallocateNoInit(entry, bytes);
-            entries[slot] = entry;
+            table.replace(slot, entry);
         }
         MemorySegment.copy(args.segment(), args.offset(value), NATIVE, entry + STRING_KEY + keyLength(entry) + old,
                 added);
@@ -155,7 +146,7 @@ final class JallocKeyspace implements Keyspace {
     private void store(int slot, Args args, int key, MemorySegment source, long offset, long length, long expire) {
         int keyLength = args.length(key);
         long bytes = STRING_KEY + keyLength + length;
-        long entry = slot >= 0 ? entries[slot] : 0;
+        long entry = slot >= 0 ? table.entry(slot) : 0;
         if (entry != 0 && type(entry) == STRING) {
             long usable = heap.usableSize(entry);
             if (bytes > usable || bytes < usable - usable / 4 - 16) {
@@ -163,7 +154,7 @@ final class JallocKeyspace implements Keyspace {
                 MemorySegment.copy(NATIVE, entry, NATIVE, moved, STRING_KEY + keyLength);
                 heap.free(entry);
                 entry = moved;
-                entries[slot] = entry;
+                table.replace(slot, entry);
             }
         } else {
             long created = heap.allocateAddressNoInit(bytes, Long.BYTES);
@@ -173,7 +164,7 @@ final class JallocKeyspace implements Keyspace {
             MemorySegment.copy(args.segment(), args.offset(key), NATIVE, created + STRING_KEY, keyLength);
             if (entry != 0) {   // a list becomes a string
                 freeEntry(entry);
-                entries[slot] = created;
+                table.replace(slot, created);
             } else {
                 insert(created, args.hash(key));
             }
@@ -323,7 +314,7 @@ final class JallocKeyspace implements Keyspace {
         if (expireAt <= now) {
             removeAt(slot);
         } else {
-            NATIVE.set(JAVA_LONG, entries[slot] + EXPIRE, expireAt);
+            NATIVE.set(JAVA_LONG, table.entry(slot) + EXPIRE, expireAt);
         }
         return true;
     }
@@ -334,26 +325,21 @@ final class JallocKeyspace implements Keyspace {
         if (slot < 0) {
             return -2;
         }
-        long expire = NATIVE.get(JAVA_LONG, entries[slot] + EXPIRE);
+        long expire = NATIVE.get(JAVA_LONG, table.entry(slot) + EXPIRE);
         return expire == 0 ? -1 : expire - now;
     }
 
     @Override
     public long size() {
-        return size;
+        return table.size();
     }
 
     @Override
     public void clear() {
-        for (long entry : entries) {
-            if (entry != 0) {
-                freeEntry(entry);
-            }
-        }
-        entries = new long[INITIAL_CAPACITY];
-        hashes = new int[INITIAL_CAPACITY];
-        mask = INITIAL_CAPACITY - 1;
-        size = 0;
+        table.clear(entry -> {
+            freeEntry(entry);
+            return true;
+        });
         expireCursor = 0;
     }
 
@@ -365,12 +351,13 @@ final class JallocKeyspace implements Keyspace {
     @Override
     public int expireSome(long now, int budget) {
         int removed = 0;
-        int slot = expireCursor & mask;
+        int slot = expireCursor & (table.capacity() - 1);
         int looked = 0;
-        for (long visits = Math.min(8L * budget, mask + 1L); looked < budget && visits > 0 && size > 0; visits--) {
-            long entry = entries[slot];
+        for (long visits = Math.min(8L * budget, table.capacity()); looked < budget && visits > 0 && table.size() > 0;
+                visits--) {
+            long entry = table.entry(slot);
             if (entry == 0) {
-                slot = (slot + 1) & mask;
+                slot = table.next(slot);
                 continue;
             }
             looked++;
@@ -378,7 +365,7 @@ final class JallocKeyspace implements Keyspace {
                 removeAt(slot);   // the next run shifts into this slot: look at it again
                 removed++;
             } else {
-                slot = (slot + 1) & mask;
+                slot = table.next(slot);
             }
         }
         expireCursor = slot;
@@ -390,78 +377,24 @@ final class JallocKeyspace implements Keyspace {
         clear();
     }
 
-    // ---- the index --------------------------------------------------------------------------------------------
+    // ---- the index ------------------------------------------------------------------------------------------------
 
     /** {@return the slot of the key, or -1 if it does not exist}; an expired key is removed first */
     private int lookup(Args args, int key, long now) {
-        int hash = args.hash(key);
-        int length = args.length(key);
-        MemorySegment segment = args.segment();
-        long offset = args.offset(key);
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            long entry = entries[slot];
-            if (entry == 0) {
-                return -1;
-            }
-            if (hashes[slot] == hash && keyLength(entry) == length
-                    && Bytes.equal(NATIVE, entry + keyOffset(entry), segment, offset, length)) {
-                if (expired(entry, now)) {
-                    removeAt(slot);
-                    return -1;
-                }
-                return slot;
-            }
+        int slot = table.find(args.hash(key), args.segment(), args.offset(key), args.length(key));
+        if (slot >= 0 && expired(table.entry(slot), now)) {
+            removeAt(slot);
+            return -1;
         }
+        return slot;
     }
 
     private void insert(long entry, int hash) {
-        if (size + 1 > (mask + 1) - ((mask + 1) >>> 2)) {
-            grow();
-        }
-        int slot = hash & mask;
-        while (entries[slot] != 0) {
-            slot = (slot + 1) & mask;
-        }
-        entries[slot] = entry;
-        hashes[slot] = hash;
-        size++;
+        table.insert(entry, hash);
     }
 
-    private void grow() {
-        long[] oldEntries = entries;
-        int[] oldHashes = hashes;
-        entries = new long[oldEntries.length * 2];
-        hashes = new int[oldEntries.length * 2];
-        mask = entries.length - 1;
-        for (int i = 0; i < oldEntries.length; i++) {
-            if (oldEntries[i] != 0) {
-                int slot = oldHashes[i] & mask;
-                while (entries[slot] != 0) {
-                    slot = (slot + 1) & mask;
-                }
-                entries[slot] = oldEntries[i];
-                hashes[slot] = oldHashes[i];
-            }
-        }
-    }
-
-    /** Frees the entry in {@code slot} and shifts back the run after it (no tombstones). */
     private void removeAt(int slot) {
-        freeEntry(entries[slot]);
-        size--;
-        int hole = slot;
-        for (int i = (slot + 1) & mask; entries[i] != 0; i = (i + 1) & mask) {
-            int home = hashes[i] & mask;
-            // Move the entry at i into the hole unless its home lies cyclically in (hole, i].
-            boolean stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
-            if (!stays) {
-                entries[hole] = entries[i];
-                hashes[hole] = hashes[i];
-                hole = i;
-            }
-        }
-        entries[hole] = 0;
-        hashes[hole] = 0;
+        freeEntry(table.remove(slot));
     }
 
     private void freeEntry(long entry) {
@@ -478,7 +411,7 @@ final class JallocKeyspace implements Keyspace {
     // ---- entries ----------------------------------------------------------------------------------------------
 
     private long string(int slot) {
-        long entry = entries[slot];
+        long entry = table.entry(slot);
         if (type(entry) != STRING) {
             throw RedisException.WRONG_TYPE;
         }
@@ -486,7 +419,7 @@ final class JallocKeyspace implements Keyspace {
     }
 
     private long list(int slot) {
-        long entry = entries[slot];
+        long entry = table.entry(slot);
         if (type(entry) != LIST) {
             throw RedisException.WRONG_TYPE;
         }
@@ -502,11 +435,11 @@ final class JallocKeyspace implements Keyspace {
         return NATIVE.get(JAVA_INT, entry + TYPE);
     }
 
-    private static int keyLength(long entry) {
+    static int keyLength(long entry) {
         return NATIVE.get(JAVA_INT, entry + KEY_LENGTH);
     }
 
-    private static long keyOffset(long entry) {
+    static long keyOffset(long entry) {
         return type(entry) == STRING ? STRING_KEY : LIST_KEY;
     }
 
@@ -516,6 +449,6 @@ final class JallocKeyspace implements Keyspace {
 
     @Override
     public String toString() {
-        return "JallocKeyspace[keys=" + size + ", slots=" + (mask + 1) + "]";
+        return "JallocKeyspace[" + table + "]";
     }
 }

@@ -31,6 +31,12 @@ final class JallocStorage extends Storage {
         return new JallocKeyspace(heap);
     }
 
+    /** The server is idle: every free page of the heap goes back to the OS ({@link Heap#trim()}). */
+    @Override
+    void idle() {
+        heap.trim();
+    }
+
     @Override
     public long usedBytes() {
         return heap.liveBytes();

@@ -50,6 +50,10 @@ public final class RedisServer implements AutoCloseable {
     private volatile Path pictureAtShutdown;
     private volatile String report;
     private volatile Throwable failure;
+    /** The storage is told a server is idle after this long without a connection to serve. */
+    static final long IDLE_MILLIS = 1000;
+    /** The last activity after which the storage was told the server is idle (loop 0 only). */
+    private long idleSince;
     private final AtomicLong failedConnections = new AtomicLong();
     private final AtomicReference<Throwable> firstConnectionFailure = new AtomicReference<>();
 
@@ -241,6 +245,23 @@ public final class RedisServer implements AutoCloseable {
 
     long nextConnectionId() {
         return connectionIds.incrementAndGet();
+    }
+
+    /**
+     * Called by loop 0 ten times a second: once every loop has been idle for {@link #IDLE_MILLIS}, tells the
+     * storage once ({@link Storage#idle()}: the jalloc heap then gives its free pages back to the OS, as jemalloc's
+     * background thread does for Redis). A busy heap decays its free pages as it works; an idle one is not called,
+     * so without this it would keep them until the next command.
+     */
+    void idleCheck(long now) {
+        long active = 0;
+        for (EventLoop loop : loops) {
+            active = Math.max(active, loop.lastActive());
+        }
+        if (now - active >= IDLE_MILLIS && active != idleSince) {
+            idleSince = active;
+            storage.idle();
+        }
     }
 
     int loopCount() {

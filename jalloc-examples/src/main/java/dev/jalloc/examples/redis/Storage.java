@@ -38,6 +38,13 @@ abstract class Storage implements AutoCloseable {
     public abstract void describe(StringBuilder info);
 
     /**
+     * Told when the server has had nothing to do for a second (from an event loop, outside every shard's lock):
+     * a storage that keeps free memory for reuse may give it back now. Does nothing by default.
+     */
+    void idle() {
+    }
+
+    /**
      * Gives back everything, after every keyspace was closed.
      *
      * @return what the storage has to say at shutdown: the leak report of the jalloc heap, or a line
