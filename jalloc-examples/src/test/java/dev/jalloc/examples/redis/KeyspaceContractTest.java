@@ -60,7 +60,7 @@ class KeyspaceContractTest {
     @AfterEach
     void close() {
         client.keyspace.close();
-        assertNotNull(storage.shutdown());
+        RespTesting.assertNoLeak(storage.shutdown());
     }
 
     /** Asserts that {@code call} throws the error reply {@code expected}. */

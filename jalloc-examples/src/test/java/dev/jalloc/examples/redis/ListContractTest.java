@@ -5,7 +5,6 @@ import static dev.jalloc.examples.redis.KeyspaceContractTest.assertError;
 import static dev.jalloc.examples.redis.RespTesting.NIL_ARRAY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +41,7 @@ class ListContractTest {
     @AfterEach
     void close() {
         client.keyspace.close();
-        assertNotNull(storage.shutdown());
+        RespTesting.assertNoLeak(storage.shutdown());
     }
 
     @Test

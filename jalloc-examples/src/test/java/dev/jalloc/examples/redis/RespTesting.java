@@ -2,6 +2,8 @@ package dev.jalloc.examples.redis;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jalloc.heap.Heap;
@@ -11,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What the Redis tests share: commands' arguments made the way the parser makes them ({@link Args} over a native
@@ -73,6 +76,16 @@ final class RespTesting {
         assertEquals(0, buffer.remaining(), "bytes after the reply");
         reply.release();
         return value;
+    }
+
+    /**
+     * Asserts that a storage's shutdown report says nothing leaked: the jalloc heap's leak report counts
+     * {@code 0 blocks}, Netty's says every buffer was released (and never {@code LEAK}).
+     */
+    static void assertNoLeak(String report) {
+        assertNotNull(report);
+        assertFalse(report.contains("LEAK"), report);
+        assertFalse(Pattern.compile("\\b[1-9][0-9]* blocks \\(").matcher(report).find(), report);
     }
 
     /** Reply buffers of the tests: one shared heap for the test JVM, each buffer given back by {@link #decode}. */
