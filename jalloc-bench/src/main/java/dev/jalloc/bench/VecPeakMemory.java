@@ -315,17 +315,12 @@ public final class VecPeakMemory {
     }
 
     /** {@return a {@code kB} field of {@code /proc/self/status}, in bytes} */
-    private static long statusBytes(String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(field + ":")) {
-                String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
-                if (!parts[1].equals("kB")) {
-                    throw new IllegalStateException("unexpected unit in /proc/self/status: " + line);
-                }
-                return Long.parseLong(parts[0]) * 1024;
-            }
+    private static long statusBytes(String field) {
+        long kib = ProcStatus.kib("self", field);
+        if (kib < 0) {
+            throw new IllegalStateException(field + " not in /proc/self/status (or not in kB)");
         }
-        throw new IllegalStateException(field + " not in /proc/self/status");
+        return kib * 1024;
     }
 
     /** {@return whether VmHWM was reset to the current RSS}: writing 5 to clear_refs does it on Linux 4.0+. */

@@ -1,8 +1,6 @@
 package dev.jalloc.bench.mt;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.jalloc.bench.ProcStatus;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -91,16 +89,7 @@ public final class MtChild {
 
     /** {@return the value in kiB of {@code field} (VmRSS, VmHWM) of /proc/self/status, or -1 if not there} */
     static long status(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1; // not Linux: the memory columns stay empty
-        }
-        return -1;
+        return ProcStatus.kib("self", field);   // -1 where not Linux: the memory columns stay empty
     }
 
     /** Follows jalloc's committed bytes from a daemon thread of its own. */

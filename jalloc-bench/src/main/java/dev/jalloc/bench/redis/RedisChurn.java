@@ -1,8 +1,7 @@
 package dev.jalloc.bench.redis;
 
+import dev.jalloc.bench.ProcStatus;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -169,12 +168,11 @@ final class RedisChurn {
 
     /** {@return a process's resident set in bytes, from /proc/PID/status} */
     static long residentBytes(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
-            }
+        long kib = ProcStatus.kib(Long.toString(pid), "VmRSS");
+        if (kib < 0) {
+            throw new IOException("no VmRSS in /proc/" + pid + "/status");
         }
-        throw new IOException("no VmRSS in /proc/" + pid + "/status");
+        return kib * 1024;
     }
 
     /** {@return the integer field {@code name} of an INFO text, or -1 if absent} */
