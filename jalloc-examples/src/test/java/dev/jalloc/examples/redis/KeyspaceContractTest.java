@@ -15,12 +15,9 @@ import dev.jalloc.heap.Hardening;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("storages")
-class KeyspaceContractTest {
+class KeyspaceContractTest extends StorageFixture {
     /** {@return every storage, by name}: a new one adds its line here */
     static Stream<Named<Supplier<Storage>>> storages() {
         return Stream.of(
@@ -43,24 +40,6 @@ class KeyspaceContractTest {
 
     private static Named<Supplier<Storage>> storage(String name, Supplier<Storage> factory) {
         return Named.of(name, factory);
-    }
-
-    @Parameter
-    Supplier<Storage> factory;
-
-    Storage storage;
-    KeyspaceClient client;
-
-    @BeforeEach
-    void open() {
-        storage = factory.get();
-        client = new KeyspaceClient(storage.newKeyspace());
-    }
-
-    @AfterEach
-    void close() {
-        client.keyspace.close();
-        RespTesting.assertNoLeak(storage.shutdown());
     }
 
     /** Asserts that {@code call} throws the error reply {@code expected}. */

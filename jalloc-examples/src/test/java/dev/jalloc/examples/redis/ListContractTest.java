@@ -10,11 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,25 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.jalloc.examples.redis.KeyspaceContractTest#storages")
-class ListContractTest {
-    @Parameter
-    Supplier<Storage> factory;
-
-    Storage storage;
-    KeyspaceClient client;
-
-    @BeforeEach
-    void open() {
-        storage = factory.get();
-        client = new KeyspaceClient(storage.newKeyspace());
-    }
-
-    @AfterEach
-    void close() {
-        client.keyspace.close();
-        RespTesting.assertNoLeak(storage.shutdown());
-    }
-
+class ListContractTest extends StorageFixture {
     @Test
     void pushKeepsTheOrderOfItsArguments() {
         assertEquals(3, client.leftPush("k", "a", "b", "c"));
