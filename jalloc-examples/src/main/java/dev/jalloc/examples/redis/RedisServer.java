@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A Redis-protocol (RESP2) server whose keys, values and list nodes live in a shared jalloc heap (or, to compare,
@@ -50,6 +51,10 @@ public final class RedisServer implements AutoCloseable {
     private volatile Path pictureAtShutdown;
     private volatile String report;
     private volatile Throwable failure;
+    /** Failed accepts: counted, the first kept, then accepting goes on. */
+    private final AtomicLong acceptErrors = new AtomicLong();
+    private volatile IOException firstAcceptError;
+    private static final long ACCEPT_RETRY_NANOS = 10_000_000;
     /** The storage is told a server is idle after this long without a connection to serve. */
     static final long IDLE_MILLIS = 1000;
     /** The last activity after which the storage was told the server is idle (loop 0 only). */
@@ -197,6 +202,11 @@ public final class RedisServer implements AutoCloseable {
                         : " connections closed after failures of their own").append(", the first: ")
                         .append(firstConnectionFailure.get());
             }
+            long acceptFailures = acceptErrors.get();
+            if (acceptFailures > 0) {
+                text.append('\n').append(acceptFailures).append(acceptFailures == 1 ? " accept failed" : " accepts failed")
+                        .append(", the first: ").append(firstAcceptError);
+            }
             if (failure != null) {
                 text.append("\nthe server failed: ").append(failure);
             }
@@ -233,8 +243,13 @@ public final class RedisServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                failed(e);
-                return;
+                // Out of file descriptors, a connection reset before it was accepted: the listener still works.
+                // Count it, wait a moment (so that a lasting error does not spin), and accept again.
+                if (acceptErrors.getAndIncrement() == 0) {
+                    firstAcceptError = e;
+                }
+                LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
+                continue;
             }
             acceptedConnections.incrementAndGet();
             connectedClients.incrementAndGet();
