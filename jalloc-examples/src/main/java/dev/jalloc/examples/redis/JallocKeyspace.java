@@ -166,7 +166,7 @@ final class JallocKeyspace implements Keyspace {
                 freeEntry(entry);
                 table.replace(slot, created);
             } else {
-                insert(created, args.hash(key));
+                table.insert(created, args.hash(key));
             }
             entry = created;
         }
@@ -188,7 +188,7 @@ final class JallocKeyspace implements Keyspace {
             NATIVE.set(JAVA_INT, entry + KEY_LENGTH, keyLength);
             NATIVE.set(JAVA_INT, entry + TYPE, LIST);
             MemorySegment.copy(args.segment(), args.offset(key), NATIVE, entry + LIST_KEY, keyLength);
-            insert(entry, args.hash(key));
+            table.insert(entry, args.hash(key));
         } else {
             entry = list(slot);
         }
@@ -387,10 +387,6 @@ final class JallocKeyspace implements Keyspace {
             return -1;
         }
         return slot;
-    }
-
-    private void insert(long entry, int hash) {
-        table.insert(entry, hash);
     }
 
     private void removeAt(int slot) {

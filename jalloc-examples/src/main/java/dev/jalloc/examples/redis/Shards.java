@@ -13,10 +13,8 @@ final class Shards {
     private final ReentrantLock[] locks;
     private final int bits;
 
+    /** {@code count} shards of {@code storage}: a power of two, as {@link RedisConfig} checks. */
     Shards(Storage storage, int count) {
-        if (Integer.bitCount(count) != 1 || count > 4096) {
-            throw new IllegalArgumentException("shards: " + count + " (expected: a power of two up to 4096)");
-        }
         bits = Integer.numberOfTrailingZeros(count);
         keyspaces = new Keyspace[count];
         locks = new ReentrantLock[count];
